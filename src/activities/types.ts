@@ -1,0 +1,140 @@
+/**
+ * The activity contract: what the workflow may ask of the outside world. Workflows see this file
+ * only through `import type`; src/activities implements it with Octokit, execa, git and pg.
+ */
+import type { IssueRef, RepoRef } from '../domain/ids';
+import type { RepoConfig } from '../domain/repo-config';
+import type { IssueState } from '../domain/states';
+
+/** Error types thrown as non-retryable ApplicationFailures, for the workflow to explain in the issue. */
+export const FAILURE_TYPES = {
+  githubNotFound: 'GithubNotFound',
+  githubUnauthorized: 'GithubUnauthorized',
+  githubForbidden: 'GithubForbidden',
+  githubInvalid: 'GithubValidationFailed',
+  githubRateLimited: 'GithubRateLimited',
+  agentFailed: 'AgentFailed',
+  agentMissing: 'AgentMissing',
+  agentTimedOut: 'AgentTimedOut',
+  gitFailed: 'GitFailed',
+  testsTimedOut: 'TestsTimedOut',
+} as const;
+
+export interface IssueSnapshot {
+  title: string;
+  body: string;
+  labels: string[];
+  author: string;
+  state: 'open' | 'closed';
+  htmlUrl: string;
+}
+
+export interface RepoConfigResult {
+  config: RepoConfig;
+  /** One line per invalid key; the defaults are used for the whole file when any is invalid. */
+  problems: string[];
+  /** Whether `.github/issueflow.yml` exists at all. */
+  found: boolean;
+}
+
+export interface GithubReadActivities {
+  getIssue(ref: IssueRef): Promise<IssueSnapshot>;
+  getRepoConfig(ref: RepoRef): Promise<RepoConfigResult>;
+  /** The given paths that do not exist on the default branch. */
+  findMissingFiles(ref: RepoRef, paths: string[]): Promise<string[]>;
+}
+
+/** Writes run on the rate-limited GitHub write task queue. Each is idempotent. */
+export interface GithubWriteActivities {
+  /** Leaves exactly one `agent:*` label, the one of `state`; creates missing labels. */
+  setStateLabel(input: { ref: IssueRef; state: IssueState }): Promise<void>;
+  /**
+   * Creates or edits the comment marked `<!-- issueflow:{workflowId}:{key} -->`. The status comment
+   * uses key `status` and is edited in place; other keys name one comment each (`question-1`, ...).
+   */
+  upsertComment(input: { ref: IssueRef; workflowId: string; key: string; body: string }): Promise<{ commentId: number; url: string }>;
+  /** Finds the open PR of `branch` or opens one. */
+  ensurePullRequest(input: { ref: IssueRef; branch: string; title: string; body: string }): Promise<{ number: number; url: string; created: boolean }>;
+  reactToComment(input: { ref: RepoRef; commentId: number; content: 'eyes' | '+1' | 'rocket' | 'confused' }): Promise<void>;
+}
+
+export type AgentMode = 'plan' | 'implement';
+
+export interface AgentRunInput {
+  workflowId: string;
+  ref: IssueRef;
+  branch: string;
+  mode: AgentMode;
+  /** The whole prompt: issue, plan, every answer and review comment so far. */
+  prompt: string;
+  /** The repo's choice of agent; the service's AGENT otherwise. */
+  agent?: RepoConfig['agent'];
+  /** Names the run in the run log: `analyze`, `implement-1`, ... */
+  step: string;
+  timeoutMinutes: number;
+}
+
+export interface AgentPlan {
+  summary: string;
+  steps: string[];
+  complexity: 'simple' | 'complex';
+  estimate?: string;
+  questions: string[];
+}
+
+export interface AgentRunResult {
+  agent: string;
+  exitCode: number;
+  resultText: string;
+  /** Plan mode only: the JSON block the agent returned, or the text read as a plan. */
+  plan?: AgentPlan;
+  turns?: number;
+  tokens?: { input: number; output: number };
+  costUsd?: number;
+  /** The last lines of output, for the issue. The full output is in the run log. */
+  outputTail: string;
+  durationMs: number;
+}
+
+export interface AgentActivities {
+  runAgent(input: AgentRunInput): Promise<AgentRunResult>;
+}
+
+export interface CommitResult {
+  /** False when the worktree had no changes. */
+  committed: boolean;
+  sha: string;
+  filesChanged: string[];
+  pushed: boolean;
+}
+
+export interface TestRunResult {
+  passed: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  outputTail: string;
+}
+
+export interface WorkspaceActivities {
+  /** Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. */
+  prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string }>;
+  commitAndPush(input: { ref: IssueRef; branch: string; message: string }): Promise<CommitResult>;
+  runTests(input: {
+    workflowId: string;
+    ref: IssueRef;
+    branch: string;
+    step: string;
+    setupCommand?: string;
+    testCommand: string;
+    timeoutMinutes: number;
+  }): Promise<TestRunResult>;
+  cleanupWorkspace(input: { ref: IssueRef; branch: string }): Promise<void>;
+}
+
+export interface NotifyActivities {
+  /** A signed JSON POST to NOTIFY_URL on an end state; does nothing when it is not set. */
+  notifyEndState(input: { workflowId: string; ref: IssueRef; state: IssueState; pullRequestUrl?: string; summary: string }): Promise<void>;
+}
+
+export type IssueflowActivities = GithubReadActivities & GithubWriteActivities & AgentActivities & WorkspaceActivities & NotifyActivities;

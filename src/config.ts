@@ -1,0 +1,202 @@
+import { z } from 'zod';
+
+/** Agent presets the agent runner knows how to call (see src/activities/agent). */
+export const AGENT_PRESETS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535, {
+      message: 'must be a port number from 1 to 65535',
+    })
+    .transform(Number);
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((v) => /^\d+$/.test(v) && Number(v) > 0, { message: 'must be a positive whole number' })
+    .transform(Number);
+
+const positiveNumber = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((v) => Number.isFinite(Number(v)) && Number(v) > 0, { message: 'must be a positive number' })
+    .transform(Number);
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const url = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+  .refine((v) => v === undefined || URL.canParse(v), { message: 'must be a URL' });
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+/** Every environment variable issueflow reads; `.env.example` documents each one. */
+const envSchema = z.object({
+  PORT: port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ISSUEFLOW_DATA_DIR: z.string().default('./.issueflow'),
+  ISSUEFLOW_EMBEDDED_PG_PORT: port(54329),
+  TEMPORAL_ADDRESS: optional,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('issueflow'),
+  TEMPORAL_CLI_PATH: optional,
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_DEV_SERVER_PORT: port(7233),
+  TEMPORAL_UI_URL: url,
+  DATABASE_URL: url,
+  ISSUEFLOW_WEBHOOKS: z.enum(['auto', 'on', 'off']).default('auto'),
+  GITHUB_WEBHOOK_SECRET: optional,
+  GITHUB_TOKEN: optional,
+  GITHUB_APP_ID: optional,
+  GITHUB_APP_PRIVATE_KEY: optional,
+  GITHUB_API_URL: url.transform((v) => v ?? 'https://api.github.com'),
+  GIT_CLONE_URL: z.string().default('https://github.com/{owner}/{repo}.git'),
+  GITHUB_WRITES_PER_SECOND: positiveNumber(1),
+  ALLOWED_REPOS: list,
+  AGENT: z.enum(AGENT_PRESETS).default('claude-code'),
+  AGENT_COMMAND: optional,
+  AGENT_FALLBACK: z.enum(AGENT_PRESETS).optional(),
+  AGENT_ENV: list,
+  AGENT_CONCURRENCY: positiveInt(2),
+  ISSUEFLOW_API_TOKEN: optional,
+  TRIGGER_LABEL: z.string().min(1).default('agent'),
+  NOTIFY_URL: url,
+  NOTIFY_SECRET: optional,
+  LOG_RETENTION_DAYS: positiveInt(7),
+  SHUTDOWN_GRACE_SECONDS: positiveInt(30),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: string;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  temporal: {
+    /** Undefined means: start the embedded Temporal CLI dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    /** Comment and label writes run here, rate-limited to stay within GitHub's content budget. */
+    githubWriteTaskQueue: string;
+    cliPath?: string;
+    uiPort: number;
+    devServerPort: number;
+    uiUrl?: string;
+  };
+  databaseUrl?: string;
+  webhooks: { enabled: boolean; secret?: string };
+  github: {
+    token?: string;
+    appId?: string;
+    appPrivateKey?: string;
+    apiUrl: string;
+    cloneUrlTemplate: string;
+    writesPerSecond: number;
+    allowedRepos: string[];
+  };
+  agent: {
+    preset: (typeof AGENT_PRESETS)[number];
+    command?: string;
+    fallback?: (typeof AGENT_PRESETS)[number];
+    envAllowList: string[];
+    concurrency: number;
+  };
+  apiToken?: string;
+  triggerLabel: string;
+  notify: { url?: string; secret?: string };
+  logRetentionDays: number;
+  shutdownGraceSeconds: number;
+}
+
+/** Thrown when the environment is invalid; `message` is one line that names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment once, at start-up. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const value = env[name];
+    const shown = value === undefined ? 'it is not set' : `got ${JSON.stringify(value.slice(0, 40))}`;
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (${shown}).`);
+  }
+  const e = parsed.data;
+  const webhooksEnabled = e.ISSUEFLOW_WEBHOOKS === 'on' || (e.ISSUEFLOW_WEBHOOKS === 'auto' && !!e.GITHUB_WEBHOOK_SECRET);
+  if (webhooksEnabled && !e.GITHUB_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: GITHUB_WEBHOOK_SECRET is required when webhooks are enabled (ISSUEFLOW_WEBHOOKS=on); set it to the secret of your GitHub webhook or App.',
+    );
+  }
+  if (e.GITHUB_APP_ID && !e.GITHUB_APP_PRIVATE_KEY) {
+    throw new ConfigError('Invalid configuration: GITHUB_APP_PRIVATE_KEY is required when GITHUB_APP_ID is set.');
+  }
+  if (e.AGENT === 'custom' && !e.AGENT_COMMAND) {
+    throw new ConfigError('Invalid configuration: AGENT_COMMAND is required when AGENT=custom (a command template with {prompt_file}, {workdir}, {mode}).');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.ISSUEFLOW_DATA_DIR,
+    embeddedPostgresPort: e.ISSUEFLOW_EMBEDDED_PG_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      githubWriteTaskQueue: `${e.TEMPORAL_TASK_QUEUE}-github-writes`,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      uiPort: e.TEMPORAL_UI_PORT,
+      devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
+      uiUrl: e.TEMPORAL_UI_URL,
+    },
+    databaseUrl: e.DATABASE_URL,
+    webhooks: { enabled: webhooksEnabled, secret: e.GITHUB_WEBHOOK_SECRET },
+    github: {
+      token: e.GITHUB_TOKEN,
+      appId: e.GITHUB_APP_ID,
+      appPrivateKey: e.GITHUB_APP_PRIVATE_KEY,
+      apiUrl: e.GITHUB_API_URL,
+      cloneUrlTemplate: e.GIT_CLONE_URL,
+      writesPerSecond: e.GITHUB_WRITES_PER_SECOND,
+      allowedRepos: e.ALLOWED_REPOS,
+    },
+    agent: {
+      preset: e.AGENT,
+      command: e.AGENT_COMMAND,
+      fallback: e.AGENT_FALLBACK,
+      envAllowList: e.AGENT_ENV,
+      concurrency: e.AGENT_CONCURRENCY,
+    },
+    apiToken: e.ISSUEFLOW_API_TOKEN,
+    triggerLabel: e.TRIGGER_LABEL,
+    notify: { url: e.NOTIFY_URL, secret: e.NOTIFY_SECRET },
+    logRetentionDays: e.LOG_RETENTION_DAYS,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+  };
+}
+
+/** Values that must never reach logs, comments, errors or the agent's environment. */
+export function secretValues(config: Config): string[] {
+  return [config.webhooks.secret, config.github.token, config.github.appPrivateKey, config.apiToken, config.databaseUrl, config.notify.secret].filter(
+    (v): v is string => !!v && v.length >= 4,
+  );
+}

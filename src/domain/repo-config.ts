@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** `.github/issueflow.yml` in the target repository: how issueflow works there. Every key is optional. */
+export const repoConfigSchema = z
+  .object({
+    testCommand: z.string().min(1).default('npm test'),
+    setupCommand: z.string().min(1).optional(),
+    agent: z.enum(['claude-code', 'codex', 'gemini', 'aider', 'custom']).optional(),
+    approval: z.enum(['never', 'always', 'complex']).default('complex'),
+    maintainers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, 'a GitHub login')).default([]),
+    maxFixAttempts: z.number().int().min(0).max(10).default(2),
+    timeouts: z
+      .object({
+        feedbackHours: z.number().positive().default(72),
+        escalationDays: z.number().positive().default(7),
+        idleDays: z.number().positive().default(14),
+        agentMinutes: z.number().positive().default(30),
+        testMinutes: z.number().positive().default(15),
+      })
+      .strict()
+      .default({ feedbackHours: 72, escalationDays: 7, idleDays: 14, agentMinutes: 30, testMinutes: 15 }),
+  })
+  .strict();
+
+export type RepoConfig = z.output<typeof repoConfigSchema>;
+
+export const DEFAULT_REPO_CONFIG: RepoConfig = repoConfigSchema.parse({});
+
+/** Validates parsed YAML; problems are one line each, naming the key, for a comment on the issue. */
+export function validateRepoConfig(raw: unknown): { config: RepoConfig; problems: string[] } {
+  const parsed = repoConfigSchema.safeParse(raw ?? {});
+  if (parsed.success) return { config: parsed.data, problems: [] };
+  const problems = parsed.error.issues.map((i) => `\`${i.path.join('.') || '(root)'}\`: ${i.message}`);
+  return { config: DEFAULT_REPO_CONFIG, problems };
+}

@@ -1,0 +1,9 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Custom search attributes, registered on the embedded server and upserted at each transition. */
+export const REPO_ATTR = defineSearchAttributeKey('IssueflowRepo', SearchAttributeType.KEYWORD);
+export const ISSUE_ATTR = defineSearchAttributeKey('IssueflowIssue', SearchAttributeType.INT);
+export const STATE_ATTR = defineSearchAttributeKey('IssueflowState', SearchAttributeType.KEYWORD);
+export const AGENT_ATTR = defineSearchAttributeKey('IssueflowAgent', SearchAttributeType.KEYWORD);
+
+export const ISSUEFLOW_SEARCH_ATTRIBUTES = [REPO_ATTR, ISSUE_ATTR, STATE_ATTR, AGENT_ATTR];

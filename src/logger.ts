@@ -1,0 +1,50 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths that may hold secrets in anything we log; pino replaces them with [redacted]. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-hub-signature-256"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'config.github.token',
+  'config.github.appPrivateKey',
+  'config.webhooks.secret',
+  'config.apiToken',
+  'config.databaseUrl',
+  'config.notify.secret',
+  '*.token',
+  '*.password',
+  '*.privateKey',
+  '*.secret',
+];
+
+/**
+ * Structured JSON logs, one line per event; pretty when a person is watching a terminal.
+ * `extraSecrets` are literal values scrubbed from every line (tokens that reach error messages).
+ */
+export function createLogger(options: { level?: string; pretty?: boolean; extraSecrets?: string[] } = {}): Logger {
+  const secrets = (options.extraSecrets ?? []).filter((s) => s.length >= 4);
+  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  return pino({
+    level: options.level ?? 'info',
+    base: { service: 'issueflow' },
+    redact: { paths: REDACT, censor: '[redacted]' },
+    hooks: secrets.length
+      ? {
+          streamWrite: (line: string) => scrubSecrets(line, secrets),
+        }
+      : undefined,
+    transport: pretty ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
+  });
+}
+
+/** Replaces each literal secret in `text` with [redacted]. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length >= 4) out = out.split(s).join('[redacted]');
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AgentCommandName } from '../domain/commands';
+import type { IssueStatus } from '../domain/status';
+
+/** Every signal carries the GitHub delivery id (or an API request id) so a redelivery is ignored. */
+export interface DeliveredSignal {
+  deliveryId: string;
+}
+
+/** A `/agent <command>` from an authorized user, from an issue or PR comment, the API or the CLI. */
+export interface CommandSignalArgs extends DeliveredSignal {
+  command: AgentCommandName;
+  args?: string;
+  author: string;
+  commentId?: number;
+  source: 'issue-comment' | 'pr-comment' | 'api';
+}
+
+/** A free-text reply in the issue: an answer to a question or a change request for a plan. */
+export interface FeedbackSignalArgs extends DeliveredSignal {
+  author: string;
+  body: string;
+  commentId?: number;
+}
+
+/** The issue's title or body was edited. */
+export interface IssueEditedSignalArgs extends DeliveredSignal {
+  title: string;
+  body: string;
+  author: string;
+}
+
+/** A review, a review comment or a comment on issueflow's pull request: another round of work. */
+export interface ReviewSignalArgs extends DeliveredSignal {
+  kind: 'review' | 'review-comment' | 'pr-comment';
+  author: string;
+  body: string;
+  pullRequestNumber: number;
+  path?: string;
+  line?: number;
+  reviewState?: string;
+}
+
+/** issueflow's pull request was merged or closed. */
+export interface PullRequestClosedSignalArgs extends DeliveredSignal {
+  pullRequestNumber: number;
+  merged: boolean;
+}
+
+export const commandSignal = defineSignal<[CommandSignalArgs]>('command');
+export const feedbackSignal = defineSignal<[FeedbackSignalArgs]>('feedback');
+export const issueEditedSignal = defineSignal<[IssueEditedSignalArgs]>('issueEdited');
+export const reviewSignal = defineSignal<[ReviewSignalArgs]>('review');
+export const pullRequestClosedSignal = defineSignal<[PullRequestClosedSignalArgs]>('pullRequestClosed');
+export const statusQuery = defineQuery<IssueStatus>('status');
+
+/** What starts an issue's workflow. */
+export interface IssueWorkflowInput {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'command' | 'api'; actor: string };
+  /** GitHub App installation, when issueflow runs as an App. */
+  installationId?: number;
+  /** Set by continue-as-new: the state to carry on with. */
+  carried?: unknown;
+}
