@@ -1,0 +1,217 @@
+import type {
+  CommandSignalArgs,
+  FeedbackSignalArgs,
+  IssueEditedSignalArgs,
+  IssueWorkflowInput,
+  PullRequestClosedSignalArgs,
+  ReviewSignalArgs,
+} from '../workflows/messages';
+import { parseComment } from './commands';
+import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
+
+/** Who issueflow is on GitHub and what it listens to; from the service configuration. */
+export interface RoutingOptions {
+  triggerLabel: string;
+  /** `owner/repo` names (case-insensitive); empty means every repository. */
+  allowedRepos: readonly string[];
+  /** issueflow's own GitHub user (the token's user or the App's bot user), for assignment and self-detection. */
+  appUserId?: number;
+  appLogin?: string;
+  /** The GitHub App id, to recognise comments made through the App (`performed_via_github_app`). */
+  appId?: number;
+}
+
+export type SignalDecision =
+  | { name: 'command'; args: CommandSignalArgs }
+  | { name: 'feedback'; args: FeedbackSignalArgs }
+  | { name: 'issueEdited'; args: IssueEditedSignalArgs }
+  | { name: 'review'; args: ReviewSignalArgs }
+  | { name: 'pullRequestClosed'; args: PullRequestClosedSignalArgs };
+
+/** What one webhook delivery asks of issueflow. `start.orSignal` is sent instead when the workflow already runs. */
+export type WebhookDecision =
+  | { kind: 'start'; ref: IssueRef; workflowId: string; input: IssueWorkflowInput; orSignal?: SignalDecision }
+  | ({ kind: 'signal'; ref: IssueRef; workflowId: string } & { signal: SignalDecision })
+  | { kind: 'cancel'; ref: IssueRef; workflowId: string }
+  | { kind: 'ignore'; reason: string; ref?: IssueRef };
+
+/** Author associations that may trigger and command issueflow. */
+export const TRUSTED_ASSOCIATIONS: readonly string[] = ['OWNER', 'MEMBER', 'COLLABORATOR'];
+
+interface User {
+  id?: number;
+  login?: string;
+  type?: string;
+}
+// The parts of GitHub's payloads issueflow reads; everything optional because payloads are untrusted input.
+interface Payload {
+  action?: string;
+  installation?: { id?: number };
+  repository?: { name?: string; full_name?: string; owner?: { login?: string } };
+  sender?: User;
+  label?: { name?: string };
+  assignee?: User | null;
+  issue?: { number?: number; title?: string; body?: string | null; user?: User; author_association?: string; labels?: Array<{ name?: string }>; pull_request?: unknown };
+  comment?: { id?: number; body?: string | null; user?: User; author_association?: string; path?: string; line?: number | null; performed_via_github_app?: { id?: number } | null };
+  review?: { body?: string | null; user?: User; author_association?: string; state?: string };
+  pull_request?: { number?: number; merged?: boolean; body?: string | null; head?: { ref?: string } };
+}
+
+const ignore = (reason: string, ref?: IssueRef): WebhookDecision => ({ kind: 'ignore', reason, ...(ref ? { ref } : {}) });
+
+/** Maps a verified GitHub delivery to a start, a signal, a cancel or a reasoned ignore. Pure: no I/O. */
+export function routeWebhook(event: string, raw: unknown, deliveryId: string, options: RoutingOptions): WebhookDecision {
+  const p = (raw ?? {}) as Payload;
+  const owner = p.repository?.owner?.login;
+  const repo = p.repository?.name;
+  if (!owner || !repo) return ignore(`${event} without a repository`);
+  const fullName = `${owner}/${repo}`;
+  const allowed = options.allowedRepos.map((r) => r.toLowerCase());
+  if (allowed.length && !allowed.includes(fullName.toLowerCase())) return ignore(`repository ${fullName} is not in ALLOWED_REPOS`);
+  const ctx: Ctx = { event, p, owner, repo, deliveryId, options };
+  switch (event) {
+    case 'issues':
+      return routeIssues(ctx);
+    case 'issue_comment':
+      return p.action === 'created' ? routeIssueComment(ctx) : ignore(`issue_comment.${p.action} is not handled`);
+    case 'pull_request':
+    case 'pull_request_review':
+    case 'pull_request_review_comment':
+      return routePullRequest(ctx);
+    default:
+      return ignore(`event ${event} is not handled`);
+  }
+}
+
+interface Ctx {
+  event: string;
+  p: Payload;
+  owner: string;
+  repo: string;
+  deliveryId: string;
+  options: RoutingOptions;
+}
+
+/** Bots (including issueflow itself) never drive a workflow; recognised by id, type and App, not by name. */
+export function isBotOrSelf(user: User | undefined, options: RoutingOptions, viaAppId?: number): boolean {
+  if (!user) return true;
+  if (user.type === 'Bot') return true;
+  if (options.appUserId !== undefined && user.id === options.appUserId) return true;
+  return options.appId !== undefined && viaAppId === options.appId;
+}
+
+const trusted = (association: string | undefined) => TRUSTED_ASSOCIATIONS.includes(association ?? '');
+
+function target(ctx: Ctx, issueNumber: number): { ref: IssueRef; workflowId: string } {
+  const ref = { owner: ctx.owner, repo: ctx.repo, issueNumber };
+  return { ref, workflowId: issueWorkflowId(ref) };
+}
+
+function start(ctx: Ctx, issueNumber: number, kind: IssueWorkflowInput['trigger']['kind'], actor: string, orSignal?: SignalDecision): WebhookDecision {
+  const t = target(ctx, issueNumber);
+  const installationId = ctx.p.installation?.id;
+  const input: IssueWorkflowInput = {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issueNumber,
+    trigger: { deliveryId: ctx.deliveryId, kind, actor },
+    ...(installationId ? { installationId } : {}),
+  };
+  return { kind: 'start', ...t, input, ...(orSignal ? { orSignal } : {}) };
+}
+
+function routeIssues(ctx: Ctx): WebhookDecision {
+  const { p, options } = ctx;
+  const n = p.issue?.number;
+  if (!n) return ignore('issues event without an issue');
+  const sender = p.sender?.login ?? 'unknown';
+  const ref = target(ctx, n).ref;
+  switch (p.action) {
+    case 'opened': {
+      const hasLabel = (p.issue?.labels ?? []).some((l) => l.name === options.triggerLabel);
+      if (!hasLabel) return ignore(`opened without the trigger label ${options.triggerLabel}`, ref);
+      if (!trusted(p.issue?.author_association)) return ignore('issue author is not an owner, member or collaborator', ref);
+      return start(ctx, n, 'opened', p.issue?.user?.login ?? sender);
+    }
+    case 'labeled':
+      if (p.label?.name !== options.triggerLabel) return ignore(`label ${p.label?.name ?? '?'} is not the trigger label`, ref);
+      if (isBotOrSelf(p.sender, options)) return ignore('labeled by a bot', ref);
+      return start(ctx, n, 'labeled', sender);
+    case 'assigned': {
+      const a = p.assignee;
+      const toApp = !!a && ((options.appUserId !== undefined && a.id === options.appUserId) || (!!options.appLogin && a.login?.toLowerCase() === options.appLogin.toLowerCase()));
+      if (!toApp) return ignore('assigned to someone other than issueflow', ref);
+      if (isBotOrSelf(p.sender, options)) return ignore('assigned by a bot', ref);
+      return start(ctx, n, 'assigned', sender);
+    }
+    case 'edited':
+      if (isBotOrSelf(p.sender, options)) return ignore('edited by a bot', ref);
+      return { kind: 'signal', ...target(ctx, n), signal: { name: 'issueEdited', args: { deliveryId: ctx.deliveryId, title: p.issue?.title ?? '', body: p.issue?.body ?? '', author: sender } } };
+    case 'closed':
+      return { kind: 'cancel', ...target(ctx, n) };
+    default:
+      return ignore(`issues.${p.action} is not handled`, ref);
+  }
+}
+
+/** `Fixes #12` (or closes/resolves) in a pull request body: the issue it belongs to. */
+export function issueNumberFromBody(body: string | null | undefined): number | undefined {
+  const m = /\b(?:fix(?:e[sd])?|close[sd]?|resolve[sd]?)\s+#(\d+)\b/i.exec(body ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+function routeIssueComment(ctx: Ctx): WebhookDecision {
+  const { p, options, deliveryId } = ctx;
+  const c = p.comment;
+  const n = p.issue?.number;
+  if (!c || !n) return ignore('comment without an issue');
+  if (isBotOrSelf(c.user, options, c.performed_via_github_app?.id ?? undefined)) return ignore('comment by a bot or by issueflow');
+  const author = c.user?.login ?? 'unknown';
+  const parsed = parseComment(c.body ?? '');
+  const isTrusted = trusted(c.author_association);
+  if (p.issue?.pull_request) {
+    const issue = issueNumberFromBody(p.issue.body);
+    if (!issue) return ignore('comment on a pull request that names no issue (Fixes #N)');
+    if (!isTrusted) return ignore('commenter is not an owner, member or collaborator', target(ctx, issue).ref);
+    if (parsed.kind === 'unknown-command') return ignore(`unknown command: ${parsed.text}`, target(ctx, issue).ref);
+    if (parsed.kind === 'command') {
+      return { kind: 'signal', ...target(ctx, issue), signal: { name: 'command', args: { deliveryId, command: parsed.command, args: parsed.args, author, commentId: c.id, source: 'pr-comment' } } };
+    }
+    return { kind: 'signal', ...target(ctx, issue), signal: { name: 'review', args: { deliveryId, kind: 'pr-comment', author, body: parsed.text, pullRequestNumber: n } } };
+  }
+  const ref = target(ctx, n).ref;
+  if (parsed.kind === 'unknown-command') return ignore(`unknown command: ${parsed.text}`, ref);
+  if (parsed.kind === 'command') {
+    if (!isTrusted) return ignore('commenter is not an owner, member or collaborator', ref);
+    const signal: SignalDecision = { name: 'command', args: { deliveryId, command: parsed.command, args: parsed.args, author, commentId: c.id, source: 'issue-comment' } };
+    return parsed.command === 'run' ? start(ctx, n, 'command', author, signal) : { kind: 'signal', ...target(ctx, n), signal };
+  }
+  const isIssueAuthor = c.user?.id !== undefined && c.user.id === p.issue?.user?.id;
+  if (!isTrusted && !isIssueAuthor) return ignore('commenter is neither the issue author nor a collaborator', ref);
+  return { kind: 'signal', ...target(ctx, n), signal: { name: 'feedback', args: { deliveryId, author, body: parsed.text, commentId: c.id } } };
+}
+
+function routePullRequest(ctx: Ctx): WebhookDecision {
+  const { p, event, options, deliveryId } = ctx;
+  const pr = p.pull_request;
+  const issue = issueNumberOfBranch(pr?.head?.ref ?? '');
+  if (!pr?.number || !issue) return ignore(`${event} on a pull request not opened by issueflow`);
+  const t = target(ctx, issue);
+  if (event === 'pull_request') {
+    if (p.action !== 'closed') return ignore(`pull_request.${p.action} is not handled`, t.ref);
+    return { kind: 'signal', ...t, signal: { name: 'pullRequestClosed', args: { deliveryId, pullRequestNumber: pr.number, merged: pr.merged === true } } };
+  }
+  const isReview = event === 'pull_request_review';
+  if (p.action !== (isReview ? 'submitted' : 'created')) return ignore(`${event}.${p.action} is not handled`, t.ref);
+  const item = isReview ? p.review : p.comment;
+  if (!item || isBotOrSelf(item.user, options)) return ignore('review by a bot or by issueflow', t.ref);
+  if (!trusted(item.author_association)) return ignore('reviewer is not an owner, member or collaborator', t.ref);
+  const body = item.body ?? '';
+  // A review of only line comments arrives as empty "commented" review plus one event per comment; the comments carry the work.
+  if (isReview && !body.trim() && p.review?.state === 'commented') return ignore('empty review; its comments arrive separately', t.ref);
+  const args: ReviewSignalArgs = { deliveryId, kind: isReview ? 'review' : 'review-comment', author: item.user?.login ?? 'unknown', body, pullRequestNumber: pr.number };
+  if (isReview && p.review?.state) args.reviewState = p.review.state;
+  if (!isReview && p.comment?.path) args.path = p.comment.path;
+  if (!isReview && typeof p.comment?.line === 'number') args.line = p.comment.line;
+  return { kind: 'signal', ...t, signal: { name: 'review', args } };
+}

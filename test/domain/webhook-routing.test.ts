@@ -1,0 +1,152 @@
+import { issueNumberFromBody, routeWebhook, type RoutingOptions, type WebhookDecision } from '../../src/domain/webhook-routing';
+import { example } from '../api/support/webhook-examples';
+
+const options: RoutingOptions = { triggerLabel: 'agent', allowedRepos: [], appUserId: 999, appLogin: 'issueflow-app', appId: 77 };
+const WF = 'Codertocat/Hello-World#1';
+const route = (event: string, payload: unknown, o: Partial<RoutingOptions> = {}): WebhookDecision => routeWebhook(event, payload, 'd-1', { ...options, ...o });
+
+function labeled(name = 'agent') {
+  const p = example('issues', 'labeled');
+  p.label.name = name;
+  return p;
+}
+
+function comment(body: string, association = 'OWNER') {
+  const p = example('issue_comment', 'created');
+  p.comment.body = body;
+  p.comment.author_association = association;
+  return p;
+}
+
+describe('routeWebhook: starting', () => {
+  it('starts on the trigger label with the issue workflow id and the delivery', () => {
+    const d = route('issues', labeled());
+    expect(d).toMatchObject({ kind: 'start', workflowId: WF, input: { owner: 'Codertocat', repo: 'Hello-World', issueNumber: 1, trigger: { deliveryId: 'd-1', kind: 'labeled', actor: 'Codertocat' } } });
+  });
+
+  it('ignores other labels (the example adds "bug")', () => {
+    expect(route('issues', example('issues', 'labeled'))).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('bug') });
+  });
+
+  it('starts an opened issue only when it carries the trigger label and its author is trusted', () => {
+    const p = example('issues', 'opened');
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore' });
+    p.issue.labels = [{ name: 'agent' }];
+    expect(route('issues', p)).toMatchObject({ kind: 'start', input: { trigger: { kind: 'opened' } } });
+    p.issue.author_association = 'NONE';
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('owner') });
+  });
+
+  it('starts when issueflow is assigned, by user id or login, not for anyone else', () => {
+    const p = example('issues', 'assigned');
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore' });
+    expect(route('issues', p, { appUserId: p.assignee.id })).toMatchObject({ kind: 'ignore', reason: 'assigned by a bot' });
+    expect(route('issues', p, { appUserId: undefined, appLogin: 'codertocat' })).toMatchObject({ kind: 'start', input: { trigger: { kind: 'assigned' } } });
+  });
+
+  it('/agent run from a collaborator starts, with the command signal for a running workflow', () => {
+    const d = route('issue_comment', comment('/agent run'));
+    expect(d).toMatchObject({ kind: 'start', input: { trigger: { kind: 'command' } }, orSignal: { name: 'command', args: { command: 'run', source: 'issue-comment' } } });
+  });
+
+  it('honours ALLOWED_REPOS, case-insensitively', () => {
+    expect(route('issues', labeled(), { allowedRepos: ['octo/other'] })).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('ALLOWED_REPOS') });
+    expect(route('issues', labeled(), { allowedRepos: ['codertocat/hello-world'] })).toMatchObject({ kind: 'start' });
+  });
+});
+
+describe('routeWebhook: comments', () => {
+  it('a command becomes the command signal with the comment id and delivery', () => {
+    const p = comment('Looks good.\n/agent approve now');
+    expect(route('issue_comment', p)).toMatchObject({
+      kind: 'signal',
+      workflowId: WF,
+      signal: { name: 'command', args: { deliveryId: 'd-1', command: 'approve', args: 'now', author: 'Codertocat', commentId: p.comment.id, source: 'issue-comment' } },
+    });
+  });
+
+  it("the example's free text is feedback", () => {
+    expect(route('issue_comment', example('issue_comment', 'created'))).toMatchObject({
+      kind: 'signal',
+      signal: { name: 'feedback', args: { body: "You are totally right! I'll get this fixed right away.", author: 'Codertocat' } },
+    });
+  });
+
+  it('the issue author may answer but not command; strangers may do neither', () => {
+    expect(route('issue_comment', comment('yes, the login page', 'NONE'))).toMatchObject({ signal: { name: 'feedback' } });
+    expect(route('issue_comment', comment('/agent approve', 'NONE'))).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('owner') });
+    const stranger = comment('please do it', 'NONE');
+    stranger.comment.user.id = 1234;
+    expect(route('issue_comment', stranger)).toMatchObject({ kind: 'ignore' });
+  });
+
+  it('ignores bots by type, issueflow by user id and by App, not by name', () => {
+    const bot = comment('/agent run');
+    bot.comment.user.type = 'Bot';
+    expect(route('issue_comment', bot)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('bot') });
+    const self = comment('/agent run');
+    self.comment.user.id = 999;
+    expect(route('issue_comment', self)).toMatchObject({ kind: 'ignore' });
+    const viaApp = comment('/agent run');
+    viaApp.comment.performed_via_github_app = { id: 77 };
+    expect(route('issue_comment', viaApp)).toMatchObject({ kind: 'ignore' });
+    const named = comment('/agent retry');
+    named.comment.user.login = 'someone[bot]';
+    expect(route('issue_comment', named)).toMatchObject({ kind: 'signal' });
+  });
+
+  it('ignores unknown commands and quoted commands are feedback', () => {
+    expect(route('issue_comment', comment('/agent dance'))).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('unknown command') });
+    expect(route('issue_comment', comment('> /agent run\nno thanks'))).toMatchObject({ signal: { name: 'feedback' } });
+  });
+
+  it('a comment on issueflow\'s pull request is a review round for the issue named by "Fixes #N"', () => {
+    const p = comment('please rename the variable');
+    p.issue.number = 40;
+    p.issue.pull_request = { url: 'x' };
+    p.issue.body = 'Implements the change.\n\nFixes #7';
+    expect(route('issue_comment', p)).toMatchObject({ workflowId: 'Codertocat/Hello-World#7', signal: { name: 'review', args: { kind: 'pr-comment', pullRequestNumber: 40 } } });
+    p.issue.body = 'no reference';
+    expect(route('issue_comment', p)).toMatchObject({ kind: 'ignore' });
+  });
+});
+
+describe('routeWebhook: issue and pull request lifecycle', () => {
+  it('issues.edited signals issueEdited; issues.closed cancels', () => {
+    expect(route('issues', example('issues', 'edited'))).toMatchObject({ signal: { name: 'issueEdited', args: { title: 'Spelling error in the README file' } } });
+    const closed = example('issues', 'opened');
+    closed.action = 'closed';
+    expect(route('issues', closed)).toEqual({ kind: 'cancel', ref: { owner: 'Codertocat', repo: 'Hello-World', issueNumber: 1 }, workflowId: WF });
+  });
+
+  it('pull_request.closed on an issueflow branch signals pullRequestClosed; other branches are ignored', () => {
+    const p = example('pull_request', 'closed');
+    expect(route('pull_request', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('not opened by issueflow') });
+    p.pull_request.head.ref = 'issueflow/issue-1';
+    p.pull_request.merged = true;
+    expect(route('pull_request', p)).toMatchObject({ workflowId: WF, signal: { name: 'pullRequestClosed', args: { pullRequestNumber: 2, merged: true } } });
+  });
+
+  it('reviews and review comments on issueflow\'s PR are review rounds', () => {
+    const review = example('pull_request_review', 'submitted');
+    review.pull_request.head.ref = 'issueflow/issue-1';
+    expect(route('pull_request_review', review)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('empty review') });
+    review.review.body = 'Please add a test.';
+    review.review.state = 'changes_requested';
+    expect(route('pull_request_review', review)).toMatchObject({ signal: { name: 'review', args: { kind: 'review', body: 'Please add a test.', reviewState: 'changes_requested' } } });
+    const rc = example('pull_request_review_comment', 'created', 1);
+    rc.pull_request.head.ref = 'issueflow/issue-1';
+    expect(route('pull_request_review_comment', rc)).toMatchObject({ signal: { name: 'review', args: { kind: 'review-comment', path: 'README.md', line: 265 } } });
+  });
+
+  it('anything else is ignored with a reason', () => {
+    expect(route('ping', example('ping'))).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('ping') });
+    expect(route('issues', example('issues', 'locked'))).toMatchObject({ kind: 'ignore', reason: 'issues.locked is not handled' });
+  });
+
+  it('reads the issue from a pull request body', () => {
+    expect(issueNumberFromBody('Fixes #12')).toBe(12);
+    expect(issueNumberFromBody('closes #3 and more')).toBe(3);
+    expect(issueNumberFromBody('see #4')).toBeUndefined();
+  });
+});
