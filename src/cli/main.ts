@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig, secretValues } from '../config';
+import { createLogger } from '../logger';
+import { requireSharedInfrastructure } from '../worker/infrastructure';
+import { startService } from '../worker/service';
+import { createPool } from '../infra/postgres';
+import { migrate } from '../infra/migrate';
+import { runJobsCommand } from './jobs';
+
+const USAGE = `issueflow: one durable Temporal workflow per GitHub issue
+
+  issueflow start     all in one: embedded Temporal + PostgreSQL (unless TEMPORAL_ADDRESS / DATABASE_URL), worker and HTTP API
+  issueflow worker    only the workers (needs TEMPORAL_ADDRESS and DATABASE_URL)
+  issueflow api       only the HTTP API (needs TEMPORAL_ADDRESS and DATABASE_URL)
+  issueflow migrate   apply database migrations to DATABASE_URL and exit
+  issueflow jobs ...  list, show, follow and steer jobs through the HTTP API
+
+Configuration is read from the environment; see .env.example.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === 'jobs') {
+    return runJobsCommand(rest, process.env);
+  }
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, extraSecrets: secretValues(config) });
+  if (command === 'migrate') {
+    if (!config.databaseUrl) throw new ConfigError('Invalid configuration: DATABASE_URL is required for `issueflow migrate`.');
+    const pool = createPool(config.databaseUrl, 1);
+    const applied = await migrate(pool).finally(() => pool.end());
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    return 0;
+  }
+  const parts = command === 'start' ? { api: true, worker: true } : command === 'worker' ? { api: false, worker: true } : command === 'api' ? { api: true, worker: false } : undefined;
+  if (!parts) {
+    console.error(`issueflow: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (command !== 'start') requireSharedInfrastructure(config, command);
+  const service = await startService(config, logger, parts);
+  if (service.apiUrl) console.log(`issueflow API:  ${service.apiUrl}  (ready: ${service.apiUrl}/health/ready)`);
+  if (service.temporalUiUrl) console.log(`Temporal UI:    ${service.temporalUiUrl}`);
+  await waitForShutdownSignal(logger);
+  await service.stop();
+  logger.info('stopped');
+  return 0;
+}
+
+function waitForShutdownSignal(logger: { info(msg: string): void }): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info(`${signal} received: shutting down (again to force)`);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(error instanceof ConfigError ? message : `issueflow: ${message}`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -1,0 +1,78 @@
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { buildApp } from '../api/app';
+import { databaseCheck, migrationsCheck, namespaceCheck, temporalCheck } from '../api/health-checks';
+import { createPool } from '../infra/postgres';
+import { migrate } from '../infra/migrate';
+import { connectClient, connectWorker, ensureSearchAttributes } from '../infra/temporal';
+import { createActivities } from '../activities';
+import { startInfrastructure, type Infrastructure } from './infrastructure';
+import { installTemporalRuntime } from './temporal-runtime';
+import { createWorkers } from './workers';
+
+export interface Service {
+  apiUrl?: string;
+  temporalUiUrl?: string;
+  infrastructure: Infrastructure;
+  /** Stops in order: HTTP first, then workers (in-flight activities get the grace period), then infrastructure. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Assembles issueflow: the infrastructure (embedded or joined), migrations, the workers and/or the
+ * HTTP API. This and src/worker/* are the only places that build pools and connections.
+ */
+export async function startService(config: Config, logger: Logger, parts: { api: boolean; worker: boolean }): Promise<Service> {
+  installTemporalRuntime(logger);
+  const infrastructure = await startInfrastructure(config, logger);
+  const cleanups: Array<() => Promise<void>> = [() => infrastructure.stop()];
+  const stop = async () => {
+    for (const c of cleanups) {
+      try {
+        await c();
+      } catch (error) {
+        logger.warn({ err: error }, 'shutdown step failed');
+      }
+    }
+  };
+  try {
+    const pool = createPool(infrastructure.databaseUrl);
+    cleanups.unshift(() => pool.end());
+    const applied = await migrate(pool);
+    if (applied.length) logger.info({ applied }, 'database migrations applied');
+
+    const connection = await connectClient(infrastructure.temporal);
+    cleanups.unshift(() => connection.close());
+    if (!infrastructure.embedded.temporal) {
+      const warning = await ensureSearchAttributes(connection, config.temporal.namespace);
+      if (warning) logger.warn(warning);
+    }
+
+    if (parts.worker) {
+      const nativeConnection = await connectWorker(infrastructure.temporal);
+      const workers = await createWorkers({ config, logger, connection: nativeConnection, activities: createActivities({ config, logger, pool }) });
+      const running = workers.run();
+      running.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));
+      cleanups.unshift(async () => {
+        workers.shutdown();
+        await running.catch(() => undefined);
+        await nativeConnection.close();
+      });
+    }
+
+    let apiUrl: string | undefined;
+    if (parts.api) {
+      const app = await buildApp({
+        logger,
+        checks: [temporalCheck(connection), namespaceCheck(connection, config.temporal.namespace), databaseCheck(pool), migrationsCheck(pool)],
+      });
+      await app.listen({ port: config.port, host: config.host });
+      cleanups.unshift(() => app.close());
+      apiUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+    }
+    return { apiUrl, temporalUiUrl: infrastructure.temporal.uiUrl, infrastructure, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

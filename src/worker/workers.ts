@@ -1,0 +1,58 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+/** Activities split by the task queue they run on. */
+export interface ActivityGroups {
+  /** Reads, git, tests, notifications: the issue workflow's own task queue. */
+  main: object;
+  /** Comment, label, PR and reaction writes: rate-limited to stay inside GitHub's content budget. */
+  githubWrites: object;
+  /** Agent CLI runs: at most AGENT_CONCURRENCY at once per worker process. */
+  agents: object;
+}
+
+export interface Workers {
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/** The worker process's three workers: workflows + main activities, GitHub writes, agent runs. */
+export async function createWorkers(options: {
+  config: Config;
+  logger: Logger;
+  connection: NativeConnection;
+  activities: ActivityGroups;
+  workflowsPath?: string;
+}): Promise<Workers> {
+  const { config, connection, activities } = options;
+  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s` } as const;
+  const workers = [
+    await Worker.create({
+      ...shared,
+      taskQueue: config.temporal.taskQueue,
+      workflowsPath: options.workflowsPath ?? require.resolve('../workflows'),
+      activities: activities.main,
+    }),
+    await Worker.create({
+      ...shared,
+      taskQueue: config.temporal.githubWriteTaskQueue,
+      activities: activities.githubWrites,
+      maxTaskQueueActivitiesPerSecond: config.github.writesPerSecond,
+    }),
+    await Worker.create({
+      ...shared,
+      taskQueue: config.temporal.agentTaskQueue,
+      activities: activities.agents,
+      maxConcurrentActivityTaskExecutions: config.agent.concurrency,
+    }),
+  ];
+  return {
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+    },
+    shutdown: () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
+}
