@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -24,20 +24,19 @@ const REDACT = [
  * Structured JSON logs, one line per event; pretty when a person is watching a terminal.
  * `extraSecrets` are literal values scrubbed from every line (tokens that reach error messages).
  */
-export function createLogger(options: { level?: string; pretty?: boolean; extraSecrets?: string[] } = {}): Logger {
+export function createLogger(
+  options: { level?: string; pretty?: boolean; extraSecrets?: string[]; destination?: DestinationStream } = {},
+): Logger {
   const secrets = (options.extraSecrets ?? []).filter((s) => s.length >= 4);
-  const pretty = options.pretty ?? process.stdout.isTTY === true;
-  return pino({
+  const pretty = !options.destination && (options.pretty ?? process.stdout.isTTY === true);
+  const pinoOptions: pino.LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: 'issueflow' },
     redact: { paths: REDACT, censor: '[redacted]' },
-    hooks: secrets.length
-      ? {
-          streamWrite: (line: string) => scrubSecrets(line, secrets),
-        }
-      : undefined,
+    ...(secrets.length ? { hooks: { streamWrite: (line: string) => scrubSecrets(line, secrets) } } : {}),
     transport: pretty ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
-  });
+  };
+  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }
 
 /** Replaces each literal secret in `text` with [redacted]. */
