@@ -1,0 +1,87 @@
+import { mkdtempSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { freePort } from '../support/ports';
+import { temporalCliPath } from '../support/binaries';
+import { buildOnce, processesMentioning, spawnIssueflow, waitForStatus, type ServiceProcess } from '../support/service-process';
+
+jest.setTimeout(240_000);
+
+/** The foundation's promise: `issueflow start` with no configuration runs everything, stops cleanly, keeps its data. */
+describe('issueflow start on its embedded defaults', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    buildOnce();
+    dataDir = mkdtempSync(join(tmpdir(), 'issueflow-start-'));
+    chmodSync(dataDir, 0o755);
+    env = {
+      ISSUEFLOW_DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      TEMPORAL_DEV_SERVER_PORT: String(await freePort()),
+      ISSUEFLOW_EMBEDDED_PG_PORT: String(await freePort()),
+      TEMPORAL_CLI_PATH: temporalCliPath(),
+      LOG_LEVEL: 'warn',
+    };
+  });
+
+  async function startAndWaitReady(): Promise<ServiceProcess> {
+    const service = spawnIssueflow(['start'], env);
+    const ms = await waitForStatus(`http://127.0.0.1:${env.PORT}/health/ready`, 200, 60_000, service.output);
+    expect(ms).toBeLessThan(60_000);
+    return service;
+  }
+
+  async function stopWithCtrlC(service: ServiceProcess): Promise<void> {
+    // Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
+    process.kill(-service.child.pid!, 'SIGINT');
+    const code = await Promise.race([service.exited, new Promise((r) => setTimeout(() => r('timeout'), 60_000))]);
+    expect(code).toBe(0);
+  }
+
+  test('ready within 60 s with the Temporal UI up; Ctrl-C leaves no child; a workflow survives the restart', async () => {
+    const first = await startAndWaitReady();
+    expect(first.output()).toContain(`http://localhost:${env.PORT}`);
+    const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
+    expect(ui.status).toBe(200);
+
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}` });
+    const client = new Client({ connection });
+    // No worker polls this queue, so the workflow simply stays open across the restart.
+    await client.workflow.start('issueWorkflow', { taskQueue: 'restart-check', workflowId: 'restart-check', args: [] });
+    await connection.close();
+
+    await stopWithCtrlC(first);
+    expect(processesMentioning(dataDir)).toEqual([]);
+
+    const second = await startAndWaitReady();
+    const again = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}` });
+    const listed: string[] = [];
+    for await (const wf of new Client({ connection: again }).workflow.list({ query: `WorkflowId = 'restart-check'` })) listed.push(wf.workflowId);
+    const described = await new Client({ connection: again }).workflow.getHandle('restart-check').describe();
+    await again.close();
+    expect(described.status.name).toBe('RUNNING');
+    expect(listed).toEqual(['restart-check']);
+
+    // SIGTERM to the process alone (docker, systemd): it stops its children itself.
+    process.kill(second.child.pid!, 'SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  });
+
+  test('a bad PORT stops the start with one line naming it', async () => {
+    const bad = spawnIssueflow(['start'], { ...env, PORT: 'abc' });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().trim()).toBe('Invalid configuration: PORT must be a port number from 1 to 65535 (got "abc").');
+  });
+
+  test('webhooks switched on without a secret stop the start, naming GITHUB_WEBHOOK_SECRET', async () => {
+    const bad = spawnIssueflow(['start'], { ...env, ISSUEFLOW_WEBHOOKS: 'on' });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().trim().split('\n')).toHaveLength(1);
+    expect(bad.output()).toMatch(/GITHUB_WEBHOOK_SECRET is required/);
+  });
+});
