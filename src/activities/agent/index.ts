@@ -1,0 +1,37 @@
+import type { Pool } from 'pg';
+import type { Config } from '../../config';
+import type { IssueRef } from '../../domain/ids';
+import type { Logger } from '../../logger';
+import type { AgentActivities } from '../types';
+import { runAgentWith } from './run-agent';
+
+/** What the agent runner needs from the worker. */
+export interface AgentDeps {
+  config: Config;
+  /** Run logs and the pause switch. */
+  pool: Pool;
+  logger: Logger;
+  /** The issue's worktree; by default `<dataDir>/worktrees/<owner>/<repo>/issue-<n>`. */
+  workspaceDir?: (ref: IssueRef) => string;
+  /** The variables the agent's environment is picked from; `process.env` by default. */
+  env?: Record<string, string | undefined>;
+  /** How often a paused runner looks at the switch again (default 5 s). */
+  pausePollMs?: number;
+  /** SIGTERM to SIGKILL of the agent's process group (default 1 s). */
+  killGraceMs?: number;
+  /** Idle limit when the activity has no heartbeat time-out (default 10 min). */
+  defaultIdleTimeoutMs?: number;
+}
+
+/**
+ * The agent activities. `runAgent` waits while paused, runs the preset (then AGENT_FALLBACK when the
+ * binary is missing or the provider is down) in its own process group with a built environment,
+ * heartbeats `{ bytes, lastLine }`, streams all output to `run_logs`, and kills the group on
+ * cancellation, the hard time-out and the idle (heartbeat) time-out. Failures: AgentMissing
+ * (non-retryable), AgentFailed (retryable), AgentTimedOut (non-retryable), GitFailed (no worktree).
+ */
+export function createAgentActivities(deps: AgentDeps): AgentActivities {
+  return {
+    runAgent: (input) => runAgentWith(deps, input),
+  };
+}

@@ -1,0 +1,98 @@
+import type { AgentMode } from '../types';
+import type { Config } from '../../config';
+
+export type AgentPreset = Config['agent']['preset'];
+
+/** How to start one agent run: no shell is involved, the prompt never lands in a command string. */
+export interface AgentCommand {
+  file: string;
+  args: string[];
+  /** When set, the prompt file is piped to the agent's stdin. */
+  stdinFile?: string;
+}
+
+export interface CommandOptions {
+  mode: AgentMode;
+  promptFile: string;
+  workdir: string;
+  /** AGENT_COMMAND, for the `custom` preset. */
+  customCommand?: string;
+}
+
+const CLAUDE_IMPLEMENT_TOOLS = 'Read,Edit,Write,MultiEdit,Glob,Grep,LS,Bash,TodoWrite';
+
+/**
+ * The command line of each preset. Prompts go through a file or stdin (argv strings are limited to
+ * 128 KiB and show in `ps`). Plan mode is read-only for every preset that has such a switch.
+ */
+export function agentCommand(preset: AgentPreset, o: CommandOptions): AgentCommand {
+  const plan = o.mode === 'plan';
+  switch (preset) {
+    case 'claude-code':
+      return {
+        file: 'claude',
+        args: ['-p', '--output-format', 'stream-json', '--verbose', ...(plan ? ['--permission-mode', 'plan'] : ['--permission-mode', 'acceptEdits', '--allowedTools', CLAUDE_IMPLEMENT_TOOLS])],
+        stdinFile: o.promptFile,
+      };
+    case 'codex':
+      return {
+        file: 'codex',
+        args: ['exec', '--skip-git-repo-check', '--cd', o.workdir, ...(plan ? ['--sandbox', 'read-only'] : ['--sandbox', 'workspace-write']), '-'],
+        stdinFile: o.promptFile,
+      };
+    case 'gemini':
+      return { file: 'gemini', args: ['--approval-mode', plan ? 'default' : 'auto_edit'], stdinFile: o.promptFile };
+    case 'aider':
+      return {
+        file: 'aider',
+        args: ['--message-file', o.promptFile, '--yes-always', '--no-auto-commits', '--no-stream', '--no-pretty', ...(plan ? ['--chat-mode', 'ask'] : [])],
+      };
+    case 'custom':
+      return customCommand(o);
+  }
+}
+
+function customCommand(o: CommandOptions): AgentCommand {
+  if (!o.customCommand) throw new Error('AGENT=custom needs AGENT_COMMAND, e.g. "my-agent --prompt-file {prompt_file} --mode {mode}".');
+  const values: Record<string, string> = { prompt_file: o.promptFile, workdir: o.workdir, mode: o.mode };
+  const words = splitArgv(o.customCommand);
+  const usesPrompt = words.some((w) => w.includes('{prompt_file}'));
+  const [file, ...args] = words.map((w) => w.replace(/\{(prompt_file|workdir|mode)\}/g, (_m, k: string) => values[k]));
+  if (!file) throw new Error('AGENT_COMMAND is empty.');
+  return { file, args, stdinFile: usesPrompt ? undefined : o.promptFile };
+}
+
+/**
+ * Splits a command template into words like a POSIX shell would for quotes and backslashes, with no
+ * expansion of any kind. Placeholders are replaced per word afterwards, so values are never re-split.
+ */
+export function splitArgv(command: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < command.length && '"\\$`'.includes(command[i + 1])) word += command[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < command.length) {
+      word += command[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`AGENT_COMMAND has an unclosed ${quote} quote.`);
+  if (inWord) words.push(word);
+  return words;
+}

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { FAILURE_TYPES, type AgentRunInput, type AgentRunResult } from '../types';
+import { readPaused } from '../../store/settings';
+import { secretValues } from '../../config';
+import type { AgentDeps } from './index';
+import { agentCommand, type AgentPreset } from './presets';
+import { buildAgentEnv, envSecretValues, scrub } from './env';
+import { looksLikeProviderOutage, parsePlan, parseResultLine } from './parse';
+import { lastLines, runSupervised } from './supervised-process';
+import { worktreePath } from '../workspace/paths';
+
+type Attempt = { ok: AgentRunResult } | { failure: ApplicationFailure; tryFallback: boolean };
+
+const isResultLine = (line: string) => line.startsWith('{') && line.includes('"result"');
+
+/** Waits, heartbeating, while the operator's pause switch is on; cancellation ends the wait. */
+async function waitWhilePaused(deps: AgentDeps, ctx: Context): Promise<void> {
+  let logged = false;
+  while (await readPaused(deps.pool)) {
+    if (!logged) deps.logger.info({ activity: ctx.info.activityType }, 'agent runs are paused; waiting');
+    logged = true;
+    ctx.heartbeat({ paused: true });
+    await ctx.sleep(deps.pausePollMs ?? 5000);
+  }
+}
+
+async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, preset: AgentPreset, promptFile: string, workdir: string): Promise<Attempt> {
+  const { config } = deps;
+  const cmd = agentCommand(preset, { mode: input.mode, promptFile, workdir, customCommand: config.agent.command });
+  const env = buildAgentEnv(config, preset, deps.env);
+  const secrets = [...secretValues(config), ...envSecretValues(env)];
+  const clean = (text: string) => scrub(text, config, secrets);
+  const run = await runSupervised({
+    ...cmd,
+    cwd: workdir,
+    env,
+    log: { pool: deps.pool, workflowId: input.workflowId, step: input.step, secrets, logger: deps.logger },
+    hardTimeoutMs: input.timeoutMinutes * 60_000,
+    idleTimeoutMs: ctx.info.heartbeatTimeoutMs || deps.defaultIdleTimeoutMs || 10 * 60_000,
+    signal: ctx.cancellationSignal,
+    killGraceMs: deps.killGraceMs,
+    keepLine: isResultLine,
+    onProgress: (p) => ctx.heartbeat({ bytes: p.bytes, lastLine: clean(p.lastLine) }),
+  });
+  const outputTail = clean(lastLines(run.tail));
+  const details = { agent: preset, exitCode: run.exitCode, outputTail };
+  if (run.ended === 'cancelled') throw ctx.cancellationSignal.reason instanceof Error ? ctx.cancellationSignal.reason : new CancelledFailure('CANCELLED');
+  if (run.ended !== 'exit') {
+    const why = run.ended === 'idle-timeout' ? 'printed nothing for longer than the heartbeat time-out' : `ran longer than ${input.timeoutMinutes} minutes`;
+    const message = `The agent (${preset}) ${why} and was stopped.\n${lastLines(outputTail, 2000)}`;
+    return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentTimedOut, nonRetryable: true, details: [details] }), tryFallback: false };
+  }
+  if (run.spawnError) {
+    const message = `The agent command \`${cmd.file}\` could not be started (${run.spawnError}) for AGENT=${preset}: install it on the worker, put it on PATH, or set AGENT_FALLBACK.`;
+    return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentMissing, nonRetryable: true, details: [details] }), tryFallback: true };
+  }
+  const stream = run.keptLine ? parseResultLine(run.keptLine) : undefined;
+  if (run.exitCode !== 0 || stream?.isError) {
+    const message = `The agent (${preset}) failed with exit code ${run.exitCode ?? run.signal}.\n${lastLines(outputTail, 2000)}`;
+    const failure = ApplicationFailure.create({ message, type: FAILURE_TYPES.agentFailed, nonRetryable: false, details: [details] });
+    return { failure, tryFallback: looksLikeProviderOutage(run.tail) };
+  }
+  const resultText = clean(stream ? stream.resultText : lastLines(run.tail, 60_000));
+  return {
+    ok: {
+      agent: preset,
+      exitCode: 0,
+      resultText,
+      plan: input.mode === 'plan' ? parsePlan(resultText) : undefined,
+      turns: stream?.turns,
+      tokens: stream?.tokens,
+      costUsd: stream?.costUsd,
+      outputTail,
+      durationMs: run.durationMs,
+    },
+  };
+}
+
+/** Runs the coding agent in the issue's worktree; see createAgentActivities for the guarantees. */
+export async function runAgentWith(deps: AgentDeps, input: AgentRunInput): Promise<AgentRunResult> {
+  const ctx = Context.current();
+  await waitWhilePaused(deps, ctx);
+  const workdir = (deps.workspaceDir ?? ((ref) => worktreePath(deps.config.dataDir, ref)))(input.ref);
+  if (!existsSync(workdir)) {
+    throw ApplicationFailure.create({ message: `The worktree ${workdir} is missing: run prepareWorkspace on this worker first.`, type: FAILURE_TYPES.gitFailed });
+  }
+  const primary = input.agent ?? deps.config.agent.preset;
+  const fallback = deps.config.agent.fallback;
+  const presets = fallback && fallback !== primary ? [primary, fallback] : [primary];
+  const dir = await mkdtemp(join(tmpdir(), 'issueflow-prompt-'));
+  try {
+    const promptFile = join(dir, 'prompt.md');
+    await writeFile(promptFile, input.prompt, { mode: 0o600 });
+    let last: Attempt | undefined;
+    for (const preset of presets) {
+      const log = { workflowId: input.workflowId, step: input.step, agent: preset, mode: input.mode };
+      deps.logger.info(log, 'agent run started');
+      last = await attempt(deps, ctx, input, preset, promptFile, workdir);
+      if ('ok' in last) {
+        deps.logger.info({ ...log, durationMs: last.ok.durationMs, costUsd: last.ok.costUsd }, 'agent run finished');
+        return last.ok;
+      }
+      deps.logger.warn({ ...log, type: last.failure.type }, 'agent run failed');
+      if (!last.tryFallback) break;
+    }
+    throw (last as { failure: ApplicationFailure }).failure;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

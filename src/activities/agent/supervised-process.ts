@@ -1,0 +1,174 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import type { Pool } from 'pg';
+import type { Logger } from '../../logger';
+import { createRunLog } from '../run-log';
+
+export interface SupervisedOptions {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  stdinFile?: string;
+  log: { pool: Pool; workflowId: string; step: string; secrets: readonly string[]; logger?: Logger };
+  hardTimeoutMs: number;
+  /** Kill when no output arrives for this long. */
+  idleTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called as output arrives (at most every `progressThrottleMs`) and every `progressEveryMs` when set. */
+  onProgress?: (p: { bytes: number; lastLine: string }) => void;
+  progressEveryMs?: number;
+  killGraceMs?: number;
+  tailChars?: number;
+  /** The last complete line for which this returns true is kept (e.g. the stream-json result line). */
+  keepLine?: (line: string) => boolean;
+}
+
+export interface SupervisedResult {
+  ended: 'exit' | 'hard-timeout' | 'idle-timeout' | 'cancelled';
+  exitCode: number | null;
+  signal?: string;
+  /** The spawn error code, e.g. ENOENT when the binary is missing. */
+  spawnError?: string;
+  tail: string;
+  bytes: number;
+  keptLine?: string;
+  durationMs: number;
+}
+
+const MAX_LINE = 1024 * 1024;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the whole group is already gone.
+  }
+}
+
+/**
+ * Runs a command in its own process group and supervises it: full output into the run log, a
+ * bounded tail in memory, idle and hard time-outs and cancellation that kill the whole group.
+ */
+export async function runSupervised(o: SupervisedOptions): Promise<SupervisedResult> {
+  const started = Date.now();
+  const tailChars = o.tailChars ?? 64 * 1024;
+  const grace = o.killGraceMs ?? 1000;
+  let ended: SupervisedResult['ended'] = 'exit';
+  let tail = '';
+  let bytes = 0;
+  let lastLine = '';
+  let partial = '';
+  let keptLine: string | undefined;
+  let lastOutputAt = Date.now();
+  let lastProgressAt = 0;
+  const timers: NodeJS.Timeout[] = [];
+
+  const child = execa(o.file, o.args, {
+    cwd: o.cwd,
+    env: o.env,
+    extendEnv: false,
+    detached: true,
+    buffer: false,
+    reject: false,
+    stripFinalNewline: false,
+    stdin: o.stdinFile ? { file: o.stdinFile } : 'ignore',
+  });
+  const pid = child.pid;
+
+  let terminating = false;
+  const terminate = (why: SupervisedResult['ended']) => {
+    if (why !== 'exit' && ended === 'exit') ended = why;
+    if (terminating || pid === undefined) return;
+    terminating = true;
+    killGroup(pid, 'SIGTERM');
+    // Not cleared when the run ends: a member that closed its pipes but ignores SIGTERM still dies.
+    setTimeout(() => killGroup(pid, 'SIGKILL'), grace).unref();
+  };
+  // Leftover children (a dev server, a hung grandchild) must not outlive the run or hold its pipes open.
+  child.once('exit', () => terminate('exit'));
+
+  const progress = (force: boolean) => {
+    const now = Date.now();
+    if (!o.onProgress || (!force && now - lastProgressAt < 1000)) return;
+    lastProgressAt = now;
+    o.onProgress({ bytes, lastLine: lastLine.slice(0, 500) });
+  };
+
+  const onText = (text: string) => {
+    lastOutputAt = Date.now();
+    bytes += Buffer.byteLength(text);
+    tail += text;
+    if (tail.length > 2 * tailChars) tail = tail.slice(-tailChars);
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    if (partial.length > MAX_LINE) partial = partial.slice(-MAX_LINE);
+    for (const line of lines) {
+      if (line.trim()) lastLine = line;
+      if (o.keepLine?.(line)) keptLine = line;
+    }
+    if (partial.trim()) lastLine = partial;
+    progress(false);
+  };
+
+  const consume = async (stream: Readable | null, name: 'stdout' | 'stderr') => {
+    if (!stream) return;
+    const log = createRunLog({ ...o.log, stream: name });
+    const decoder = new StringDecoder('utf8');
+    try {
+      for await (const chunk of stream) {
+        const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+        onText(text);
+        await log.write(text);
+      }
+      const rest = decoder.end();
+      if (rest) onText(rest);
+      await log.write(rest);
+    } catch {
+      // A stream destroyed by a failed spawn has nothing more to give.
+    } finally {
+      await log.close();
+    }
+  };
+
+  if (pid !== undefined) {
+    timers.push(setTimeout(() => terminate('hard-timeout'), o.hardTimeoutMs));
+    if (o.idleTimeoutMs) {
+      const idle = o.idleTimeoutMs;
+      const every = Math.min(1000, Math.max(50, idle / 4));
+      timers.push(setInterval(() => Date.now() - lastOutputAt >= idle && terminate('idle-timeout'), every));
+    }
+    if (o.progressEveryMs) timers.push(setInterval(() => progress(true), o.progressEveryMs));
+  }
+  const onAbort = () => terminate('cancelled');
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener('abort', onAbort);
+
+  try {
+    const [result] = await Promise.all([child, consume(child.stdout, 'stdout'), consume(child.stderr, 'stderr')]);
+    if (partial && o.keepLine?.(partial)) keptLine = partial;
+    const spawnError = pid === undefined ? String((result as { code?: string }).code ?? 'SPAWN_FAILED') : undefined;
+    return {
+      ended,
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? undefined,
+      spawnError,
+      tail: tail.slice(-tailChars),
+      bytes,
+      keptLine,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    for (const t of timers) clearTimeout(t);
+  }
+}
+
+/** The last `chars` characters of text, started at a line boundary when one is near. */
+export function lastLines(text: string, chars = 4000): string {
+  if (text.length <= chars) return text.trimEnd();
+  const cut = text.slice(-chars);
+  const nl = cut.indexOf('\n');
+  return (nl >= 0 && nl < 200 ? cut.slice(nl + 1) : cut).trimEnd();
+}

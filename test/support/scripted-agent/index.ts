@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+
+/** The scripted agent's executable script (plain Node, `#!/usr/bin/env node`). */
+export const SCRIPTED_AGENT_PATH = join(__dirname, 'scripted-agent.js');
+
+/** A folder with a fake `claude` that runs the scripted agent; put it first on PATH. */
+export const SCRIPTED_AGENT_BIN_DIR = join(__dirname, 'bin');
+
+/** AGENT_COMMAND for AGENT=custom that runs the scripted agent. */
+export function scriptedAgentCommand(): string {
+  return `node "${SCRIPTED_AGENT_PATH}" --prompt-file {prompt_file} --mode {mode} --workdir {workdir}`;
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// A stand-in for a coding-agent CLI, driven by `agent: <verb> ...` lines in its prompt (see README.md).
+// It speaks Claude Code's stream-json, so it works as a fake `claude` and through AGENT=custom.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+function parseArgs(argv) {
+  const o = { mode: 'implement', workdir: process.cwd(), format: 'stream-json' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    if (a === '--prompt-file') o.promptFile = next();
+    else if (a === '--mode') o.mode = next();
+    else if (a === '--workdir') o.workdir = next();
+    else if (a === '--output-format') o.format = next();
+    else if (a === '--permission-mode') o.mode = next() === 'plan' ? 'plan' : 'implement';
+    else if (a === '-p' || a === '--print') {
+      if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-')) o.prompt = next();
+    } else if (a === '--allowedTools' || a === '--model') next();
+  }
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const prompt = opts.prompt ?? (opts.promptFile ? fs.readFileSync(opts.promptFile, 'utf8') : fs.readFileSync(0, 'utf8'));
+const instructions = [...prompt.matchAll(/^\s*agent:\s*([a-z-]+)[ \t]*(.*)$/gm)].map((m) => ({ verb: m[1], arg: m[2].trim() }));
+const within = (p) => path.resolve(opts.workdir, p);
+const unescape = (s) => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+
+let turns = 0;
+const said = [];
+const emit = (obj) => opts.format === 'stream-json' && process.stdout.write(JSON.stringify(obj) + '\n');
+const say = (text) => {
+  turns++;
+  said.push(text);
+  emit({ type: 'assistant', message: { role: 'assistant', content: [{ type: 'text', text }] } });
+  if (opts.format !== 'stream-json') process.stdout.write(text + '\n');
+};
+
+function writeChunks(total) {
+  const line = 'x'.repeat(1023) + '\n';
+  const block = line.repeat(64);
+  return new Promise((resolve) => {
+    let left = total;
+    const pump = () => {
+      while (left > 0) {
+        const piece = left >= block.length ? block : block.slice(0, left);
+        left -= piece.length;
+        if (!process.stdout.write(piece)) return process.stdout.once('drain', pump);
+      }
+      resolve();
+    };
+    pump();
+  });
+}
+
+const hang = () => new Promise(() => setInterval(() => undefined, 60_000));
+
+async function main() {
+  emit({ type: 'system', subtype: 'init', session_id: 'scripted', model: 'scripted-agent', cwd: opts.workdir, tools: [] });
+  const questions = [];
+  const steps = [];
+  let complexity = 'simple';
+  for (const { verb, arg } of instructions) {
+    if (verb === 'write' && opts.mode === 'implement') {
+      const [, file, content = ''] = /^(\S+)\s?([\s\S]*)$/.exec(arg) ?? [];
+      fs.mkdirSync(path.dirname(within(file)), { recursive: true });
+      fs.writeFileSync(within(file), unescape(content) + '\n');
+      say(`Wrote ${file}`);
+    } else if (verb === 'replace' && opts.mode === 'implement') {
+      const [, file, from, to] = /^(\S+)\s+([\s\S]*?)\s+=>\s+([\s\S]*)$/.exec(arg) ?? [];
+      const before = fs.readFileSync(within(file), 'utf8');
+      fs.writeFileSync(within(file), before.split(unescape(from)).join(unescape(to)));
+      say(`Edited ${file}`);
+    } else if (verb === 'ask') questions.push(arg);
+    else if (verb === 'step') steps.push(arg);
+    else if (verb === 'complexity') complexity = arg;
+    else if (verb === 'say') say(arg);
+    else if (verb === 'sleep') await new Promise((r) => setTimeout(r, Number(arg)));
+    else if (verb === 'print-mb') await writeChunks(Math.round(Number(arg) * 1024 * 1024));
+    else if (verb === 'dump-env') {
+      const json = JSON.stringify(process.env, null, 2);
+      if (arg) fs.writeFileSync(path.resolve(opts.workdir, arg), json);
+      else say(json);
+    } else if (verb === 'spawn-child') {
+      const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM",()=>{});setInterval(()=>{},60000)'], { stdio: ['ignore', 'inherit', 'inherit'] });
+      if (arg) fs.writeFileSync(path.resolve(opts.workdir, arg), String(child.pid));
+      say(`Started helper process ${child.pid}`);
+    } else if (verb === 'hang') {
+      say('Thinking...');
+      await hang();
+    } else if (verb === 'fail') {
+      process.stderr.write((arg || 'scripted failure') + '\n');
+      emit({ type: 'result', subtype: 'error_during_execution', is_error: true, num_turns: turns, result: arg || 'failed' });
+      process.exit(1);
+    } else if (verb === 'exit') process.exit(Number(arg) || 0);
+  }
+  const firstLine = prompt.split('\n').find((l) => l.trim() && !/^\s*agent:/.test(l)) ?? 'the task';
+  let result;
+  if (opts.mode === 'plan') {
+    const plan = { summary: `Plan for: ${firstLine.trim()}`, steps: steps.length ? steps : ['Make the change', 'Run the tests'], complexity, estimate: '10 minutes', questions };
+    result = `Here is my plan.\n\n\`\`\`json\n${JSON.stringify(plan, null, 2)}\n\`\`\`\n`;
+  } else result = said.length ? `Done: ${said.join('; ')}` : 'Nothing to change.';
+  turns++;
+  emit({ type: 'assistant', message: { role: 'assistant', content: [{ type: 'text', text: result }] } });
+  emit({ type: 'result', subtype: 'success', is_error: false, num_turns: turns, result, duration_ms: 1, session_id: 'scripted', total_cost_usd: 0.0123, usage: { input_tokens: prompt.length, output_tokens: result.length } });
+  if (opts.format !== 'stream-json') process.stdout.write(result + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(String(err && err.stack ? err.stack : err) + '\n');
+  process.exit(2);
+});
