@@ -1,0 +1,84 @@
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/rest';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Config } from '../../config';
+import type { RepoRef } from '../../domain/ids';
+import { FAILURE_TYPES } from '../types';
+import { toGithubFailure } from './errors';
+
+/** Gives the Octokit to use for a repository: the token's, or the App installation's of that repository. */
+export interface OctokitFactory {
+  forRepo(ref: RepoRef): Promise<Octokit>;
+}
+
+/** Dependencies of the factory. */
+export interface OctokitFactoryDeps {
+  config: Pick<Config, 'github'>;
+  /** A request that takes longer fails (retryably), so a hung connection does not hang the activity. */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+/** Builds Octokits with `GITHUB_API_URL`, a request time-out and no retry plugin (Temporal retries). */
+export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
+  const { token, appId, appPrivateKey, apiUrl } = deps.config.github;
+  const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const request = {
+    fetch: (url: string | URL, init: RequestInit = {}) => {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    },
+  };
+  const base = { baseUrl: apiUrl, request, userAgent: 'issueflow', log: { debug() {}, info() {}, warn() {}, error() {} } };
+
+  if (token) {
+    const octokit = new Octokit({ ...base, auth: token });
+    return { forRepo: async () => octokit };
+  }
+  if (appId && appPrivateKey) {
+    // Keys pasted into one-line environment variables often carry literal "\n".
+    const privateKey = appPrivateKey.replace(/\\n/g, '\n');
+    const app = new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey } });
+    const installationOf = new Map<string, number>();
+    // One Octokit per installation: auth-app caches its token and fetches a new one before expiry.
+    const perInstallation = new Map<number, Octokit>();
+    return {
+      async forRepo(ref) {
+        const key = `${ref.owner}/${ref.repo}`.toLowerCase();
+        let installationId = installationOf.get(key);
+        if (installationId === undefined) {
+          installationId = await lookUpInstallation(app, ref);
+          installationOf.set(key, installationId);
+        }
+        let octokit = perInstallation.get(installationId);
+        if (!octokit) {
+          octokit = new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } });
+          perInstallation.set(installationId, octokit);
+        }
+        return octokit;
+      },
+    };
+  }
+  return {
+    async forRepo() {
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.githubUnauthorized,
+        nonRetryable: true,
+        message: 'No GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY.',
+      });
+    },
+  };
+}
+
+async function lookUpInstallation(app: Octokit, ref: RepoRef): Promise<number> {
+  try {
+    const { data } = await app.rest.apps.getRepoInstallation({ owner: ref.owner, repo: ref.repo });
+    return data.id;
+  } catch (err) {
+    throw toGithubFailure(err, {
+      action: `look up the GitHub App installation of ${ref.owner}/${ref.repo}`,
+      notFound: `The GitHub App (GITHUB_APP_ID) is not installed on ${ref.owner}/${ref.repo}: install it on that repository.`,
+    });
+  }
+}

@@ -1,0 +1,123 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { createGithubActivities, createOctokitFactory } from '../../src/activities/github';
+import { FAILURE_TYPES } from '../../src/activities/types';
+import { commentMarker } from '../../src/domain/markers';
+import { GithubStandin } from '../support/github-standin';
+
+const REPO = 'octo/app';
+const ref = (issueNumber: number) => ({ owner: 'octo', repo: 'app', issueNumber });
+
+describe('GitHub write activities against the stand-in', () => {
+  let standin: GithubStandin;
+  let github: ReturnType<typeof createGithubActivities>;
+
+  beforeEach(async () => {
+    standin = new GithubStandin();
+    const apiUrl = await standin.start();
+    standin.createRepo(REPO, { defaultBranch: 'trunk' });
+    github = createGithubActivities({ octokits: createOctokitFactory({ config: { github: githubConfig(apiUrl) }, requestTimeoutMs: 10_000 }) });
+  });
+  afterEach(async () => {
+    await standin.stop();
+    standin.assertNoViolations();
+  });
+
+  test('setStateLabel twice leaves exactly one agent:* label, created with its colour', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Fix it', labels: ['agent', 'bug', 'agent:queued'] });
+    await github.setStateLabel({ ref: ref(issue.number), state: 'analyzing' });
+    await github.setStateLabel({ ref: ref(issue.number), state: 'analyzing' });
+    expect(standin.labelsOf(REPO, issue.number).sort()).toEqual(['agent', 'agent:analyzing', 'bug']);
+    expect(standin.repoLabels(REPO).find((l) => l.name === 'agent:analyzing')).toMatchObject({ color: '1d76db', description: expect.stringContaining('planning') });
+    await github.setStateLabel({ ref: ref(issue.number), state: 'testing' });
+    expect(standin.labelsOf(REPO, issue.number).filter((l) => l.startsWith('agent:'))).toEqual(['agent:testing']);
+  });
+
+  test('upsertComment twice leaves one comment; a changed body edits it in place', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Fix it' });
+    standin.addComment(REPO, issue.number, { body: 'first!' });
+    const input = { ref: ref(issue.number), workflowId: 'octo/app#1', key: 'status', body: 'Analyzing…' };
+    const a = await github.upsertComment(input);
+    const b = await github.upsertComment(input);
+    expect(b).toEqual(a);
+    const edits = standin.requests.filter((r) => r.operationId === 'issues/update-comment');
+    expect(edits).toHaveLength(0);
+    const c = await github.upsertComment({ ...input, body: 'Implementing' });
+    expect(c.commentId).toBe(a.commentId);
+    const mine = standin.listComments(REPO, issue.number).filter((x) => x.body.includes(commentMarker('octo/app#1', 'status')));
+    expect(mine).toHaveLength(1);
+    expect(mine[0].body).toMatch(/Implementing$/);
+    expect(mine[0].author).toBe('issueflow-bot');
+  });
+
+  test('upsertComment finds its comment beyond the first page of comments', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Busy issue' });
+    const input = { ref: ref(issue.number), workflowId: 'wf', key: 'question-1', body: 'Which file?' };
+    await github.upsertComment(input);
+    for (let i = 0; i < 120; i++) standin.addComment(REPO, issue.number, { body: `comment ${i}` });
+    // Moving the marked comment to the end puts it on page 2 of 100.
+    const list = standin.repoOf(REPO).comments;
+    list.push(list.splice(list.findIndex((x) => x.body.includes('Which file?')), 1)[0]);
+    await github.upsertComment(input);
+    expect(standin.listComments(REPO, issue.number)).toHaveLength(121);
+    expect(standin.requests.some((r) => r.operationId === 'issues/list-comments' && r.query.page === '2')).toBe(true);
+  });
+
+  test('ensurePullRequest twice leaves one PR against the default branch', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Fix it' });
+    const input = { ref: ref(issue.number), branch: 'issueflow/issue-1', title: 'Fix it', body: 'Closes #1' };
+    const first = await github.ensurePullRequest(input);
+    const second = await github.ensurePullRequest(input);
+    expect(first).toMatchObject({ created: true });
+    expect(second).toEqual({ ...first, created: false });
+    expect(standin.pullRequests(REPO)).toHaveLength(1);
+    expect(standin.pullRequests(REPO)[0]).toMatchObject({ head: 'issueflow/issue-1', base: 'trunk' });
+  });
+
+  test('ensurePullRequest resolves "A pull request already exists" by finding it', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Fix it' });
+    // An earlier attempt's create lands between this attempt's lookup and its create.
+    let raced = 0;
+    standin.beforeHandle((r) => {
+      if (r.operationId === 'pulls/create' && raced++ === 0) standin.openPullRequest(REPO, { head: 'issueflow/issue-1', title: 'Fix it', author: 'issueflow-bot' });
+    });
+    const result = await github.ensurePullRequest({ ref: ref(issue.number), branch: 'issueflow/issue-1', title: 'Fix it', body: 'Closes #1' });
+    expect(standin.requests.find((r) => r.operationId === 'pulls/create')?.status).toBe(422);
+    expect(result).toEqual({ number: standin.pullRequests(REPO)[0].number, url: expect.stringContaining('/pull/'), created: false });
+    expect(standin.pullRequests(REPO)).toHaveLength(1);
+  });
+
+  test('reactToComment twice leaves one reaction', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Fix it' });
+    const comment = standin.addComment(REPO, issue.number, { body: '/agent run' });
+    await github.reactToComment({ ref: { owner: 'octo', repo: 'app' }, commentId: comment.id, content: 'eyes' });
+    await github.reactToComment({ ref: { owner: 'octo', repo: 'app' }, commentId: comment.id, content: 'eyes' });
+    expect(standin.comment(REPO, comment.id)!.reactions.map((r) => r.content)).toEqual(['eyes']);
+  });
+
+  test('a 500 then a 200 succeeds when the call is retried', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Fix it' });
+    standin.failNext({ method: 'POST', path: /\/comments$/, kind: '500' });
+    const input = { ref: ref(issue.number), workflowId: 'wf', key: 'status', body: 'hi' };
+    const err = await github.upsertComment(input).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).nonRetryable).toBe(false);
+    await github.upsertComment(input);
+    expect(standin.listComments(REPO, issue.number)).toHaveLength(1);
+  });
+
+  test('a hanging request becomes a retryable failure after the request time-out', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Fix it' });
+    standin.failNext({ kind: 'timeout' });
+    const impatient = createGithubActivities({ octokits: createOctokitFactory({ config: { github: githubConfig(standin.url) }, requestTimeoutMs: 500 }) });
+    const started = Date.now();
+    const err = (await impatient.getIssue(ref(issue.number)).catch((e: unknown) => e)) as ApplicationFailure;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err.nonRetryable).toBe(false);
+    expect(err.type).toBe('GithubUnavailable');
+  });
+});
+
+function githubConfig(apiUrl: string) {
+  return { apiUrl, token: 'standin-token', cloneUrlTemplate: '', writesPerSecond: 1, allowedRepos: [] };
+}

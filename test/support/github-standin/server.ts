@@ -1,0 +1,197 @@
+import { createVerify, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultPlan, faultResponse, type FaultKind, type FaultSpec } from './faults';
+import { matchOperation, validateRequest, validateResponse } from './openapi';
+import { Payloads } from './payloads';
+import { handle, type RouteResult } from './routes';
+import { StandinStore } from './store';
+
+/** Options of a stand-in. */
+export interface StandinOptions {
+  /** Personal tokens it accepts, token -> login. Default: `standin-token` for `issueflow-bot`. */
+  tokens?: Record<string, string>;
+  /** A GitHub App whose JWTs it accepts (verified with the public key). */
+  app?: { id: number; publicKey: KeyObject | string; slug?: string };
+  /** Chance (0..1) that any request fails with one of `faultKinds` (default `500`). */
+  faultRate?: number;
+  faultKinds?: FaultKind[];
+}
+
+/** One request as the stand-in saw it. */
+export interface RequestRecord {
+  /** Arrival, ms since the epoch. */
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  operationId?: string;
+  status?: number;
+  fault?: FaultKind;
+  /** `token`, `installation` (an installation token it issued) or `app` (a JWT). */
+  auth?: 'token' | 'installation' | 'app';
+  rateLimitReset?: number;
+}
+
+const DOCS = 'https://docs.github.com/rest';
+
+/** The HTTP side of the stand-in: routing, auth, OpenAPI validation, faults and the request log. */
+export class StandinServer {
+  readonly store = new StandinStore();
+  readonly requests: RequestRecord[] = [];
+  readonly violations: string[] = [];
+  protected readonly faults: FaultPlan;
+  private server?: Server;
+  private payloadsFor?: Payloads;
+  private readonly hooks: Array<(record: RequestRecord) => void> = [];
+
+  constructor(protected readonly options: StandinOptions = {}) {
+    this.faults = new FaultPlan(options.faultRate, options.faultKinds);
+  }
+
+  /** The base URL (`GITHUB_API_URL`), once started. */
+  get url(): string {
+    if (!this.payloadsFor) throw new Error('The GitHub stand-in is not started: await standin.start() first.');
+    return this.payloadsFor.base;
+  }
+
+  protected get payloads(): Payloads {
+    return (this.payloadsFor ??= new Payloads('http://127.0.0.1:0'));
+  }
+
+  /** Listens on 127.0.0.1 on a free port and returns the base URL. */
+  async start(): Promise<string> {
+    const server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.server = server;
+    this.payloadsFor = new Payloads(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return this.url;
+  }
+
+  /** Stops listening and drops hanging (timed-out) connections. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  /** Makes the next matching request(s) fail the given way. */
+  failNext(spec: FaultSpec): void {
+    this.faults.add(spec);
+  }
+
+  /** Runs `hook` before each request that is not a fault is handled, e.g. to simulate a race. */
+  beforeHandle(hook: (record: RequestRecord) => void): void {
+    this.hooks.push(hook);
+  }
+
+  /** Throws listing every request or response that did not match GitHub's OpenAPI description. */
+  assertNoViolations(): void {
+    if (this.violations.length) throw new Error(`GitHub stand-in saw ${this.violations.length} OpenAPI violation(s):\n${this.violations.join('\n')}`);
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const record: RequestRecord = { at: Date.now(), method, path: url.pathname, query: Object.fromEntries(url.searchParams) };
+    this.requests.push(record);
+    const raw = await readBody(req);
+    const fault = this.faults.take(method, url.pathname);
+    if (fault) {
+      const answer = faultResponse(fault);
+      Object.assign(record, { fault: fault.kind, status: answer.status, rateLimitReset: answer.rateLimitReset });
+      if (answer.status !== undefined) send(res, { status: answer.status, headers: answer.headers, body: answer.body });
+      return; // a timeout never answers; stop() drops the socket
+    }
+    const result = this.route(req, record, raw);
+    record.status = result.status;
+    send(res, result);
+    // Checked after sending, yet before the client can read it: compiling a big schema must not eat into time-outs.
+    result.check?.();
+  }
+
+  private route(req: IncomingMessage, record: RequestRecord, raw: string): RouteResult & { check?: () => void } {
+    const where = `${record.method} ${record.path}`;
+    const match = matchOperation(record.method, record.path);
+    if (!match) {
+      this.violations.push(`${where}: no such operation in GitHub's REST API`);
+      return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
+    }
+    record.operationId = match.operationId;
+    for (const hook of this.hooks) hook(record);
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      this.violations.push(`${where}: body is not JSON`);
+      return { status: 400, body: { message: 'Problems parsing JSON', documentation_url: DOCS } };
+    }
+    const problems = validateRequest(match, record.query, body);
+    if (problems.length) {
+      this.violations.push(`${where} (${match.operationId}) request: ${problems.join('; ')}`);
+      return { status: 422, body: { message: `Invalid request.\n\n${problems.join('\n')}`, documentation_url: DOCS, status: '422' } };
+    }
+    const actor = this.authenticate(req, match.operationId, match.params, record);
+    if (!actor) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' } };
+    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor });
+    if (!result) {
+      this.violations.push(`${where}: the stand-in does not implement ${match.operationId}`);
+      return { status: 501, body: { message: `Not implemented by the stand-in: ${match.operationId}` } };
+    }
+    const check = () => {
+      const problems = validateResponse(match, result.status, result.body);
+      if (problems.length) this.violations.push(`${where} (${match.operationId}) response: ${problems.join('; ')}`);
+    };
+    return { ...result, check };
+  }
+
+  /** The login the request acts as, or undefined for bad credentials. */
+  private authenticate(req: IncomingMessage, operationId: string, params: Record<string, string>, record: RequestRecord): string | undefined {
+    const [scheme, credential] = (req.headers.authorization ?? '').split(' ');
+    if (!credential) return undefined;
+    const app = this.options.app;
+    if (operationId.startsWith('apps/')) {
+      if (!app || scheme.toLowerCase() !== 'bearer' || !verifyJwt(credential, app.id, app.publicKey)) return undefined;
+      record.auth = 'app';
+      return `${app.slug ?? 'issueflow'}[bot]`;
+    }
+    const installationId = this.store.installationTokens.get(credential);
+    if (installationId !== undefined) {
+      const repo = params.owner && this.store.repo(params.owner, params.repo);
+      if (repo && repo.installationId !== installationId) return undefined;
+      record.auth = 'installation';
+      return `${app?.slug ?? 'issueflow'}[bot]`;
+    }
+    const login = (this.options.tokens ?? { 'standin-token': 'issueflow-bot' })[credential];
+    if (login) record.auth = 'token';
+    return login;
+  }
+}
+
+function verifyJwt(jwt: string, appId: number, publicKey: KeyObject | string): boolean {
+  const [header, payload, signature] = jwt.split('.');
+  if (!header || !payload || !signature) return false;
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number };
+  if (String(claims.iss) !== String(appId) || !claims.exp || claims.exp * 1000 < Date.now()) return false;
+  return createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(publicKey, Buffer.from(signature, 'base64url'));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, result: RouteResult): void {
+  const headers: Record<string, string> = { 'x-github-request-id': `STANDIN:${Date.now().toString(16)}`, ...result.headers };
+  if (result.body === undefined) {
+    res.writeHead(result.status, headers).end();
+    return;
+  }
+  res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(result.body));
+}

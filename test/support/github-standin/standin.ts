@@ -1,0 +1,139 @@
+import { StandinServer } from './server';
+import { now, type StandinComment, type StandinIssue, type StandinPull, type StandinRepo } from './store';
+
+/** Splits `owner/repo`. */
+function split(fullName: string): [string, string] {
+  const [owner, repo] = fullName.split('/');
+  if (!owner || !repo) throw new Error(`Expected "owner/repo", got ${JSON.stringify(fullName)}.`);
+  return [owner, repo];
+}
+
+/**
+ * An in-memory GitHub for tests, the benchmark and the demo: serves the REST routes issueflow uses,
+ * checks every request and response against GitHub's OpenAPI description, and injects faults on demand.
+ * The methods below act as people on GitHub would, without going through the API (and its log).
+ */
+export class GithubStandin extends StandinServer {
+  /** Creates a repository (owner is an admin collaborator); `files` are on the default branch. */
+  createRepo(fullName: string, options: { defaultBranch?: string; private?: boolean; files?: Record<string, string> } = {}): StandinRepo {
+    const [owner, name] = split(fullName);
+    const repo = this.store.addRepo(owner, name, options);
+    for (const [path, text] of Object.entries(options.files ?? {})) repo.files.set(path, text);
+    return repo;
+  }
+
+  /** Writes (or with `undefined`, deletes) a file on the default branch. */
+  putFile(fullName: string, path: string, text: string | undefined): void {
+    const files = this.repoOf(fullName).files;
+    if (text === undefined) files.delete(path);
+    else files.set(path, text);
+  }
+
+  /** Installs the App on the repositories; returns the installation id. */
+  installApp(account: string, repos: string[], appId = this.options.app?.id ?? 1): number {
+    const id = this.store.nextId();
+    this.store.installations.set(id, { id, appId, account });
+    for (const r of repos) this.repoOf(r).installationId = id;
+    return id;
+  }
+
+  /** Gives a user a permission on a repository (`admin`, `write`, `read`, `none`). */
+  setPermission(fullName: string, login: string, permission: string): void {
+    this.repoOf(fullName).collaborators.set(login, permission);
+  }
+
+  /** Opens an issue as `author`; labels are created when missing. */
+  openIssue(fullName: string, input: { author?: string; title: string; body?: string; labels?: string[] }): StandinIssue {
+    const repo = this.repoOf(fullName);
+    const at = now();
+    const issue: StandinIssue = {
+      id: this.store.nextId(),
+      number: repo.nextNumber++,
+      title: input.title,
+      body: input.body ?? '',
+      author: input.author ?? 'octocat',
+      state: 'open',
+      labels: (input.labels ?? []).map((l) => this.store.ensureLabel(repo, l).name),
+      assignees: [],
+      createdAt: at,
+      updatedAt: at,
+      closedAt: null,
+    };
+    repo.issues.set(issue.number, issue);
+    return issue;
+  }
+
+  /** The issue, for assertions and for people's edits (title, body, state, labels). */
+  issue(fullName: string, issueNumber: number): StandinIssue {
+    const issue = this.repoOf(fullName).issues.get(issueNumber);
+    if (!issue) throw new Error(`No issue #${issueNumber} in ${fullName}.`);
+    return issue;
+  }
+
+  /** Adds a label to an issue as a person would (creating the label when missing). */
+  addLabel(fullName: string, issueNumber: number, label: string): void {
+    const repo = this.repoOf(fullName);
+    const issue = this.issue(fullName, issueNumber);
+    const name = this.store.ensureLabel(repo, label).name;
+    if (!issue.labels.includes(name)) issue.labels.push(name);
+  }
+
+  /** Comments on an issue or pull request as `author`. */
+  addComment(fullName: string, issueNumber: number, input: { author?: string; body: string }): StandinComment {
+    const repo = this.repoOf(fullName);
+    const at = now();
+    const comment: StandinComment = { id: this.store.nextId(), issueNumber, body: input.body, author: input.author ?? 'octocat', createdAt: at, updatedAt: at, reactions: [] };
+    repo.comments.push(comment);
+    return comment;
+  }
+
+  /** The comments of an issue, oldest first. */
+  listComments(fullName: string, issueNumber: number): StandinComment[] {
+    return this.repoOf(fullName).comments.filter((c) => c.issueNumber === issueNumber);
+  }
+
+  /** One comment by id. */
+  comment(fullName: string, commentId: number): StandinComment | undefined {
+    return this.repoOf(fullName).comments.find((c) => c.id === commentId);
+  }
+
+  /** The label names of an issue. */
+  labelsOf(fullName: string, issueNumber: number): string[] {
+    return [...this.issue(fullName, issueNumber).labels];
+  }
+
+  /** The repository's labels with colours and descriptions. */
+  repoLabels(fullName: string) {
+    return [...this.repoOf(fullName).labels.values()];
+  }
+
+  /** The pull requests of a repository (all states). */
+  pullRequests(fullName: string): StandinPull[] {
+    return [...this.repoOf(fullName).pulls.values()];
+  }
+
+  /** Opens a pull request from `head` as `author` (default: against the default branch). */
+  openPullRequest(fullName: string, input: { head: string; base?: string; title: string; body?: string; author?: string }): StandinPull {
+    const repo = this.repoOf(fullName);
+    const at = now();
+    const pull: StandinPull = { id: this.store.nextId(), number: repo.nextNumber++, title: input.title, body: input.body ?? '', author: input.author ?? 'octocat', head: input.head, base: input.base ?? repo.defaultBranch, state: 'open', merged: false, createdAt: at, updatedAt: at, closedAt: null };
+    repo.pulls.set(pull.number, pull);
+    return pull;
+  }
+
+  /** Closes (and optionally merges) a pull request as a person would. */
+  closePullRequest(fullName: string, pullNumber: number, merged = false): StandinPull {
+    const pull = this.repoOf(fullName).pulls.get(pullNumber);
+    if (!pull) throw new Error(`No pull request #${pullNumber} in ${fullName}.`);
+    Object.assign(pull, { state: 'closed', merged, closedAt: now(), updatedAt: now() });
+    return pull;
+  }
+
+  /** The repository record itself. */
+  repoOf(fullName: string): StandinRepo {
+    const [owner, name] = split(fullName);
+    const repo = this.store.repo(owner, name);
+    if (!repo) throw new Error(`No repository ${fullName} in the stand-in: call createRepo first.`);
+    return repo;
+  }
+}

@@ -1,0 +1,133 @@
+/** The stand-in's in-memory GitHub: plain records, turned into API JSON by payloads.ts. */
+
+export interface StandinLabel {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+export interface StandinReaction {
+  id: number;
+  content: string;
+  user: string;
+  createdAt: string;
+}
+
+export interface StandinComment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  author: string;
+  createdAt: string;
+  updatedAt: string;
+  reactions: StandinReaction[];
+}
+
+export interface StandinIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  author: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  assignees: string[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface StandinPull {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  author: string;
+  head: string;
+  base: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface StandinRepo {
+  id: number;
+  owner: string;
+  name: string;
+  private: boolean;
+  defaultBranch: string;
+  files: Map<string, string>;
+  labels: Map<string, StandinLabel>;
+  issues: Map<number, StandinIssue>;
+  pulls: Map<number, StandinPull>;
+  comments: StandinComment[];
+  /** Login -> permission (`admin`, `write`, `read`, ...). */
+  collaborators: Map<string, string>;
+  installationId?: number;
+  nextNumber: number;
+  createdAt: string;
+}
+
+export interface StandinInstallation {
+  id: number;
+  appId: number;
+  account: string;
+}
+
+/** All state of one stand-in; ids come from one counter so they never collide. */
+export class StandinStore {
+  readonly repos = new Map<string, StandinRepo>();
+  readonly installations = new Map<number, StandinInstallation>();
+  /** Installation tokens issued by `POST /app/installations/{id}/access_tokens`: token -> installation id. */
+  readonly installationTokens = new Map<string, number>();
+  private lastId = 1000;
+
+  nextId(): number {
+    return ++this.lastId;
+  }
+
+  repo(owner: string, name: string): StandinRepo | undefined {
+    return this.repos.get(`${owner}/${name}`.toLowerCase());
+  }
+
+  addRepo(owner: string, name: string, options: { defaultBranch?: string; private?: boolean } = {}): StandinRepo {
+    const repo: StandinRepo = {
+      id: this.nextId(),
+      owner,
+      name,
+      private: options.private ?? false,
+      defaultBranch: options.defaultBranch ?? 'main',
+      files: new Map(),
+      labels: new Map(),
+      issues: new Map(),
+      pulls: new Map(),
+      comments: [],
+      collaborators: new Map([[owner, 'admin']]),
+      nextNumber: 1,
+      createdAt: now(),
+    };
+    this.repos.set(`${owner}/${name}`.toLowerCase(), repo);
+    return repo;
+  }
+
+  /** Finds a label case-insensitively, as GitHub does. */
+  label(repo: StandinRepo, name: string): StandinLabel | undefined {
+    return repo.labels.get(name.toLowerCase());
+  }
+
+  ensureLabel(repo: StandinRepo, name: string, color = 'ededed', description: string | null = null): StandinLabel {
+    const found = this.label(repo, name);
+    if (found) return found;
+    const label = { id: this.nextId(), name, color, description };
+    repo.labels.set(name.toLowerCase(), label);
+    return label;
+  }
+}
+
+/** The current time as GitHub writes it (ISO 8601, seconds). */
+export function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
