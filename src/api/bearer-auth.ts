@@ -1,0 +1,38 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { apiError, apiErrorSchema } from './errors';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Compares in constant time; hashing first makes lengths equal, so the length is not leaked either. */
+export function tokensMatch(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * An onRequest hook requiring `Authorization: Bearer <ISSUEFLOW_API_TOKEN>`. Without a configured
+ * token the API is closed (503 naming the variable), never open.
+ */
+export function bearerAuth(token: string | undefined): onRequestAsyncHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!token) {
+      request.log.warn({ reason: 'api_token_not_configured' }, 'jobs API request refused');
+      return reply.code(503).send(apiError('api_token_not_configured', 'The jobs API is off: set ISSUEFLOW_API_TOKEN to a long random value and send it as "Authorization: Bearer <token>".'));
+    }
+    const m = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+    if (!m || !tokensMatch(m[1].trim(), token)) {
+      request.log.warn({ reason: 'unauthorized' }, 'jobs API request refused');
+      return reply.code(401).header('www-authenticate', 'Bearer').send(apiError('unauthorized', 'Send "Authorization: Bearer <ISSUEFLOW_API_TOKEN>".'));
+    }
+  };
+}
+
+/** Puts every route of `app` (an encapsulated plugin) behind the token, and documents it in each route's schema. */
+export function requireBearer(app: FastifyInstance, token: string | undefined): void {
+  app.addHook('onRoute', (route) => {
+    const schema = (route.schema ?? {}) as Record<string, unknown>;
+    const response = { 401: apiErrorSchema, 429: apiErrorSchema, 503: apiErrorSchema, ...((schema.response as object) ?? {}) };
+    route.schema = { ...schema, security: [{ bearerAuth: [] }], response };
+  });
+  app.addHook('onRequest', bearerAuth(token));
+}

@@ -1,0 +1,79 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../domain/search-attributes';
+import type { SignalDecision, WebhookDecision } from '../domain/webhook-routing';
+import type { IssueWorkflowInput } from '../workflows/messages';
+
+/** The issue workflow's type name; a string so the API never loads workflow code. */
+export const ISSUE_WORKFLOW_TYPE = 'issueWorkflow';
+
+export type ActionOutcome =
+  | { outcome: 'started'; workflowId: string; runId: string }
+  | { outcome: 'already-running'; workflowId: string }
+  | { outcome: 'signaled'; workflowId: string; signal: string }
+  | { outcome: 'cancel-requested'; workflowId: string }
+  | { outcome: 'ignored'; reason: string; workflowId?: string };
+
+/**
+ * Starts an issue's workflow. One per issue: a second trigger while it runs fails with "already
+ * started" (conflict policy FAIL) and is reported, not duplicated; a finished one may run again.
+ */
+export async function startIssueWorkflow(client: Client, taskQueue: string, workflowId: string, input: IssueWorkflowInput): Promise<ActionOutcome> {
+  try {
+    const handle = await client.workflow.start(ISSUE_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      typedSearchAttributes: [
+        { key: REPO_ATTR, value: `${input.owner}/${input.repo}` },
+        { key: ISSUE_ATTR, value: input.issueNumber },
+        { key: STATE_ATTR, value: 'queued' },
+      ],
+      staticSummary: `${input.owner}/${input.repo}#${input.issueNumber}`,
+      staticDetails: `Issue https://github.com/${input.owner}/${input.repo}/issues/${input.issueNumber}, ${input.trigger.kind} by ${input.trigger.actor} (delivery ${input.trigger.deliveryId}).`,
+    });
+    return { outcome: 'started', workflowId, runId: handle.firstExecutionRunId };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'already-running', workflowId };
+    throw error;
+  }
+}
+
+/** Signals an issue's running workflow; a missing or finished one is reported as ignored, not an error. */
+export async function signalIssueWorkflow(client: Client, workflowId: string, signal: SignalDecision): Promise<ActionOutcome> {
+  try {
+    await client.workflow.getHandle(workflowId).signal(signal.name, signal.args);
+    return { outcome: 'signaled', workflowId, signal: signal.name };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return { outcome: 'ignored', workflowId, reason: `no running workflow ${workflowId} for the ${signal.name} signal` };
+    throw error;
+  }
+}
+
+export async function cancelIssueWorkflow(client: Client, workflowId: string): Promise<ActionOutcome> {
+  try {
+    await client.workflow.getHandle(workflowId).cancel();
+    return { outcome: 'cancel-requested', workflowId };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return { outcome: 'ignored', workflowId, reason: `no running workflow ${workflowId} to cancel` };
+    throw error;
+  }
+}
+
+/** Carries out a routing decision against Temporal. Throws only when Temporal itself failed. */
+export async function applyDecision(client: Client, taskQueue: string, decision: WebhookDecision): Promise<ActionOutcome> {
+  switch (decision.kind) {
+    case 'ignore':
+      return { outcome: 'ignored', reason: decision.reason };
+    case 'cancel':
+      return cancelIssueWorkflow(client, decision.workflowId);
+    case 'signal':
+      return signalIssueWorkflow(client, decision.workflowId, decision.signal);
+    case 'start': {
+      const started = await startIssueWorkflow(client, taskQueue, decision.workflowId, decision.input);
+      if (started.outcome === 'already-running' && decision.orSignal) return signalIssueWorkflow(client, decision.workflowId, decision.orSignal);
+      return started;
+    }
+  }
+}

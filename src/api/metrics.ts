@@ -1,0 +1,53 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The API's Prometheus metrics, in a registry of their own so two apps (tests) never share counters. */
+export class ApiMetrics {
+  readonly registry = new Registry();
+  readonly webhooks = new Counter({
+    name: 'issueflow_webhooks_total',
+    help: 'Webhook deliveries by event and outcome (started, signaled, ignored, duplicate, rejected-*, failed).',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly ackSeconds = new Histogram({
+    name: 'issueflow_webhook_ack_seconds',
+    help: 'Time from receiving a webhook to answering it.',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly workflowStarts = new Counter({
+    name: 'issueflow_workflow_starts_total',
+    help: 'Issue workflow start attempts by result (started, already-running).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly workflowSignals = new Counter({
+    name: 'issueflow_workflow_signals_total',
+    help: 'Signals sent to issue workflows by signal name and source (webhook, api).',
+    labelNames: ['signal', 'source'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'issueflow_api_' });
+  }
+
+  /** The API's metrics, followed by the Temporal worker's own when `temporalMetricsUrl` answers. */
+  async render(temporalMetricsUrl?: string): Promise<string> {
+    const own = await this.registry.metrics();
+    if (!temporalMetricsUrl) return own;
+    return `${own}\n${await fetchWorkerMetrics(temporalMetricsUrl)}`;
+  }
+}
+
+/** The Temporal worker's Prometheus text; a comment line instead when it cannot be read, so /metrics still answers. */
+export async function fetchWorkerMetrics(url: string): Promise<string> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return `# temporal worker metrics unavailable: HTTP ${res.status}\n`;
+    return await res.text();
+  } catch (error) {
+    return `# temporal worker metrics unavailable: ${(error as Error).message.split('\n')[0]}\n`;
+  }
+}

@@ -1,0 +1,55 @@
+import type { Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import type { FastifyPluginAsync } from 'fastify';
+import { ISSUE_STATES } from '../../../domain/states';
+import { apiError, apiErrorSchema } from '../../errors';
+import { ISSUE_WORKFLOW_TYPE } from '../../issue-workflows';
+import { jobSummarySchema, toSummary } from './shared';
+
+const querystring = {
+  type: 'object',
+  properties: {
+    repo: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', description: 'owner/repo' },
+    state: { type: 'string', enum: [...ISSUE_STATES] },
+    pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    pageToken: { type: 'string', description: 'nextPageToken of the previous page' },
+  },
+  additionalProperties: false,
+} as const;
+
+const listResponse = {
+  type: 'object',
+  properties: { jobs: { type: 'array', items: jobSummarySchema }, nextPageToken: { type: 'string' } },
+  required: ['jobs'],
+} as const;
+
+/** The visibility query for issue workflows, by repository and state (search attributes). Values are validated above. */
+export function jobsQuery(filter: { repo?: string; state?: string }): string {
+  const parts = [`WorkflowType = '${ISSUE_WORKFLOW_TYPE}'`];
+  if (filter.repo) parts.push(`IssueflowRepo = '${filter.repo}'`);
+  if (filter.state) parts.push(`IssueflowState = '${filter.state}'`);
+  return parts.join(' AND ');
+}
+
+/** `GET /jobs`: issue workflows from Temporal visibility, newest first, one page at a time. */
+export const listJobsRoute: FastifyPluginAsync<{ client: Client }> = async (app, { client }) => {
+  app.get('/', { schema: { tags: ['jobs'], summary: 'List issue workflows', querystring, response: { 200: listResponse, 400: apiErrorSchema } } }, async (request, reply) => {
+    const q = request.query as { repo?: string; state?: string; pageSize: number; pageToken?: string };
+    const { namespace, loadedDataConverter } = client.workflow.options;
+    let res;
+    try {
+      res = await client.workflowService.listWorkflowExecutions({
+        namespace,
+        pageSize: q.pageSize,
+        nextPageToken: q.pageToken ? Buffer.from(q.pageToken, 'base64url') : undefined,
+        query: jobsQuery(q),
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 3) return reply.code(400).send(apiError('invalid_page_token', 'The pageToken is not valid; start again without it.'));
+      throw error;
+    }
+    const jobs = await Promise.all(res.executions.map(async (raw) => toSummary(await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace))));
+    const token = res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+    return { jobs, ...(token ? { nextPageToken: token } : {}) };
+  });
+};

@@ -1,0 +1,70 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { FastifyReply } from 'fastify';
+import { parseIssueWorkflowId } from '../../../domain/ids';
+import { ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../../../domain/search-attributes';
+import type { IssueStatus } from '../../../domain/status';
+import { apiError } from '../../errors';
+
+/** `:id` is an issue workflow id, url-encoded: `owner%2Frepo%23n`. */
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', description: 'Issue workflow id `owner/repo#n`, url-encoded (`owner%2Frepo%23n`).' } },
+  required: ['id'],
+} as const;
+
+export const jobSummarySchema = {
+  type: 'object',
+  properties: {
+    workflowId: { type: 'string' },
+    runId: { type: 'string' },
+    repo: { type: 'string' },
+    issueNumber: { type: 'integer' },
+    state: { type: 'string', description: 'issueflow state (IssueflowState search attribute)' },
+    status: { type: 'string', description: 'Temporal execution status: RUNNING, COMPLETED, CANCELLED, ...' },
+    startTime: { type: 'string', format: 'date-time' },
+    closeTime: { type: 'string', format: 'date-time' },
+  },
+  required: ['workflowId', 'runId', 'status', 'startTime'],
+} as const;
+
+export interface JobSummary {
+  workflowId: string;
+  runId: string;
+  repo?: string;
+  issueNumber?: number;
+  state?: string;
+  status: string;
+  startTime: string;
+  closeTime?: string;
+}
+
+export function toSummary(info: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'typedSearchAttributes' | 'status' | 'startTime' | 'closeTime'>): JobSummary {
+  const sa = info.typedSearchAttributes;
+  return {
+    workflowId: info.workflowId,
+    runId: info.runId,
+    repo: sa.get(REPO_ATTR),
+    issueNumber: sa.get(ISSUE_ATTR),
+    state: sa.get(STATE_ATTR),
+    status: info.status.name,
+    startTime: info.startTime.toISOString(),
+    closeTime: info.closeTime?.toISOString(),
+  };
+}
+
+/** The workflow id of `:id`, or a 400 sent and undefined. */
+export function jobId(id: string, reply: FastifyReply): string | undefined {
+  if (parseIssueWorkflowId(id)) return id;
+  void reply.code(400).send(apiError('invalid_job_id', `"${id.slice(0, 100)}" is not an issue workflow id; use owner/repo#n, url-encoded (owner%2Frepo%23n).`));
+  return undefined;
+}
+
+/** The workflow's status query, or undefined when no worker answers within `timeoutMs` (or it failed). */
+export async function queryStatus(client: Client, workflowId: string, timeoutMs = 2000): Promise<{ status?: IssueStatus; error?: string }> {
+  try {
+    const status = await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).query<IssueStatus>('status'));
+    return { status };
+  } catch (error) {
+    return { error: (error as Error).message.split('\n')[0] };
+  }
+}

@@ -1,0 +1,126 @@
+import { Webhooks } from '@octokit/webhooks';
+import type { Client } from '@temporalio/client';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import type { Config } from '../../config';
+import { routeWebhook, type RoutingOptions } from '../../domain/webhook-routing';
+import { claimDelivery, recordOutcome, releaseDelivery } from '../../store/deliveries';
+import type { ApiOptions } from '../api-options';
+import { apiError, apiErrorSchema, errorHandler } from '../errors';
+import { applyDecision } from '../issue-workflows';
+import type { ApiMetrics } from '../metrics';
+
+export interface WebhookRoutesOptions {
+  client: Client;
+  pool: Pool;
+  config: Config;
+  api: ApiOptions;
+  metrics: ApiMetrics;
+}
+
+/** GitHub's own limit on a webhook payload. */
+export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
+
+const accepted = {
+  type: 'object',
+  properties: {
+    deliveryId: { type: 'string' },
+    outcome: { type: 'string' },
+    workflowId: { type: 'string' },
+    ignored: { type: 'boolean' },
+    duplicate: { type: 'boolean' },
+    reason: { type: 'string' },
+  },
+  required: ['deliveryId', 'outcome'],
+} as const;
+
+const schema = {
+  tags: ['webhooks'],
+  summary: 'Receive a GitHub webhook delivery',
+  description: 'Body: the GitHub event payload, signed with X-Hub-Signature-256 (HMAC SHA-256 of the raw body with the webhook secret).',
+  headers: {
+    type: 'object',
+    properties: { 'x-github-event': { type: 'string' }, 'x-github-delivery': { type: 'string' }, 'x-hub-signature-256': { type: 'string' } },
+  },
+  response: { 200: accepted, 202: accepted, 400: apiErrorSchema, 401: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema },
+} as const;
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const v = request.headers[name];
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+};
+
+/** `POST /webhooks/github`: verifies, de-duplicates, maps the delivery to a start or signal, answers 202. */
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { client, pool, config, api, metrics }) => {
+  const secret = config.webhooks.secret;
+  if (!secret) throw new Error('GITHUB_WEBHOOK_SECRET is required for the webhook route; set it to the secret of your GitHub webhook or App.');
+  const webhooks = new Webhooks({ secret });
+  const routing: RoutingOptions = { triggerLabel: config.triggerLabel, allowedRepos: config.github.allowedRepos, appUserId: api.appUserId, appLogin: api.appLogin, appId: api.appId };
+
+  const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
+    request.log.warn({ deliveryId: header(request, 'x-github-delivery'), event: header(request, 'x-github-event'), reason: code }, 'webhook rejected');
+    metrics.webhooks.inc({ event: header(request, 'x-github-event') ?? 'unknown', outcome: `rejected-${code}` });
+    return reply.code(status).send(apiError(code, message));
+  };
+
+  // Signatures are over the exact bytes GitHub sent, so this plugin (only) keeps JSON bodies raw.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if ((error.statusCode ?? 500) < 500) {
+      request.log.warn({ deliveryId: header(request, 'x-github-delivery'), reason: error.code }, 'webhook rejected');
+      metrics.webhooks.inc({ event: header(request, 'x-github-event') ?? 'unknown', outcome: `rejected-${error.code ?? 'bad-request'}` });
+    }
+    errorHandler(error, request, reply);
+  });
+
+  app.post('/webhooks/github', { schema, bodyLimit: WEBHOOK_BODY_LIMIT, onRequest: async (request, reply) => {
+    if (!header(request, 'x-github-event')) return reject(request, reply, 400, 'missing_event', 'The X-GitHub-Event header is required.');
+    if (!header(request, 'x-github-delivery')) return reject(request, reply, 400, 'missing_delivery', 'The X-GitHub-Delivery header is required.');
+    if (!header(request, 'x-hub-signature-256')) return reject(request, reply, 401, 'missing_signature', 'The X-Hub-Signature-256 header is required; set a secret on the GitHub webhook.');
+  } }, async (request, reply) => {
+    const event = header(request, 'x-github-event')!;
+    const deliveryId = header(request, 'x-github-delivery')!;
+    const raw = (request.body as Buffer | undefined)?.toString('utf8') ?? '';
+    const valid = await webhooks.verify(raw, header(request, 'x-hub-signature-256')!).catch(() => false);
+    if (!valid) return reject(request, reply, 401, 'invalid_signature', 'The X-Hub-Signature-256 signature does not match the body; check GITHUB_WEBHOOK_SECRET.');
+    let payload: Record<string, any>;
+    try {
+      payload = JSON.parse(raw);
+    } catch {
+      return reject(request, reply, 400, 'malformed_json', 'The body is not valid JSON.');
+    }
+    const finish = (status: 200 | 202, outcome: string, extra: Record<string, unknown> = {}) => {
+      metrics.webhooks.inc({ event, outcome });
+      metrics.ackSeconds.observe({ outcome }, reply.elapsedTime / 1000);
+      request.log.info({ deliveryId, event, action: payload?.action, outcome, ...extra }, 'webhook handled');
+      return reply.code(status).send({ deliveryId, outcome, ...extra });
+    };
+
+    const repo = typeof payload?.repository?.full_name === 'string' ? payload.repository.full_name : undefined;
+    const issueNumber = payload?.issue?.number ?? payload?.pull_request?.number;
+    const claimed = await claimDelivery(pool, { deliveryId, event, action: payload?.action, repo, issueNumber });
+    if (!claimed) return finish(200, 'duplicate', { duplicate: true });
+
+    const decision = routeWebhook(event, payload, deliveryId, routing);
+    let result;
+    try {
+      result = await applyDecision(client, config.temporal.taskQueue, decision);
+    } catch (error) {
+      // Nothing was acted on: give the delivery back so GitHub's redelivery (or a manual one) is processed.
+      await releaseDelivery(pool, deliveryId);
+      request.log.error({ deliveryId, event, err: error }, 'webhook not acted on: Temporal call failed');
+      metrics.webhooks.inc({ event, outcome: 'failed' });
+      return reply.code(503).send(apiError('temporal_unavailable', 'Temporal did not accept the request; redeliver the webhook once it is back.'));
+    }
+    if (result.outcome === 'started' || result.outcome === 'already-running') metrics.workflowStarts.inc({ result: result.outcome });
+    if (result.outcome === 'signaled') metrics.workflowSignals.inc({ signal: result.signal, source: 'webhook' });
+    const workflowId = 'workflowId' in result ? result.workflowId : undefined;
+    const ref = decision.kind === 'ignore' ? decision.ref : decision.ref;
+    await recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber }).catch((err: unknown) =>
+      request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'),
+    );
+    const extra = { ...(workflowId ? { workflowId } : {}), ...(result.outcome === 'ignored' ? { ignored: true, reason: result.reason } : {}) };
+    return finish(202, result.outcome, extra);
+  });
+};
