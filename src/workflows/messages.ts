@@ -1,5 +1,6 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentCommandName } from '../domain/commands';
+import type { IssueState } from '../domain/states';
 import type { IssueStatus } from '../domain/status';
 
 /** Every signal carries the GitHub delivery id (or an API request id) so a redelivery is ignored. */
@@ -64,4 +65,34 @@ export interface IssueWorkflowInput {
   installationId?: number;
   /** Set by continue-as-new: the state to carry on with. */
   carried?: unknown;
+  /** Task queue of the rate-limited GitHub writes; default `{this workflow's task queue}-github-writes`. */
+  githubWriteTaskQueue?: string;
+  /** Base URL of the Temporal UI (TEMPORAL_UI_URL), linked from the status comment. */
+  temporalUiUrl?: string;
+  /**
+   * Continue as new once the history has this many events, besides the server's suggestion. An ops
+   * knob for very chatty issues, and how the tests force a continue-as-new.
+   */
+  continueAsNewAtHistoryLength?: number;
 }
+
+/** What an issue's workflow returns when it ends. */
+export interface IssueWorkflowResult {
+  state: IssueState;
+  /** How it ended: `merged`, `closed`, `idle`, `stale`, `failed`, `cancelled`. */
+  outcome: 'merged' | 'closed' | 'idle' | 'stale' | 'failed' | 'cancelled';
+  pullRequest?: { number: number; url: string };
+}
+
+/** `/agent approve` as an Update: the caller (API, CLI) learns whether the plan was waiting for approval. */
+export interface ApproveUpdateArgs extends DeliveredSignal {
+  author: string;
+}
+export interface ApproveUpdateResult {
+  accepted: boolean;
+  state: IssueState;
+  reason?: string;
+}
+// An Update rather than a signal because the caller needs an answer: approving when no plan is
+// waiting must be reported back ("nothing to approve") instead of being silently dropped.
+export const approveUpdate = defineUpdate<ApproveUpdateResult, [ApproveUpdateArgs]>('approve');

@@ -1,0 +1,2 @@
+/** The workflows of the worker bundle (`workflowsPath` points here). */
+export { issueWorkflow } from './issue-workflow';

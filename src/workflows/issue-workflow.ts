@@ -1,0 +1,96 @@
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { issueWorkflowId } from '../domain/ids';
+import type { IssueRef } from '../domain/ids';
+import type { RepoConfig } from '../domain/repo-config';
+import { DEFAULT_CONFIG } from '../domain/repo-defaults';
+import { STATE_ATTR } from '../domain/search-attributes';
+import type { IssueWorkflowInput, IssueWorkflowResult } from './messages';
+import { createActivityProxies } from './issue/activities';
+import { analyze } from './issue/analyze';
+import { intake } from './issue/intake';
+import { implement, test } from './issue/build';
+import { complete, listen } from './issue/complete';
+import { describeFailure, escalate } from './issue/escalation';
+import { cleanUpCancelled, finish } from './issue/finish';
+import { FlowState, newFlowData, type FlowData } from './issue/flow-state';
+import { registerHandlers } from './issue/handlers';
+import { isEnding, type Ending, type Flow, type Phase, type PhaseResult } from './issue/phases';
+import { postComment, publish, summary } from './issue/publish';
+
+const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, analyze, implement, test, complete, listen };
+
+/** One GitHub issue from queued to merged (or stale, failed, cancelled): the issue's whole story. */
+export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWorkflowResult> {
+  const ref: IssueRef = { owner: input.owner, repo: input.repo, issueNumber: input.issueNumber };
+  const workflowId = issueWorkflowId(ref);
+  const carried = input.carried as FlowData | undefined;
+  const state = new FlowState(ref, workflowId, carried ?? newFlowData(ref, workflowId, DEFAULT_CONFIG, input.trigger.deliveryId));
+  const flow: Flow = { state, acts: createActivityProxies(input.githubWriteTaskQueue), input };
+  registerHandlers(flow);
+  if (!carried) state.data.shown.attribute = workflowInfo().typedSearchAttributes.get(STATE_ATTR) as FlowData['shown']['attribute'];
+
+  const story = new CancellationScope();
+  state.cancelStory = () => story.cancel();
+  try {
+    const ending = await story.run(() => (carried ? runPhases(flow, carried.phase) : start(flow)));
+    const result = await finish(flow, ending);
+    await condition(allHandlersFinished);
+    return result;
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    const result = await cleanUpCancelled(flow);
+    await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+    if (state.data.cancelledBy) return result;
+    throw err;
+  }
+}
+
+/** Queued: label and status comment, and the repo's config (problems: a comment, and the defaults). */
+async function start(flow: Flow): Promise<Ending> {
+  const { state } = flow;
+  const [, config] = await Promise.all([publish(flow), readConfig(flow)]);
+  state.data.config = config.config;
+  if (config.problems.length) {
+    const body = [`\`.github/issueflow.yml\` could not be used, so I work with the defaults:`, '', ...config.problems.map((p) => `- ${p}`)].join('\n');
+    await postComment(flow, 'config', body);
+  }
+  return runPhases(flow, 'intake');
+}
+
+async function readConfig(flow: Flow): Promise<{ config: RepoConfig; problems: string[] }> {
+  const { owner, repo } = flow.state.ref;
+  try {
+    return await flow.acts.getRepoConfig.executeWithOptions({ summary: summary(flow, 'read .github/issueflow.yml') }, [{ owner, repo }]);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return { config: DEFAULT_CONFIG, problems: [`reading it failed: ${describeFailure(err).message.split('\n')[0]}`] };
+  }
+}
+
+function continueAsNewDue(flow: Flow): boolean {
+  const info = workflowInfo();
+  const limit = flow.input.continueAsNewAtHistoryLength;
+  return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
+}
+
+/** Runs phase after phase; a failed phase escalates and, on `/agent retry`, runs again. */
+async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
+  let phase = first;
+  for (;;) {
+    flow.state.data.phase = phase;
+    if (continueAsNewDue(flow)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<(input: IssueWorkflowInput) => Promise<IssueWorkflowResult>>({ ...flow.input, carried: flow.state.data });
+    }
+    let next: PhaseResult;
+    try {
+      next = await STEPS[phase](flow);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const decision = await escalate(flow, phase, err);
+      next = decision === 'retry' ? phase : { end: 'failed' };
+    }
+    if (isEnding(next)) return next;
+    phase = next;
+  }
+}

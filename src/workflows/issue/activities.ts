@@ -1,0 +1,64 @@
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { FAILURE_TYPES, IssueflowActivities } from '../../activities/types';
+
+type Failure = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
+// The contract's failure types, spelled out because workflows import activities only as types;
+// the compiler checks each string against the contract.
+const GITHUB_NON_RETRYABLE: Failure[] = ['GithubNotFound', 'GithubUnauthorized', 'GithubForbidden', 'GithubValidationFailed'];
+const AGENT_NON_RETRYABLE: Failure[] = ['AgentMissing', 'AgentFailed'];
+
+/**
+ * GitHub: several attempts with back-off; a rate-limited call sets `nextRetryDelay` from GitHub's
+ * reset header, so the maximum interval is generous. 4xx that a retry cannot fix are not retried.
+ */
+const github: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 6, nonRetryableErrorTypes: GITHUB_NON_RETRYABLE },
+};
+
+/** The agent: long, heartbeating, expensive; one retry for a lost worker, none for a missing binary. */
+const agent: ActivityOptions = {
+  startToCloseTimeout: '35 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '30s', maximumAttempts: 2, nonRetryableErrorTypes: AGENT_NON_RETRYABLE },
+};
+
+/** Git: a few attempts (a push may race a network blip). */
+const workspace: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 3 },
+};
+
+/** Tests: never retried; a failure is information for the fix loop, not a glitch. */
+const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: '2 minutes', retry: { maximumAttempts: 1 } };
+
+const notify: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '5s', maximumAttempts: 5 } };
+
+export type Acts = ReturnType<typeof createActivityProxies>;
+
+/** One proxy per activity group; GitHub writes go to their own, rate-limited task queue. */
+export function createActivityProxies(githubWriteTaskQueue?: string) {
+  const writeQueue = githubWriteTaskQueue ?? `${workflowInfo().taskQueue}-github-writes`;
+  const reads = proxyActivities<IssueflowActivities>(github);
+  const writes = proxyActivities<IssueflowActivities>({ ...github, taskQueue: writeQueue });
+  const agents = proxyActivities<IssueflowActivities>(agent);
+  const git = proxyActivities<IssueflowActivities>(workspace);
+  const test = proxyActivities<IssueflowActivities>(tests);
+  const notifier = proxyActivities<IssueflowActivities>(notify);
+  return {
+    getIssue: reads.getIssue,
+    getRepoConfig: reads.getRepoConfig,
+    findMissingFiles: reads.findMissingFiles,
+    setStateLabel: writes.setStateLabel,
+    upsertComment: writes.upsertComment,
+    ensurePullRequest: writes.ensurePullRequest,
+    reactToComment: writes.reactToComment,
+    runAgent: agents.runAgent,
+    prepareWorkspace: git.prepareWorkspace,
+    commitAndPush: git.commitAndPush,
+    cleanupWorkspace: git.cleanupWorkspace,
+    runTests: test.runTests,
+    notifyEndState: notifier.notifyEndState,
+  };
+}

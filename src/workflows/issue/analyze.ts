@@ -1,0 +1,78 @@
+import type { AgentPlan } from '../../activities/types';
+import { issueBranch } from '../../domain/ids';
+import { buildPlanPrompt, type PromptInput } from '../../domain/prompt';
+import type { Flow, PhaseResult } from './phases';
+import { publish, summary } from './publish';
+import { askAndWait } from './waits';
+
+const MINUTE = 60_000;
+
+/** What every prompt shares: the issue, the plan so far and the whole conversation. */
+export function promptInput(flow: Flow): PromptInput {
+  const { state } = flow;
+  const { data } = state;
+  return {
+    issueNumber: state.ref.issueNumber,
+    repo: `${state.ref.owner}/${state.ref.repo}`,
+    branch: issueBranch(state.ref.issueNumber),
+    task: data.task!,
+    plan: data.plan,
+    conversation: data.conversation,
+    testFailure: data.testFailure,
+    testCommand: data.config.testCommand,
+  };
+}
+
+/** Runs the agent; its cost and name go into the status. */
+export async function runAgent(flow: Flow, mode: 'plan' | 'implement', step: string, prompt: string) {
+  const { state } = flow;
+  const { agentMinutes } = state.data.config.timeouts;
+  state.attempt(step.replace(/-\d+$/, ''));
+  const result = await flow.acts.runAgent.executeWithOptions(
+    { summary: summary(flow, `agent ${step}`), startToCloseTimeout: (agentMinutes + 5) * MINUTE },
+    [{ workflowId: state.workflowId, ref: state.ref, branch: issueBranch(state.ref.issueNumber), mode, prompt, agent: state.data.config.agent, step, timeoutMinutes: agentMinutes }],
+  );
+  state.addCost(result.costUsd, result.agent);
+  return result;
+}
+
+function planComment(plan: AgentPlan, needsApproval: boolean): string {
+  const lines = ['### Proposed plan', '', plan.summary, '', ...plan.steps.map((s, i) => `${i + 1}. ${s}`), ''];
+  lines.push(`Complexity: **${plan.complexity}**${plan.estimate ? ` · estimate: ${plan.estimate}` : ''}`);
+  if (needsApproval) lines.push('', 'Comment `/agent approve` to start, or reply with the changes you want and I will revise the plan.');
+  return lines.join('\n');
+}
+
+/** The agent plans; its questions go to the issue; the plan waits for approval when the repo asks for it. */
+export async function analyze(flow: Flow): Promise<PhaseResult> {
+  const { state } = flow;
+  const { data } = state;
+  state.enter('analyzing');
+  await publish(flow);
+  const n = ++data.counters.plans;
+  const result = await runAgent(flow, 'plan', `analyze-${n}`, buildPlanPrompt(promptInput(flow)));
+  const plan: AgentPlan = result.plan ?? { summary: result.resultText.trim(), steps: [], complexity: 'complex', questions: [] };
+  if (plan.questions.length) {
+    const q = plan.questions.map((x) => `- ${x}`).join('\n');
+    const outcome = await askAndWait(flow, {
+      state: 'awaiting-feedback',
+      key: `plan-question-${n}`,
+      question: plan.questions.join('\n'),
+      comment: `Before I plan this, I need to know:\n\n${q}\n\nReply in a comment; I will include your answer.`,
+    });
+    return outcome === 'timeout' ? { end: 'stale' } : 'analyze';
+  }
+  data.plan = plan;
+  const approval = data.config.approval;
+  const needsApproval = approval === 'always' || (approval === 'complex' && plan.complexity === 'complex');
+  state.note(`${plan.complexity}${plan.estimate ? `, ${plan.estimate}` : ''}`);
+  if (!needsApproval) return 'implement';
+  const outcome = await askAndWait(flow, {
+    state: 'awaiting-approval',
+    key: `plan-${n}`,
+    question: 'Approve the plan with `/agent approve`, or reply with changes.',
+    comment: planComment(plan, true),
+  });
+  if (outcome === 'timeout') return { end: 'stale' };
+  return outcome === 'approved' || outcome === 'resume' ? 'implement' : 'analyze';
+}

@@ -1,0 +1,65 @@
+import { condition } from '@temporalio/workflow';
+import { issueBranch } from '../../domain/ids';
+import { formatDuration } from '../../domain/status-comment';
+import type { Flow, PhaseResult } from './phases';
+import { postComment, publish, summary } from './publish';
+
+const DAY = 86_400_000;
+
+function pullRequestBody(flow: Flow): string {
+  const { data, ref } = flow.state;
+  const plan = data.plan ? [data.plan.summary, '', ...data.plan.steps.map((s, i) => `${i + 1}. ${s}`)] : [];
+  return [`Fixes #${ref.issueNumber}`, '', ...plan, '', `Opened by issueflow for @${data.issue.author || 'the issue author'}.`].join('\n');
+}
+
+function summaryComment(flow: Flow): string {
+  const { data } = flow.state;
+  const s = data.status;
+  const took = formatDuration(Date.parse(s.updatedAt) - Date.parse(s.startedAt));
+  const files = data.filesChanged.length ? data.filesChanged.map((f) => `- \`${f}\``).join('\n') : '- (no files changed)';
+  const tests = data.lastTests ? `passed (${formatDuration(data.lastTests.durationMs)}, \`${data.config.testCommand}\`)` : 'not run';
+  return [
+    `### Done: ${s.pullRequest ? `[PR #${s.pullRequest.number}](${s.pullRequest.url})` : 'pull request'}`,
+    '',
+    `**Files changed** (${data.filesChanged.length}):`,
+    files,
+    '',
+    `**Tests:** ${tests}`,
+    `**Duration:** ${took} · **Agent cost:** $${s.costUsd.toFixed(2)}${s.agent ? ` (${s.agent})` : ''}`,
+    '',
+    'Review the pull request; review comments or `/agent run` start another round on the same branch.',
+  ].join('\n');
+}
+
+/** Opens (or finds) the pull request and reports what was done. */
+export async function complete(flow: Flow): Promise<PhaseResult> {
+  const { state } = flow;
+  const { data } = state;
+  const branch = issueBranch(state.ref.issueNumber);
+  const pr = await flow.acts.ensurePullRequest.executeWithOptions({ summary: summary(flow, `pull request from ${branch}`) }, [
+    { ref: state.ref, branch, title: `${data.task?.title ?? data.issue.title} (#${state.ref.issueNumber})`, body: pullRequestBody(flow) },
+  ]);
+  data.status.pullRequest = { number: pr.number, url: pr.url };
+  state.enter('completed', `PR #${pr.number}`);
+  await Promise.all([publish(flow), postComment(flow, `summary-${data.counters.implements}`, summaryComment(flow))]);
+  return 'listen';
+}
+
+/** Waits for the PR to close, a review (another round) or `/agent run`; ends after `timeouts.idleDays`. */
+export async function listen(flow: Flow): Promise<PhaseResult> {
+  const { data } = flow.state;
+  const p = data.pending;
+  p.resume = false;
+  const woke = () => p.prClosed !== undefined || p.reviews > 0 || p.resume;
+  if (!woke()) {
+    await condition(woke, data.config.timeouts.idleDays * DAY, { summary: summary(flow, 'wait for review or merge') });
+  }
+  if (p.prClosed) return { end: p.prClosed.merged ? 'merged' : 'closed' };
+  if (p.reviews > 0 || p.resume) {
+    p.reviews = 0;
+    p.resume = false;
+    data.workspaceReady = false;
+    return 'implement';
+  }
+  return { end: 'idle' };
+}

@@ -1,0 +1,73 @@
+import { ActivityFailure, ApplicationFailure, condition, log, TimeoutFailure } from '@temporalio/workflow';
+import type { Flow, Phase } from './phases';
+import { postComment, publish, summary } from './publish';
+import { clearPending } from './waits';
+
+const DAY = 86_400_000;
+
+/** The step, type and a few lines of an error, from the innermost cause that says something. */
+export function describeFailure(err: unknown): { message: string; type?: string } {
+  let e: unknown = err;
+  let type: string | undefined;
+  const messages: string[] = [];
+  while (e instanceof Error) {
+    if (e instanceof ApplicationFailure && e.type) type = e.type;
+    if (e instanceof TimeoutFailure) type = `Timeout${e.timeoutType ? `:${e.timeoutType}` : ''}`;
+    if (!(e instanceof ActivityFailure) && e.message) messages.push(e.message);
+    e = (e as { cause?: unknown }).cause;
+  }
+  if (!messages.length && err instanceof Error) messages.push(err.message);
+  const message = messages[messages.length - 1] ?? String(err);
+  return { message: message.split('\n').slice(0, 6).join('\n').slice(0, 1500), type };
+}
+
+/** Runs a GitHub write that must not stop the story (reporting a failure when GitHub itself fails). */
+export async function bestEffort(what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    log.warn(`issueflow could not ${what}`, { error: describeFailure(err).message });
+  }
+}
+
+/**
+ * A step failed for good: tell the maintainers what failed and how to continue, then wait for
+ * `/agent retry` (resume at the failed phase) or `/agent cancel`. After `timeouts.escalationDays`: failed.
+ */
+export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<'retry' | 'timeout'> {
+  const { state } = flow;
+  const { data } = state;
+  const failure = describeFailure(err);
+  const step = phase;
+  data.status.lastError = { step, message: failure.message, ...(failure.type ? { type: failure.type } : {}) };
+  const n = ++data.counters.escalations;
+  clearPending(data);
+  state.enter('escalated', `${step} failed`);
+  data.status.pendingQuestion = '`/agent retry` to retry the failed step, `/agent cancel` to stop.';
+  const mentions = data.config.maintainers.map((m) => `@${m}`).join(' ') || `@${data.issue.author || 'maintainers'}`;
+  const body = [
+    `### ⚠️ I need help: step \`${step}\` failed`,
+    '',
+    `${mentions}, the step \`${step}\` failed${failure.type ? ` (\`${failure.type}\`)` : ''}:`,
+    '',
+    '```',
+    failure.message,
+    '```',
+    '',
+    '- `/agent retry` retries this step (the work so far is kept)',
+    '- `/agent cancel` stops and cleans up',
+    '',
+    `Without a command in ${data.config.timeouts.escalationDays} days this issue is marked failed.`,
+  ].join('\n');
+  await bestEffort('report the escalation', () => Promise.all([publish(flow), postComment(flow, `escalation-${n}`, body)]));
+  const retried = await condition(() => data.pending.resume, data.config.timeouts.escalationDays * DAY, {
+    summary: summary(flow, `escalated at ${phase}: wait for /agent retry`),
+  });
+  clearPending(data);
+  if (!retried) return 'timeout';
+  data.status.lastError = undefined;
+  data.counters.fixAttempts = 0;
+  data.workspaceReady = false;
+  state.note(`retrying ${phase}`);
+  return 'retry';
+}

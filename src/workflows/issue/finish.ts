@@ -1,0 +1,68 @@
+import { CancellationScope } from '@temporalio/workflow';
+import { issueBranch } from '../../domain/ids';
+import type { IssueState } from '../../domain/states';
+import type { IssueWorkflowResult } from '../messages';
+import { commitWork } from './build';
+import { bestEffort } from './escalation';
+import type { Ending, Flow } from './phases';
+import { postComment, publish, summary, updateStatusComment } from './publish';
+
+const FINAL_TEXT: Record<Ending['end'] | 'cancelled', string> = {
+  merged: 'The pull request was merged. Done here.',
+  closed: 'The pull request was closed without merging. Comment `/agent run` to start again.',
+  idle: 'No review or merge for a while, so I stopped listening. Comment `/agent run` to start again.',
+  stale: 'No answer arrived in time, so I stopped. Answer the questions above and comment `/agent run` to start again.',
+  failed: 'The failed step was not retried in time, so I stopped. Comment `/agent run` to start again.',
+  cancelled: 'Cancelled. Any work in progress was pushed to the branch. Comment `/agent run` to start again.',
+};
+
+/** Tells NOTIFY_URL and frees the worktree; every end goes through here. */
+async function release(flow: Flow, state: IssueState, text: string): Promise<void> {
+  const { data, ref, workflowId } = flow.state;
+  await bestEffort('notify the end state', () =>
+    flow.acts.notifyEndState.executeWithOptions({ summary: summary(flow, `notify ${state}`) }, [
+      { workflowId, ref, state, summary: text, ...(data.status.pullRequest ? { pullRequestUrl: data.status.pullRequest.url } : {}) },
+    ]),
+  );
+  if (data.workspaceUsed) {
+    await bestEffort('clean up the workspace', () =>
+      flow.acts.cleanupWorkspace.executeWithOptions({ summary: summary(flow, 'clean up workspace') }, [{ ref, branch: issueBranch(ref.issueNumber) }]),
+    );
+  }
+}
+
+/** Ends the story: the end state's label and comments (not for a merged PR: it speaks for itself), notify, clean up. */
+export async function finish(flow: Flow, ending: Ending): Promise<IssueWorkflowResult> {
+  const { state } = flow;
+  const text = FINAL_TEXT[ending.end];
+  if (ending.end === 'stale' || ending.end === 'failed') {
+    state.enter(ending.end);
+    state.closeStep(ending.end === 'failed' ? 'failed' : 'done');
+    await bestEffort('report the end', () => Promise.all([publish(flow), postComment(flow, 'final', text)]));
+  } else {
+    state.note(ending.end === 'merged' ? 'pull request merged' : ending.end === 'closed' ? 'pull request closed' : 'idle, stopped listening');
+    state.closeStep();
+    if (ending.end === 'idle') await bestEffort('report the end', () => updateStatusComment(flow));
+  }
+  await release(flow, state.state, text);
+  return { state: state.state, outcome: ending.end, ...(state.data.status.pullRequest ? { pullRequest: state.data.status.pullRequest } : {}) };
+}
+
+/**
+ * The clean-up of a cancellation (issue closed, or `/agent cancel`): push unpushed work, label,
+ * final comment, free the worktree. Non-cancellable, so it runs to the end although the workflow is cancelled.
+ */
+export function cleanUpCancelled(flow: Flow): Promise<IssueWorkflowResult> {
+  return CancellationScope.nonCancellable(async () => {
+    const { state } = flow;
+    const text = `${FINAL_TEXT.cancelled}${state.data.cancelledBy ? ` (by @${state.data.cancelledBy})` : ''}`;
+    if (state.data.workspaceUsed) {
+      await bestEffort('push the unpushed work', () => commitWork(flow, `Work in progress on #${state.ref.issueNumber}, saved at cancellation`));
+    }
+    state.enter('cancelled');
+    state.closeStep();
+    await bestEffort('report the cancellation', () => Promise.all([publish(flow), postComment(flow, 'final', text)]));
+    await release(flow, 'cancelled', text);
+    return { state: 'cancelled' as const, outcome: 'cancelled' as const, ...(state.data.status.pullRequest ? { pullRequest: state.data.status.pullRequest } : {}) };
+  });
+}

@@ -1,0 +1,85 @@
+import { setHandler } from '@temporalio/workflow';
+import {
+  approveUpdate,
+  commandSignal,
+  feedbackSignal,
+  issueEditedSignal,
+  pullRequestClosedSignal,
+  reviewSignal,
+  statusQuery,
+  type ApproveUpdateResult,
+  type CommandSignalArgs,
+} from '../messages';
+import { bestEffort } from './escalation';
+import type { Flow } from './phases';
+import { updateStatusComment } from './publish';
+
+/** Acknowledges a command comment with a reaction, when it came from a comment. */
+function react(flow: Flow, args: CommandSignalArgs, content: 'eyes' | '+1' | 'confused'): Promise<void> {
+  if (!args.commentId) return Promise.resolve();
+  const { owner, repo } = flow.state.ref;
+  return bestEffort('react to the command', () => flow.acts.reactToComment({ ref: { owner, repo }, commentId: args.commentId!, content }));
+}
+
+function approve(flow: Flow, author: string): ApproveUpdateResult {
+  const { state } = flow;
+  if (state.state !== 'awaiting-approval') return { accepted: false, state: state.state, reason: `nothing to approve: the issue is ${state.state}` };
+  state.data.pending.approvedBy = author;
+  return { accepted: true, state: state.state };
+}
+
+async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
+  const { state } = flow;
+  const { data } = state;
+  if (!state.firstDelivery(args.deliveryId)) return;
+  switch (args.command) {
+    case 'cancel':
+      data.cancelledBy = args.author;
+      state.cancelStory();
+      return react(flow, args, '+1');
+    case 'approve':
+      return react(flow, args, approve(flow, args.author).accepted ? '+1' : 'confused');
+    case 'retry':
+    case 'run':
+      data.pending.resume = true;
+      return react(flow, args, 'eyes');
+    case 'status':
+      await react(flow, args, 'eyes');
+      return bestEffort('post the status', () => updateStatusComment(flow));
+  }
+}
+
+/** Registered before anything else runs, so no signal of the first task is lost. */
+export function registerHandlers(flow: Flow): void {
+  const { state } = flow;
+  const { data } = state;
+  const now = () => new Date().toISOString();
+  setHandler(statusQuery, () => state.snapshot());
+  setHandler(commandSignal, (args) => onCommand(flow, args));
+  setHandler(feedbackSignal, (args) => {
+    if (!state.firstDelivery(args.deliveryId)) return;
+    const kind = state.state === 'awaiting-approval' ? 'plan-feedback' : 'answer';
+    data.conversation.push({ kind, author: args.author, body: args.body, at: now() });
+    data.pending.feedback++;
+  });
+  setHandler(issueEditedSignal, (args) => {
+    if (!state.firstDelivery(args.deliveryId)) return;
+    data.issue = { ...data.issue, title: args.title, body: args.body };
+    data.pending.edited = true;
+  });
+  setHandler(reviewSignal, (args) => {
+    if (!state.firstDelivery(args.deliveryId)) return;
+    data.conversation.push({ kind: 'review', author: args.author, body: args.body, at: now(), ...(args.path ? { path: args.path } : {}), ...(args.line ? { line: args.line } : {}) });
+    data.pending.reviews++;
+  });
+  setHandler(pullRequestClosedSignal, (args) => {
+    if (!state.firstDelivery(args.deliveryId)) return;
+    const ours = data.status.pullRequest?.number;
+    if (ours === undefined || ours === args.pullRequestNumber) data.pending.prClosed = { merged: args.merged };
+  });
+  setHandler(approveUpdate, (args) => (state.firstDelivery(args.deliveryId) ? approve(flow, args.author) : { accepted: false, state: state.state, reason: 'duplicate delivery' }), {
+    validator: (args) => {
+      if (!args?.deliveryId || !args.author) throw new Error('approve needs a deliveryId and the author who approves');
+    },
+  });
+}

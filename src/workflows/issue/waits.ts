@@ -1,0 +1,56 @@
+import { condition } from '@temporalio/workflow';
+import type { FlowData } from './flow-state';
+import type { Flow } from './phases';
+import { postComment, publish, summary } from './publish';
+
+/** Why a wait for people ended. */
+export type WaitOutcome = 'feedback' | 'edited' | 'resume' | 'approved' | 'timeout';
+
+const HOUR = 3_600_000;
+
+function outcomeOf(data: FlowData, approval: boolean): WaitOutcome | undefined {
+  const p = data.pending;
+  if (approval && p.approvedBy) return 'approved';
+  if (p.feedback > 0) return 'feedback';
+  if (p.edited) return 'edited';
+  if (p.resume) return 'resume';
+  return undefined;
+}
+
+/** Forgets what the last wait left unconsumed, so an old reply does not answer a new question. */
+export function clearPending(data: FlowData): void {
+  Object.assign(data.pending, { feedback: 0, edited: false, resume: false, approvedBy: undefined });
+}
+
+export interface Ask {
+  state: 'awaiting-feedback' | 'awaiting-approval';
+  /** The short form shown in the status comment and returned by the status query. */
+  question: string;
+  /** The comment posted for people to answer. */
+  comment: string;
+  key: string;
+}
+
+/**
+ * Asks in the issue and waits for a reply, an edit of the issue or `/agent run` (and `/agent approve`
+ * for a plan). A reminder after half of `timeouts.feedbackHours`; `timeout` after all of it.
+ */
+export async function askAndWait(flow: Flow, ask: Ask): Promise<WaitOutcome> {
+  const { data } = flow.state;
+  clearPending(data);
+  flow.state.enter(ask.state);
+  data.status.pendingQuestion = ask.question;
+  await Promise.all([publish(flow), postComment(flow, ask.key, ask.comment)]);
+  const half = (data.config.timeouts.feedbackHours * HOUR) / 2;
+  const approval = ask.state === 'awaiting-approval';
+  const answered = () => outcomeOf(data, approval) !== undefined;
+  let done = await condition(answered, half, { summary: summary(flow, `wait for an answer (${ask.key}), then remind`) });
+  if (!done) {
+    const reminder = `@${data.issue.author || data.task?.author || 'author'} a reminder: I am still waiting for an answer to ${ask.key.startsWith('plan') ? 'the plan above' : 'the question above'}. Without one in ${data.config.timeouts.feedbackHours / 2} h this issue is marked stale.`;
+    await postComment(flow, `${ask.key}-reminder`, reminder);
+    done = await condition(answered, half, { summary: summary(flow, `wait for an answer (${ask.key}), then stale`) });
+  }
+  const outcome = outcomeOf(data, approval) ?? 'timeout';
+  clearPending(data);
+  return outcome;
+}
