@@ -27,8 +27,21 @@ const compiled = new Map<string, ValidateFunction>();
 
 /** GitHub's official OpenAPI description, parsed once per process (13 MB). */
 export function githubSpec(): Json {
-  spec ??= JSON.parse(readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')) as Json;
+  spec ??= fixNullable(JSON.parse(readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8'))) as Json;
   return spec;
+}
+
+// OpenAPI 3.0's `nullable` next to `allOf`/`anyOf` without `type` is not JSON Schema; Ajv needs a type.
+function fixNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(fixNullable);
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) out[k] = fixNullable(v);
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _nullable, description, ...rest } = out;
+    return { description, anyOf: [rest, { type: 'null' }] };
+  }
+  return out;
 }
 
 function ajvs(): { ajv: Ajv; coercing: Ajv } {
@@ -88,7 +101,13 @@ function compile(key: string, schema: unknown, withCoercion = false): ValidateFu
   let v = compiled.get(key);
   if (!v) {
     const { ajv: strict, coercing: loose } = ajvs();
-    v = (withCoercion ? loose : strict).compile(rebase(schema) as object);
+    try {
+      v = (withCoercion ? loose : strict).compile(rebase(schema) as object);
+    } catch (err) {
+      // A schema Ajv cannot compile must show up as a violation, not pass silently.
+      const message = `cannot compile the schema of ${key}: ${(err as Error).message}`;
+      v = Object.assign(() => false, { errors: [{ instancePath: '', message }] }) as unknown as ValidateFunction;
+    }
     compiled.set(key, v);
   }
   return v;

@@ -131,6 +131,9 @@ const repoHandlers: Record<string, Handler> = {
     if ([...repo.pulls.values()].some((p) => p.state === 'open' && p.head === head && p.base === ctx.body.base)) {
       return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` }]);
     }
+    if (repo.branches && !repo.branches.has(head)) {
+      return invalid('Validation Failed', [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
+    }
     const at = now();
     const pull = { id: ctx.store.nextId(), number: repo.nextNumber++, title: String(ctx.body.title ?? ''), body: String(ctx.body.body ?? ''), author: ctx.actor, head, base: String(ctx.body.base), state: 'open' as const, merged: false, createdAt: at, updatedAt: at, closedAt: null };
     repo.pulls.set(pull.number, pull);

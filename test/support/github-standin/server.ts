@@ -61,7 +61,12 @@ export class StandinServer {
 
   /** Listens on 127.0.0.1 on a free port and returns the base URL. */
   async start(): Promise<string> {
-    const server = createServer((req, res) => void this.serve(req, res));
+    const server = createServer((req, res) => {
+      this.serve(req, res).catch((err: Error) => {
+        this.violations.push(`${req.method} ${req.url}: the stand-in crashed: ${err.stack ?? err.message}`);
+        if (!res.headersSent) send(res, { status: 500, body: { message: 'Stand-in error' } });
+      });
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
     this.payloadsFor = new Payloads(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);

@@ -15,7 +15,7 @@ function split(fullName: string): [string, string] {
  */
 export class GithubStandin extends StandinServer {
   /** Creates a repository (owner is an admin collaborator); `files` are on the default branch. */
-  createRepo(fullName: string, options: { defaultBranch?: string; private?: boolean; files?: Record<string, string> } = {}): StandinRepo {
+  createRepo(fullName: string, options: { defaultBranch?: string; private?: boolean; files?: Record<string, string>; branches?: string[] } = {}): StandinRepo {
     const [owner, name] = split(fullName);
     const repo = this.store.addRepo(owner, name, options);
     for (const [path, text] of Object.entries(options.files ?? {})) repo.files.set(path, text);
@@ -27,6 +27,12 @@ export class GithubStandin extends StandinServer {
     const files = this.repoOf(fullName).files;
     if (text === undefined) files.delete(path);
     else files.set(path, text);
+  }
+
+  /** Records a pushed branch (only checked when the repo was created with `branches`). */
+  pushBranch(fullName: string, branch: string): void {
+    const repo = this.repoOf(fullName);
+    (repo.branches ??= new Set([repo.defaultBranch])).add(branch);
   }
 
   /** Installs the App on the repositories; returns the installation id. */

@@ -59,6 +59,8 @@ export interface StandinRepo {
   name: string;
   private: boolean;
   defaultBranch: string;
+  /** When set, pull requests need their head branch here (as on GitHub); unset accepts any branch. */
+  branches?: Set<string>;
   files: Map<string, string>;
   labels: Map<string, StandinLabel>;
   issues: Map<number, StandinIssue>;
@@ -93,13 +95,14 @@ export class StandinStore {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
 
-  addRepo(owner: string, name: string, options: { defaultBranch?: string; private?: boolean } = {}): StandinRepo {
+  addRepo(owner: string, name: string, options: { defaultBranch?: string; private?: boolean; branches?: string[] } = {}): StandinRepo {
     const repo: StandinRepo = {
       id: this.nextId(),
       owner,
       name,
       private: options.private ?? false,
       defaultBranch: options.defaultBranch ?? 'main',
+      branches: options.branches && new Set([options.defaultBranch ?? 'main', ...options.branches]),
       files: new Map(),
       labels: new Map(),
       issues: new Map(),

@@ -1,0 +1,57 @@
+import { createGithubActivities, createOctokitFactory } from '../../src/activities/github';
+import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
+import { GithubStandin } from '../support/github-standin';
+
+const REPO = 'octo/app';
+const repoRef = { owner: 'octo', repo: 'app' };
+
+describe('GitHub read activities against the stand-in', () => {
+  let standin: GithubStandin;
+  let github: ReturnType<typeof createGithubActivities>;
+
+  beforeEach(async () => {
+    standin = new GithubStandin();
+    const apiUrl = await standin.start();
+    standin.createRepo(REPO, { files: { 'src/app.ts': 'export {};\n', 'README.md': '# app\n' } });
+    const github_ = { apiUrl, token: 'standin-token', cloneUrlTemplate: '', writesPerSecond: 1, allowedRepos: [] };
+    github = createGithubActivities({ octokits: createOctokitFactory({ config: { github: github_ }, requestTimeoutMs: 10_000 }) });
+  });
+  afterEach(async () => {
+    await standin.stop();
+    standin.assertNoViolations();
+  });
+
+  test('getIssue returns title, body, labels, author, state and URL', async () => {
+    const issue = standin.openIssue(REPO, { author: 'alice', title: 'Crash on start', body: 'Stack trace…', labels: ['agent', 'bug'] });
+    standin.issue(REPO, issue.number).state = 'closed';
+    const snapshot = await github.getIssue({ ...repoRef, issueNumber: issue.number });
+    expect(snapshot).toEqual({ title: 'Crash on start', body: 'Stack trace…', labels: ['agent', 'bug'], author: 'alice', state: 'closed', htmlUrl: `${standin.url}/octo/app/issues/${issue.number}` });
+  });
+
+  test('getRepoConfig: absent file means defaults, not found', async () => {
+    expect(await github.getRepoConfig(repoRef)).toEqual({ config: DEFAULT_REPO_CONFIG, problems: [], found: false });
+  });
+
+  test('getRepoConfig reads and validates .github/issueflow.yml', async () => {
+    standin.putFile(REPO, '.github/issueflow.yml', 'testCommand: pnpm test\napproval: always\ntimeouts:\n  testMinutes: 5\n');
+    const result = await github.getRepoConfig(repoRef);
+    expect(result.found).toBe(true);
+    expect(result.problems).toEqual([]);
+    expect(result.config).toMatchObject({ testCommand: 'pnpm test', approval: 'always', timeouts: { testMinutes: 5, agentMinutes: 30 } });
+  });
+
+  test('getRepoConfig reports invalid keys and YAML syntax errors as problems, using the defaults', async () => {
+    standin.putFile(REPO, '.github/issueflow.yml', 'approval: sometimes\nmaxFixAttempts: 99\n');
+    const invalid = await github.getRepoConfig(repoRef);
+    expect(invalid.config).toEqual(DEFAULT_REPO_CONFIG);
+    expect(invalid.problems.join('\n')).toMatch(/`approval`[\s\S]*`maxFixAttempts`/);
+    standin.putFile(REPO, '.github/issueflow.yml', 'testCommand: [unclosed\n');
+    const broken = await github.getRepoConfig(repoRef);
+    expect(broken).toMatchObject({ config: DEFAULT_REPO_CONFIG, found: true });
+    expect(broken.problems[0]).toMatch(/not valid YAML/);
+  });
+
+  test('findMissingFiles names only the paths that do not exist', async () => {
+    expect(await github.findMissingFiles(repoRef, ['src/app.ts', './README.md', 'src/gone.ts', 'src/gone.ts'])).toEqual(['src/gone.ts']);
+  });
+});

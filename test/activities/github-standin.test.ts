@@ -1,0 +1,87 @@
+import { GithubStandin } from '../support/github-standin';
+
+const REPO = 'octo/app';
+
+describe('the GitHub stand-in checks traffic against GitHub\'s OpenAPI description', () => {
+  let standin: GithubStandin;
+  const call = (method: string, path: string, body?: unknown, token = 'standin-token') =>
+    fetch(`${standin.url}${path}`, { method, headers: { authorization: `token ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  beforeEach(async () => {
+    standin = new GithubStandin();
+    await standin.start();
+    standin.createRepo(REPO);
+  });
+  afterEach(() => standin.stop());
+
+  test('a POST comment without `body` is flagged and answered 422, like GitHub', async () => {
+    const issue = standin.openIssue(REPO, { title: 'x' });
+    const res = await call('POST', `/repos/octo/app/issues/${issue.number}/comments`, { text: 'hello' });
+    expect(res.status).toBe(422);
+    expect(standin.violations.join('\n')).toMatch(/\(issues\/create-comment\) request: body must have required property 'body'/);
+    expect(() => standin.assertNoViolations()).toThrow(/1 OpenAPI violation/);
+    expect(standin.listComments(REPO, issue.number)).toHaveLength(0);
+  });
+
+  test('bad path parameters, unknown query parameters and unknown routes are flagged', async () => {
+    await call('GET', '/repos/octo/app/issues/not-a-number');
+    await call('GET', '/repos/octo/app/issues/1/comments?colour=blue');
+    await call('GET', '/repos/octo/app/no-such-thing');
+    expect(standin.violations).toEqual([
+      expect.stringMatching(/\(issues\/get\) request: path\/issue_number must be integer/),
+      expect.stringMatching(/\(issues\/list-comments\) request: query must NOT have additional properties.*colour/),
+      expect.stringMatching(/no such operation/),
+    ]);
+  });
+
+  test('a response that breaks the spec is flagged too', async () => {
+    const issue = standin.openIssue(REPO, { title: 'x', labels: ['bug'] });
+    // A label without a colour is not a GitHub label.
+    (standin.repoOf(REPO).labels.get('bug') as { color: unknown }).color = undefined;
+    const res = await call('GET', `/repos/octo/app/issues/${issue.number}/labels`);
+    expect(res.status).toBe(200);
+    expect(standin.violations.join('\n')).toMatch(/\(issues\/list-labels-on-issue\) response: response 200\/0 must have required property 'color'/);
+  });
+
+  test('valid traffic leaves no violations and is logged with timestamps', async () => {
+    const issue = standin.openIssue(REPO, { title: 'x' });
+    const before = Date.now();
+    const res = await call('POST', `/repos/octo/app/issues/${issue.number}/comments`, { body: 'hello' });
+    expect(res.status).toBe(201);
+    expect(standin.requests.at(-1)).toMatchObject({ method: 'POST', operationId: 'issues/create-comment', status: 201, auth: 'token' });
+    expect(standin.requests.at(-1)!.at).toBeGreaterThanOrEqual(before);
+    expect(() => standin.assertNoViolations()).not.toThrow();
+  });
+
+  test('unknown credentials get 401 Bad credentials', async () => {
+    const res = await call('GET', '/repos/octo/app', undefined, 'wrong');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ message: 'Bad credentials' });
+  });
+
+  test('failNext answers matching requests with the fault, then serves normally', async () => {
+    standin.failNext({ method: 'GET', path: /^\/repos\/octo\/app$/, kind: 'primary-rate-limit', resetInSeconds: 30, count: 2 });
+    const first = await call('GET', '/repos/octo/app');
+    expect(first.status).toBe(403);
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(first.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 29);
+    expect((await call('GET', '/repos/octo/app')).status).toBe(403);
+    expect((await call('GET', '/repos/octo/app')).status).toBe(200);
+    standin.failNext({ kind: 'secondary-rate-limit', resetInSeconds: 7 });
+    expect((await call('GET', '/repos/octo/app')).headers.get('retry-after')).toBe('7');
+    expect(standin.requests.map((r) => r.fault ?? null)).toEqual(['primary-rate-limit', 'primary-rate-limit', null, 'secondary-rate-limit']);
+  });
+
+  test('a random fault rate fails about that share of requests', async () => {
+    const flaky = new GithubStandin({ faultRate: 0.5 });
+    await flaky.start();
+    flaky.createRepo(REPO);
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await fetch(`${flaky.url}/repos/octo/app`, { headers: { authorization: 'token standin-token' } })).status);
+    await flaky.stop();
+    const failed = statuses.filter((s) => s === 500).length;
+    expect(failed).toBeGreaterThan(10);
+    expect(failed).toBeLessThan(50);
+    expect(statuses.filter((s) => s !== 500 && s !== 200)).toEqual([]);
+  });
+});
