@@ -10,3 +10,18 @@ export const SCRIPTED_AGENT_BIN_DIR = join(__dirname, 'bin');
 export function scriptedAgentCommand(): string {
   return `node "${SCRIPTED_AGENT_PATH}" --prompt-file {prompt_file} --mode {mode} --workdir {workdir}`;
 }
+
+/** Whether a process still runs (a zombie waiting to be reaped counts as gone). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
