@@ -11,15 +11,16 @@ export class Payloads {
   }
 
   user(login: string) {
-    const url = `${this.base}/users/${login}`;
+    const path = encodeURIComponent(login); // `name[bot]` -> `name%5Bbot%5D`, as GitHub does
+    const url = `${this.base}/users/${path}`;
     return {
       login,
       id: this.numericId(`user:${login}`),
       node_id: `U_${login}`,
-      avatar_url: `${this.base}/avatars/${login}`,
+      avatar_url: `${this.base}/avatars/${path}`,
       gravatar_id: '',
       url,
-      html_url: `${this.base}/${login}`,
+      html_url: `${this.base}/${path}`,
       followers_url: `${url}/followers`,
       following_url: `${url}/following{/other_user}`,
       gists_url: `${url}/gists{/gist_id}`,
