@@ -111,3 +111,21 @@ export async function history(client: Client, workflowId: string) {
     });
   return { count: events.length, events, signals };
 }
+
+/** Runs the stand-in issue workflow on the harness's task queue until `stop()` is called. */
+export async function startStubWorker(h: Harness): Promise<{ stop(): Promise<void> }> {
+  const { Worker, Runtime, DefaultLogger } = await import('@temporalio/worker');
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed in this test file
+  }
+  const worker = await Worker.create({ connection: h.env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath: require.resolve('./stub-issue-workflow') });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}
