@@ -1,0 +1,89 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { STATE_ATTR } from '../../src/domain/search-attributes';
+import type { ReviewSignalArgs } from '../../src/workflows/messages';
+import { MockActivities } from './support/mock-activities';
+import { countActions, createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createIssueflowTestEnv();
+  await workflowBundle();
+}, 120_000);
+afterAll(() => env?.teardown());
+
+const merged = (n: number, deliveryId = 'pr-closed') => ({ deliveryId, pullRequestNumber: n, merged: true });
+
+test('happy path: queued to merged PR in at most 30 actions, one status comment, labels follow the state', async () => {
+  const mock = new MockActivities();
+  const input = issueInput();
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, input);
+    const status = await waitForStatus(handle, inState('completed'), 'completed');
+    expect(status.pullRequest).toEqual({ number: 101, url: 'https://github.com/acme/app/pull/101' });
+    await handle.signal('pullRequestClosed', merged(101));
+    expect(await handle.result()).toEqual({ state: 'completed', outcome: 'merged', pullRequest: status.pullRequest });
+
+    expect(mock.labels).toEqual(['queued', 'analyzing', 'implementing', 'testing', 'completed']);
+    expect([...mock.comments.keys()].sort()).toEqual(['status', 'summary-1']);
+    const finalStatus = mock.lastComment('status')!;
+    expect(finalStatus).toContain('Pull request ready');
+    expect(finalStatus).toContain('[PR #101](https://github.com/acme/app/pull/101)');
+    expect(finalStatus).toContain(`http://localhost:8233/namespaces/default/workflows/${encodeURIComponent(`acme/app#${input.issueNumber}`)}`);
+    expect(finalStatus).toContain('▰▰▰▰▰▰▰ 7/7');
+    const summary = mock.lastComment('summary-1')!;
+    expect(summary).toContain('`src/header.ts`');
+    expect(summary).toMatch(/Agent cost:\*\* \$0\.50 \(claude-code\)/);
+    expect(summary).toContain('**Tests:** passed');
+
+    const pr = mock.named('ensurePullRequest')[0].args[0] as { body: string; branch: string };
+    expect(pr.branch).toBe(`issueflow/issue-${input.issueNumber}`);
+    expect(pr.body).toContain(`Fixes #${input.issueNumber}`);
+    const [implementRun] = mock.agentRuns('implement');
+    expect(implementRun.prompt).toContain('The header shows `settings.greeting`');
+    expect(implementRun.prompt).toContain('## Agreed plan');
+    expect(mock.named('findMissingFiles')[0].args[1]).toEqual(['src/header.ts']);
+    expect(mock.named('notifyEndState').map((c) => (c.args[0] as { state: string }).state)).toEqual(['completed']);
+    expect(mock.named('cleanupWorkspace')).toHaveLength(1);
+
+    const final = await handle.query('status');
+    expect(final.steps.map((s) => s.step)).toEqual(['queued', 'parsing', 'validating', 'analyzing', 'implementing', 'testing', 'completed']);
+    expect(final.steps.every((s) => s.state === 'done' && s.endedAt)).toBe(true);
+    expect(final.costUsd).toBe(0.5);
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(STATE_ATTR)).toBe('completed');
+
+    const writes = ['setStateLabel', 'upsertComment', 'ensurePullRequest'] as const;
+    for (const call of mock.calls) {
+      expect([call.name, call.taskQueue]).toEqual([call.name, (writes as readonly string[]).includes(call.name) ? `${taskQueue}-github-writes` : taskQueue]);
+    }
+
+    const actions = countActions(await handle.fetchHistory());
+    console.log(`happy-path actions: ${actions.total} ${JSON.stringify(actions.byType)}`);
+    expect(actions.total).toBeLessThanOrEqual(30);
+    await recordHistory(handle, 'happy-path');
+  });
+});
+
+test('a PR review sends the work back to implement and test on the same branch; a redelivered review is ignored', async () => {
+  const mock = new MockActivities();
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('completed'), 'completed');
+    const review: ReviewSignalArgs = { deliveryId: 'review-1', kind: 'review-comment', author: 'bob', body: 'Use a constant for the default greeting.', pullRequestNumber: 101, path: 'src/header.ts', line: 12 };
+    await handle.signal('review', review);
+    await handle.signal('review', review);
+    await waitForStatus(handle, (s) => s.state === 'completed' && s.steps.filter((x) => x.step === 'implementing').length === 2, 'a second round');
+    await handle.signal('pullRequestClosed', merged(101));
+    expect((await handle.result()).outcome).toBe('merged');
+
+    const runs = mock.agentRuns('implement');
+    expect(runs).toHaveLength(2);
+    expect(runs[1].branch).toBe(runs[0].branch);
+    expect(runs[1].prompt).toContain('review from @bob on src/header.ts:12');
+    expect(runs[1].prompt).toContain('Use a constant for the default greeting.');
+    expect(mock.named('runTests')).toHaveLength(2);
+    expect(mock.named('ensurePullRequest')).toHaveLength(2);
+    expect(mock.comments.has('summary-2')).toBe(true);
+    await recordHistory(handle, 'review-round');
+  });
+});

@@ -1,0 +1,128 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ISSUEFLOW_SEARCH_ATTRIBUTES } from '../../../src/domain/search-attributes';
+import { createTimeSkippingEnv } from '../../support/temporal';
+import { bundleWorkflowCode, makeTelemetryFilterString, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { IssueStatus } from '../../../src/domain/status';
+import type { IssueWorkflowInput } from '../../../src/workflows/messages';
+import { workflowStartOptions } from '../../../src/workflows/start-options';
+import type { issueWorkflow } from '../../../src/workflows';
+import type { MockActivities } from './mock-activities';
+
+export const WORKFLOWS_PATH = require.resolve('../../../src/workflows');
+export const HISTORIES_DIR = join(__dirname, '..', 'histories');
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/**
+ * The time-skipping server with issueflow's search attributes: unlike the dev server, it takes no
+ * `searchAttributes` option, so they are added through its OperatorService.
+ */
+export async function createIssueflowTestEnv(): Promise<TestWorkflowEnvironment> {
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  const env = await createTimeSkippingEnv();
+  const searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  for (const key of ISSUEFLOW_SEARCH_ATTRIBUTES) {
+    searchAttributes[key.name] = temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${TypedSearchAttributes.toMetadataType(key.type).toUpperCase()}` as keyof typeof temporal.api.enums.v1.IndexedValueType];
+  }
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+  return env;
+}
+
+/** One bundle per test file: webpack is the slow part of a Worker. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+let queues = 0;
+
+/**
+ * Runs `fn` while two Workers serve the mock: the main task queue (workflows and most activities)
+ * and the GitHub writes queue, as in production.
+ */
+export async function withWorkers<T>(env: TestWorkflowEnvironment, mock: MockActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `issues-${process.pid}-${++queues}`;
+  const activities = mock.activities();
+  const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const writes = await Worker.create({ connection: env.nativeConnection, taskQueue: `${taskQueue}-github-writes`, activities });
+  return main.runUntil(writes.runUntil(fn(taskQueue)));
+}
+
+let issues = 0;
+
+export function issueInput(overrides: Partial<IssueWorkflowInput> = {}): IssueWorkflowInput {
+  return {
+    owner: 'acme',
+    repo: 'app',
+    issueNumber: 7000 + ++issues,
+    trigger: { deliveryId: `delivery-start-${issues}`, kind: 'labeled', actor: 'alice' },
+    temporalUiUrl: 'http://localhost:8233',
+    ...overrides,
+  };
+}
+
+export type IssueHandle = WorkflowHandle<typeof issueWorkflow>;
+
+export function startIssue(env: TestWorkflowEnvironment, taskQueue: string, input: IssueWorkflowInput): Promise<IssueHandle> {
+  return env.client.workflow.start<typeof issueWorkflow>('issueWorkflow', { taskQueue, ...workflowStartOptions(input) });
+}
+
+/** Polls the status query until `ok` holds (real time: the test server does not skip while we poll). */
+export async function waitForStatus(handle: IssueHandle, ok: (s: IssueStatus) => boolean, what = 'the expected status', ms = 20_000): Promise<IssueStatus> {
+  const until = Date.now() + ms;
+  let last: IssueStatus | undefined;
+  while (Date.now() < until) {
+    try {
+      last = await handle.query<IssueStatus, []>('status');
+      if (ok(last)) return last;
+    } catch {
+      // the first workflow task may not have run yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last && { state: last.state, steps: last.steps.map((s) => s.step) })}`);
+}
+
+export const inState = (state: IssueStatus['state']) => (s: IssueStatus) => s.state === state;
+
+const E = temporal.api.enums.v1.EventType;
+/** Events that count as an "action" of a workflow (what a Temporal Cloud bill and the history budget count). */
+export const ACTION_EVENTS = new Set<number>([
+  E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+  E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+  E.EVENT_TYPE_TIMER_STARTED,
+  E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+  E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+  E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+  E.EVENT_TYPE_MARKER_RECORDED,
+  E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+  E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+  E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+  E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+]);
+
+export function countActions(history: temporal.api.history.v1.IHistory): { total: number; byType: Record<string, number> } {
+  const byType: Record<string, number> = {};
+  let total = 0;
+  for (const ev of history.events ?? []) {
+    if (ev.eventType == null || !ACTION_EVENTS.has(ev.eventType)) continue;
+    total++;
+    const name = E[ev.eventType].replace('EVENT_TYPE_', '');
+    byType[name] = (byType[name] ?? 0) + 1;
+  }
+  return { total, byType };
+}
+
+/** With RECORD_HISTORIES=1, saves the history for the replay test (test/workflows/replay.test.ts). */
+export async function recordHistory(handle: IssueHandle, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const history = await handle.fetchHistory();
+  writeFileSync(join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
+}
