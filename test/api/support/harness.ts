@@ -2,6 +2,7 @@ import { Webhooks } from '@octokit/webhooks';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp, type ApiServices } from '../../../src/api/app';
@@ -39,8 +40,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Worker and server logs below WARN are noise in test output; the runtime is installed once per test file. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed in this test file
+  }
+}
+
 /** A real Temporal dev server, a fresh migrated database, and the app built on both. */
 export async function createHarness(options: { env?: Record<string, string>; events?: ApiServices['events'] } = {}): Promise<Harness> {
+  quietRuntime();
   const [env, db] = await Promise.all([createLocalEnv(), createTestDatabase()]);
   const config = testConfig(options.env);
   const { logger, lines } = captureLogger();
@@ -114,12 +125,7 @@ export async function history(client: Client, workflowId: string) {
 
 /** Runs the stand-in issue workflow on the harness's task queue until `stop()` is called. */
 export async function startStubWorker(h: Harness): Promise<{ stop(): Promise<void> }> {
-  const { Worker, Runtime, DefaultLogger } = await import('@temporalio/worker');
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // already installed in this test file
-  }
+  const { Worker } = await import('@temporalio/worker');
   const worker = await Worker.create({ connection: h.env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath: require.resolve('./stub-issue-workflow') });
   const running = worker.run();
   return {

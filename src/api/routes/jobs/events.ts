@@ -21,7 +21,7 @@ export interface JobEventsOptions {
  * the event id (so `Last-Event-ID` resumes after the last line seen); `state` events carry the
  * status query's answer whenever the state or step changes. Lines arrive through LISTEN run_log.
  */
-export const jobEventsRoute: FastifyPluginAsync<JobEventsOptions> = async (app, { client, pool, notifier, pollMs = 1000, heartbeatMs = 15000 }) => {
+export const jobEventsRoute: FastifyPluginAsync<JobEventsOptions> = async (app, { client, pool, notifier, pollMs = 500, heartbeatMs = 15000 }) => {
   const schema = {
     tags: ['jobs'],
     summary: 'Stream state changes and log lines (text/event-stream)',
