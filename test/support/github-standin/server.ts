@@ -101,6 +101,7 @@ export class StandinServer {
     const url = new URL(req.url ?? '/', 'http://standin');
     const method = (req.method ?? 'GET').toUpperCase();
     const record: RequestRecord = { at: Date.now(), method, path: url.pathname, query: Object.fromEntries(url.searchParams) };
+    record.operationId = matchOperation(method, url.pathname)?.operationId;
     this.requests.push(record);
     const raw = await readBody(req);
     const fault = this.faults.take(method, url.pathname);
