@@ -1,0 +1,143 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { CommandSignalArgs } from '../../src/workflows/messages';
+import { MockActivities, runUntilCancelled } from './support/mock-activities';
+import { createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createIssueflowTestEnv();
+  await workflowBundle();
+}, 120_000);
+afterAll(() => env?.teardown());
+
+const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
+const command = (name: CommandSignalArgs['command'], deliveryId: string): CommandSignalArgs => ({ deliveryId, command: name, author: 'carol', source: 'issue-comment' });
+const failingTests = { passed: false, exitCode: 1, timedOut: false, durationMs: 900, outputTail: 'FAIL test/header.test.ts\n  expected "Hi" to be "Hello"' };
+
+test('failing tests: the output goes back to the agent, after maxFixAttempts it escalates; /agent retry resumes at the tests', async () => {
+  const mock = new MockActivities();
+  mock.config = { ...mock.config, maintainers: ['carol', 'dave'] };
+  let testRuns = 0;
+  mock.overrides.runTests = async () => (++testRuns <= 3 ? failingTests : { ...failingTests, passed: true, exitCode: 0, outputTail: 'ok' });
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    const escalated = await waitForStatus(handle, inState('escalated'), 'the escalation');
+    expect(escalated.lastError).toMatchObject({ step: 'test', type: 'TestsFailed' });
+    expect(mock.agentRuns('implement')).toHaveLength(3);
+    expect(mock.agentRuns('implement')[1].prompt).toContain('expected "Hi" to be "Hello"');
+    const comment = mock.lastComment('escalation-1')!;
+    expect(comment).toContain('@carol @dave');
+    expect(comment).toContain('step `test` failed');
+    expect(comment).toContain('expected "Hi" to be "Hello"');
+    expect(comment).toContain('`/agent retry`');
+    expect(mock.labels[mock.labels.length - 1]).toBe('escalated');
+
+    await handle.signal('command', command('retry', 'retry-1'));
+    await waitForStatus(handle, inState('completed'), 'completed after the retry');
+    await handle.signal('pullRequestClosed', merged);
+    await handle.result();
+    expect(mock.named('runTests')).toHaveLength(4);
+    expect(mock.agentRuns('implement')).toHaveLength(3);
+    expect(mock.agentRuns('plan')).toHaveLength(1);
+    expect(mock.named('getRepoConfig')).toHaveLength(1);
+    await recordHistory(handle, 'fix-loop-escalate-retry');
+  });
+});
+
+test('a GitHub call that keeps failing (rate limit, nextRetryDelay) escalates after its retries; retry resumes at the pull request', async () => {
+  const mock = new MockActivities();
+  let broken = true;
+  mock.overrides.ensurePullRequest = async () => {
+    if (broken) throw ApplicationFailure.create({ message: 'API rate limit exceeded', type: 'GithubRateLimited', nextRetryDelay: 10 });
+    return { number: 101, url: 'https://github.com/acme/app/pull/101', created: true };
+  };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    const escalated = await waitForStatus(handle, inState('escalated'), 'the escalation');
+    expect(escalated.lastError).toMatchObject({ step: 'complete', type: 'GithubRateLimited', message: 'API rate limit exceeded' });
+    expect(mock.named('ensurePullRequest').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(mock.lastComment('escalation-1')).toContain('API rate limit exceeded');
+    broken = false;
+    await handle.signal('command', command('retry', 'retry-1'));
+    await waitForStatus(handle, inState('completed'), 'completed after the retry');
+    await handle.signal('pullRequestClosed', merged);
+    await handle.result();
+    expect(mock.named('runTests')).toHaveLength(1);
+    expect(mock.agentRuns('implement')).toHaveLength(1);
+    await recordHistory(handle, 'github-retries-escalate');
+  });
+});
+
+test('an escalation nobody answers ends as failed with a final comment', async () => {
+  const mock = new MockActivities();
+  mock.overrides.runAgent = async () => {
+    throw ApplicationFailure.nonRetryable('claude not found on PATH', 'AgentMissing');
+  };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    expect(await handle.result()).toEqual({ state: 'failed', outcome: 'failed' });
+    expect(mock.named('runAgent')).toHaveLength(1);
+    expect(mock.lastComment('escalation-1')).toContain('claude not found on PATH');
+    expect(mock.lastComment('final')).toContain('was not retried in time');
+    expect(mock.labels.slice(-2)).toEqual(['escalated', 'failed']);
+    expect(mock.named('notifyEndState').map((c) => (c.args[0] as { state: string }).state)).toEqual(['failed']);
+  });
+});
+
+test('/agent cancel mid-implement: the agent is cancelled, unpushed work pushed, label, final comment, workspace cleaned', async () => {
+  const mock = new MockActivities();
+  mock.overrides.runAgent = async (input) => (input.mode === 'plan' ? { agent: 'claude-code', exitCode: 0, resultText: '', plan: mock.plan, outputTail: '', durationMs: 1 } : runUntilCancelled());
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, (s) => s.state === 'implementing' && mock.agentRuns('implement').length === 1, 'the agent at work');
+    await handle.signal('command', command('cancel', 'cancel-1'));
+    expect(await handle.result()).toEqual({ state: 'cancelled', outcome: 'cancelled' });
+    const order = mock.calls.map((c) => c.name);
+    expect(order.indexOf('commitAndPush')).toBeGreaterThan(order.lastIndexOf('runAgent'));
+    expect(order.indexOf('cleanupWorkspace')).toBeGreaterThan(order.indexOf('commitAndPush'));
+    expect(mock.labels[mock.labels.length - 1]).toBe('cancelled');
+    expect(mock.lastComment('final')).toMatch(/Cancelled.*by @carol/);
+    expect(mock.named('notifyEndState').map((c) => (c.args[0] as { state: string }).state)).toEqual(['cancelled']);
+    await recordHistory(handle, 'cancel-command');
+  });
+});
+
+test('closing the issue cancels the workflow (Temporal cancellation): the same clean-up, and the run ends cancelled', async () => {
+  const mock = new MockActivities();
+  mock.overrides.runAgent = async (input) => (input.mode === 'plan' ? { agent: 'claude-code', exitCode: 0, resultText: '', plan: mock.plan, outputTail: '', durationMs: 1 } : runUntilCancelled());
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, (s) => s.state === 'implementing' && mock.agentRuns('implement').length === 1, 'the agent at work');
+    await handle.cancel();
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(mock.named('commitAndPush')).toHaveLength(1);
+    expect(mock.named('cleanupWorkspace')).toHaveLength(1);
+    expect(mock.labels[mock.labels.length - 1]).toBe('cancelled');
+    expect((await handle.query('status')).state).toBe('cancelled');
+  });
+});
+
+test('continue-as-new carries the state: steps, cost, the seen deliveries', async () => {
+  const mock = new MockActivities();
+  const input = issueInput({ continueAsNewAtHistoryLength: 25 });
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, input);
+    await waitForStatus(handle, inState('completed'), 'completed');
+    const first = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    // The start's delivery id was seen in the first run: a redelivered `/agent cancel` with it is ignored.
+    await handle.signal('command', command('cancel', input.trigger.deliveryId));
+    await handle.signal('pullRequestClosed', merged);
+    expect((await handle.result()).outcome).toBe('merged');
+    const status = await handle.query('status');
+    expect(status.steps.map((s) => s.step)).toEqual(['queued', 'parsing', 'validating', 'analyzing', 'implementing', 'testing', 'completed']);
+    expect(status.costUsd).toBe(0.5);
+    expect(mock.named('getRepoConfig')).toHaveLength(1);
+    expect(mock.named('getIssue')).toHaveLength(1);
+    expect(mock.labels).toEqual(['queued', 'analyzing', 'implementing', 'testing', 'completed']);
+  });
+});
