@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../domain/search-attributes';
 import type { SignalDecision, WebhookDecision } from '../domain/webhook-routing';
 import type { IssueWorkflowInput } from '../workflows/messages';
+// Pure option-building beside the workflow (no workflow code), so the API and the CLI start issues alike.
+import { workflowStartOptions } from '../workflows/start-options';
 
 /** The issue workflow's type name; a string so the API never loads workflow code. */
 export const ISSUE_WORKFLOW_TYPE = 'issueWorkflow';
@@ -20,18 +21,11 @@ export type ActionOutcome =
 export async function startIssueWorkflow(client: Client, taskQueue: string, workflowId: string, input: IssueWorkflowInput): Promise<ActionOutcome> {
   try {
     const handle = await client.workflow.start(ISSUE_WORKFLOW_TYPE, {
+      ...workflowStartOptions(input),
       workflowId,
       taskQueue,
-      args: [input],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: REPO_ATTR, value: `${input.owner}/${input.repo}` },
-        { key: ISSUE_ATTR, value: input.issueNumber },
-        { key: STATE_ATTR, value: 'queued' },
-      ],
-      staticSummary: `${input.owner}/${input.repo}#${input.issueNumber}`,
-      staticDetails: `Issue https://github.com/${input.owner}/${input.repo}/issues/${input.issueNumber}, ${input.trigger.kind} by ${input.trigger.actor} (delivery ${input.trigger.deliveryId}).`,
     });
     return { outcome: 'started', workflowId, runId: handle.firstExecutionRunId };
   } catch (error) {
