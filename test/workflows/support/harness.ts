@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -124,5 +123,18 @@ export async function recordHistory(handle: IssueHandle, name: string): Promise<
   if (!process.env.RECORD_HISTORIES) return;
   mkdirSync(HISTORIES_DIR, { recursive: true });
   const history = await handle.fetchHistory();
-  writeFileSync(join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
+  writeFileSync(join(HISTORIES_DIR, `${name}.json`), historyAsJson(history));
+}
+
+// The SDK's historyToJSON trips over Jest's second copy of protobufjs ("type must be a Type"), so
+// histories are stored with protobufjs' own object form: enums as names, int64 as strings.
+const JSON_FORM = { enums: String, longs: String, bytes: String, defaults: false } as const;
+
+export function historyAsJson(history: temporal.api.history.v1.IHistory): string {
+  const message = temporal.api.history.v1.History.fromObject(history as Record<string, unknown>);
+  return `${JSON.stringify(temporal.api.history.v1.History.toObject(message, JSON_FORM), null, 1)}\n`;
+}
+
+export function historyFromJson(json: string): temporal.api.history.v1.History {
+  return temporal.api.history.v1.History.fromObject(JSON.parse(json));
 }
