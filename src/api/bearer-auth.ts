@@ -27,12 +27,28 @@ export function bearerAuth(token: string | undefined): onRequestAsyncHookHandler
   };
 }
 
-/** Puts every route of `app` (an encapsulated plugin) behind the token, and documents it in each route's schema. */
+/**
+ * Puts every route of `app` (an encapsulated plugin) behind the token and documents it in each
+ * route's schema. The check is a route hook added last, so a rate limit registered before runs first
+ * and also slows down token guessing.
+ */
 export function requireBearer(app: FastifyInstance, token: string | undefined): void {
+  const check = bearerAuth(token);
   app.addHook('onRoute', (route) => {
     const schema = (route.schema ?? {}) as Record<string, unknown>;
     const response = { 401: apiErrorSchema, 429: apiErrorSchema, 503: apiErrorSchema, ...((schema.response as object) ?? {}) };
     route.schema = { ...schema, security: [{ bearerAuth: [] }], response };
+    const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
+    route.onRequest = [...existing, check];
   });
-  app.addHook('onRequest', bearerAuth(token));
+}
+
+/** The rate limit of the jobs and admin API, answering in the shared error shape. */
+export function rateLimitOptions(perMinute: number) {
+  return {
+    max: perMinute,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_req: FastifyRequest, context: { after: string }) =>
+      Object.assign(new Error(`Too many requests; retry in ${context.after} (ISSUEFLOW_API_RATE_LIMIT per minute).`), { statusCode: 429, code: 'RATE_LIMITED' }),
+  };
 }

@@ -56,6 +56,19 @@ describe('jobs API: access', () => {
     expect(res.json().error.message).toContain('ISSUEFLOW_API_TOKEN');
     await app.close();
   });
+
+  it('rate-limits before checking the token, answering 429 in the shared error shape', async () => {
+    const app = await h.buildApp({ api: { ...API_OPTIONS, rateLimitPerMinute: 2 } });
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await app.inject({ method: 'GET', url: '/jobs', headers: { authorization: 'Bearer guess' } })).statusCode);
+    expect(codes).toEqual([401, 401, 429]);
+    const limited = await app.inject({ method: 'GET', url: '/admin/pause', headers: auth });
+    expect(limited.statusCode).toBe(200); // each prefix has its own budget
+    await app.inject({ method: 'GET', url: '/admin/pause', headers: auth });
+    const third = await app.inject({ method: 'GET', url: '/admin/pause', headers: auth });
+    expect(third.statusCode).toBe(429);
+    expect(third.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('retry in') } });
+  });
 });
 
 describe('jobs API: workflows', () => {

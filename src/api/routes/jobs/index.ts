@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Pool } from 'pg';
-import { requireBearer } from '../../bearer-auth';
+import { rateLimitOptions, requireBearer } from '../../bearer-auth';
 import type { LogNotifier } from '../../log-notifier';
 import type { ApiMetrics } from '../../metrics';
 import { jobEventsRoute } from './events';
@@ -22,7 +22,7 @@ export interface JobsRoutesOptions {
 
 /** `/jobs`: issue workflows for operators and the CLI, behind the bearer token and a rate limit. Register with `prefix: '/jobs'`. */
 export const jobsRoutes: FastifyPluginAsync<JobsRoutesOptions> = async (app, o) => {
-  await app.register(rateLimit, { max: o.rateLimitPerMinute, timeWindow: '1 minute' });
+  await app.register(rateLimit, rateLimitOptions(o.rateLimitPerMinute));
   requireBearer(app, o.apiToken);
   await app.register(listJobsRoute, { client: o.client });
   await app.register(jobRoutes, { client: o.client, metrics: o.metrics });
