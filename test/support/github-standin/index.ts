@@ -3,3 +3,5 @@ export { GithubStandin } from './standin';
 export type { RequestRecord, StandinOptions } from './server';
 export type { FaultKind, FaultSpec } from './faults';
 export type { StandinComment, StandinIssue, StandinLabel, StandinPull, StandinRepo } from './store';
+export { buildWebhookDelivery, buildWebhookPayload, sendWebhook, type WebhookDelivery, type WebhookEvent, type WebhookInput } from './webhooks';
+export { validateWebhookPayload } from './openapi';

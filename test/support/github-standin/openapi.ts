@@ -164,3 +164,12 @@ export function validateResponse(match: MatchedOperation & { op: Json }, status:
   const v = compile(`${match.operationId} ${status}`, schema);
   return v(body) ? [] : errorsOf(v, `response ${status}`);
 }
+
+/** Problems with a webhook payload per the description's `x-webhooks` (e.g. `issue_comment`, `created`). */
+export function validateWebhookPayload(event: string, action: string, payload: unknown): string[] {
+  const key = `${event}-${action}`.replace(/_/g, '-');
+  const schema = githubSpec()['x-webhooks']?.[key]?.post?.requestBody?.content?.['application/json']?.schema;
+  if (!schema) return [`no webhook ${key} in GitHub's description`];
+  const v = compile(`webhook ${key}`, schema);
+  return v(payload) ? [] : errorsOf(v, `webhook ${key}`);
+}

@@ -63,6 +63,7 @@ export class Payloads {
       updated_at: c.updatedAt,
       issue_url: `${this.apiRepo(repo)}/issues/${c.issueNumber}`,
       author_association: repo.collaborators.has(c.author) ? 'COLLABORATOR' : 'NONE',
+      performed_via_github_app: null,
       reactions: this.reactions(`${url}/reactions`, c.reactions),
     };
   }
@@ -149,6 +150,7 @@ export class Payloads {
       archived: false,
       disabled: false,
       license: null,
+      topics: [],
       pushed_at: repo.createdAt,
       created_at: repo.createdAt,
       updated_at: repo.createdAt,
@@ -166,7 +168,7 @@ export class Payloads {
       url: api, id: p.id, node_id: `PR_${p.id}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`,
       issue_url: `${this.apiRepo(repo)}/issues/${p.number}`, commits_url: `${api}/commits`, review_comments_url: `${api}/comments`,
       review_comment_url: `${this.apiRepo(repo)}/pulls/comments{/number}`, comments_url: `${this.apiRepo(repo)}/issues/${p.number}/comments`,
-      statuses_url: `${this.apiRepo(repo)}/statuses/${'0'.repeat(40)}`, number: p.number, state: p.state, locked: false, title: p.title,
+      statuses_url: `${this.apiRepo(repo)}/statuses/${'0'.repeat(40)}`, number: p.number, state: p.state, locked: false, active_lock_reason: null, title: p.title,
       user: this.user(p.author), body: p.body, labels: [], milestone: null, created_at: p.createdAt, updated_at: p.updatedAt,
       closed_at: p.closedAt, merged_at: p.merged ? p.closedAt : null, merge_commit_sha: null, assignee: null, assignees: [],
       requested_reviewers: [], requested_teams: [], head: ref(p.head), base: ref(p.base), author_association: 'NONE', auto_merge: null, draft: false,

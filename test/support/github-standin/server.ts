@@ -55,7 +55,8 @@ export class StandinServer {
     return this.payloadsFor.base;
   }
 
-  protected get payloads(): Payloads {
+  /** Builds GitHub-shaped JSON from the stand-in's records (URLs point at the stand-in). */
+  get payloads(): Payloads {
     return (this.payloadsFor ??= new Payloads('http://127.0.0.1:0'));
   }
 
