@@ -10,6 +10,7 @@ import { readRunLog } from '../../src/activities/run-log';
 import { createBareRepo, type TestRepo } from '../support/git-repos';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { processAlive } from '../support/scripted-agent';
+import { quietLogger } from '../support/scripted-agent/fixture';
 
 const ref = { owner: 'acme', repo: 'tiny', issueNumber: 5 };
 const branch = 'issueflow/issue-5';
@@ -40,7 +41,7 @@ describe('runTests in the worktree', () => {
 
   test('a passing suite passes and its full output is in the run log', async () => {
     await setup(true);
-    const r = await new MockActivityEnvironment().run(ws.runTests, { ...base, setupCommand: 'echo setting up', testCommand: 'npm test' });
+    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, { ...base, setupCommand: 'echo setting up', testCommand: 'npm test' });
     expect(r).toMatchObject({ passed: true, exitCode: 0, timedOut: false });
     expect(r.outputTail).toContain('all tests passed');
     const stored = (await readRunLog(db.pool, 'acme/tiny#5', 'test-1')).map((row) => row.chunk).join('');
@@ -51,20 +52,20 @@ describe('runTests in the worktree', () => {
 
   test('a failing suite reports its exit code and the assertion', async () => {
     await setup(false);
-    const r = await new MockActivityEnvironment().run(ws.runTests, { ...base, step: 'test-2', testCommand: 'node test.js' });
+    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, { ...base, step: 'test-2', testCommand: 'node test.js' });
     expect(r).toMatchObject({ passed: false, exitCode: 1, timedOut: false });
     expect(r.outputTail).toMatch(/AssertionError/);
   });
 
   test('a failing set-up stops before the tests', async () => {
     await setup(true);
-    const r = await new MockActivityEnvironment().run(ws.runTests, { ...base, setupCommand: 'exit 3', testCommand: 'touch ran-tests' });
+    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, { ...base, setupCommand: 'exit 3', testCommand: 'touch ran-tests' });
     expect(r).toMatchObject({ passed: false, exitCode: 3 });
   });
 
   test('commands get the minimal environment: AGENT_ENV names yes, secrets no', async () => {
     await setup(true);
-    const r = await new MockActivityEnvironment().run(ws.runTests, { ...base, testCommand: 'env' });
+    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, { ...base, testCommand: 'env' });
     expect(r.outputTail).toContain('MY_TEST_FLAG=on');
     expect(r.outputTail).toContain('CI=true');
     expect(r.outputTail).not.toMatch(/GITHUB_TOKEN|DATABASE_URL|ghs_should_not/);
@@ -74,7 +75,7 @@ describe('runTests in the worktree', () => {
     await setup(true);
     const pidFile = join(worktreePath(dataDir, ref), 'bg.pid');
     const started = Date.now();
-    const r = await new MockActivityEnvironment().run(ws.runTests, {
+    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, {
       ...base,
       timeoutMinutes: 0.02,
       testCommand: `sh -c 'trap "" TERM; sleep 60' & echo $! > ${pidFile}; sleep 60`,
@@ -89,7 +90,7 @@ describe('runTests in the worktree', () => {
   test('cancellation stops the tests', async () => {
     await setup(true);
     writeFileSync(join(worktreePath(dataDir, ref), 'x'), '');
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment({}, { logger: quietLogger });
     setTimeout(() => env.cancel(), 300);
     const started = Date.now();
     await expect(env.run(ws.runTests, { ...base, testCommand: 'sleep 60' })).rejects.toBeInstanceOf(CancelledFailure);

@@ -18,7 +18,8 @@ function parseArgs(argv) {
     else if (a === '--permission-mode') o.mode = next() === 'plan' ? 'plan' : 'implement';
     else if (a === '-p' || a === '--print') {
       if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-')) o.prompt = next();
-    } else if (a === '--allowedTools' || a === '--model') next();
+    } else if (a === '--simulate-outage') o.outage = true;
+    else if (a === '--allowedTools' || a === '--model') next();
   }
   return o;
 }
@@ -60,6 +61,10 @@ const hang = () => new Promise(() => setInterval(() => undefined, 60_000));
 
 async function main() {
   emit({ type: 'system', subtype: 'init', session_id: 'scripted', model: 'scripted-agent', cwd: opts.workdir, tools: [] });
+  if (opts.outage) {
+    process.stderr.write('API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n');
+    process.exit(1);
+  }
   const questions = [];
   const steps = [];
   let complexity = 'simple';
@@ -85,10 +90,12 @@ async function main() {
       if (arg) fs.writeFileSync(path.resolve(opts.workdir, arg), json);
       else say(json);
     } else if (verb === 'spawn-child') {
-      const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM",()=>{});setInterval(()=>{},60000)'], { stdio: ['ignore', 'inherit', 'inherit'] });
-      if (arg) fs.writeFileSync(path.resolve(opts.workdir, arg), String(child.pid));
+      // The grandchild ignores SIGTERM and writes its pid file only once that is in place.
+      const script = 'process.on("SIGTERM",()=>{});const f=process.argv[1];if(f)require("fs").writeFileSync(f,String(process.pid));setInterval(()=>{},60000)';
+      const child = spawn(process.execPath, ['-e', script, arg ? path.resolve(opts.workdir, arg) : ''], { stdio: ['ignore', 'inherit', 'inherit'] });
       say(`Started helper process ${child.pid}`);
-    } else if (verb === 'hang') {
+    } else if (verb === 'write-pid') fs.writeFileSync(path.resolve(opts.workdir, arg), String(process.pid));
+    else if (verb === 'hang') {
       say('Thinking...');
       await hang();
     } else if (verb === 'fail') {

@@ -1,0 +1,78 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CancelledFailure } from '@temporalio/common';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { processAlive } from '../support/scripted-agent';
+import { activityEnv, agentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
+
+/** The pids the scripted agent wrote: itself and the grandchild that ignores SIGTERM. */
+function pids(fx: AgentFixture): number[] {
+  return ['../agent.pid', '../child.pid'].map((f) => Number(readFileSync(join(fx.workdir, f), 'utf8')));
+}
+
+function forgetPids(fx: AgentFixture): void {
+  for (const f of ['../agent.pid', '../child.pid']) rmSync(join(fx.workdir, f), { force: true });
+}
+
+const HANG = 'agent: write-pid ../agent.pid\nagent: spawn-child ../child.pid\nagent: hang';
+
+async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('stopping agents: the whole process group goes', () => {
+  let db: TestDatabase;
+  let fx: AgentFixture;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fx = await agentFixture(db);
+  });
+  afterAll(async () => {
+    fx.cleanup();
+    await db.drop();
+  });
+
+  test('an agent that goes quiet is killed at the heartbeat time-out, with its grandchild', async () => {
+    forgetPids(fx);
+    const { env } = activityEnv(1500);
+    const started = Date.now();
+    const err = await env.run(fx.agent().runAgent, fx.input(HANG)).catch((e: Error & { type?: string }) => e);
+    expect(err).toMatchObject({ type: 'AgentTimedOut', nonRetryable: true });
+    expect(err.message).toMatch(/printed nothing/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(Date.now() - started).toBeLessThan(4000);
+    for (const pid of pids(fx)) expect(processAlive(pid)).toBe(false);
+  });
+
+  test('cancellation kills the agent and its grandchild within 2 s', async () => {
+    forgetPids(fx);
+    const { env, heartbeats } = activityEnv(60_000);
+    const run = env.run(fx.agent().runAgent, fx.input(HANG)).catch((e: unknown) => e);
+    await waitFor(() => heartbeats.length > 0);
+    await waitFor(() => {
+      try {
+        return pids(fx).every(processAlive);
+      } catch {
+        return false;
+      }
+    });
+    const [agentPid, childPid] = pids(fx);
+    const cancelledAt = Date.now();
+    env.cancel();
+    expect(await run).toBeInstanceOf(CancelledFailure);
+    await waitFor(() => !processAlive(agentPid) && !processAlive(childPid), 2000 - (Date.now() - cancelledAt));
+    expect(Date.now() - cancelledAt).toBeLessThan(2000);
+  });
+
+  test('the hard time-out stops an agent that keeps talking', async () => {
+    const prompt = Array.from({ length: 200 }, () => 'agent: say still working\nagent: sleep 100').join('\n');
+    const err = await activityEnv(60_000).env.run(fx.agent().runAgent, fx.input(prompt, { timeoutMinutes: 0.02 })).catch((e: Error & { type?: string }) => e);
+    expect(err).toMatchObject({ type: 'AgentTimedOut' });
+    expect(err.message).toMatch(/longer than 0.02 minutes/);
+    expect(err.message).toContain('still working');
+  });
+});

@@ -1,0 +1,44 @@
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { activityEnv, agentFixture, storedChars, type AgentFixture } from '../support/scripted-agent/fixture';
+
+const MB = 1024 * 1024;
+
+describe('a flood of agent output', () => {
+  let db: TestDatabase;
+  let fx: AgentFixture;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fx = await agentFixture(db);
+  });
+  afterAll(async () => {
+    fx.cleanup();
+    await db.drop();
+  });
+
+  test('50 MB of output keeps only a tail in memory and lands whole in Postgres', async () => {
+    const input = fx.input('agent: print-mb 50\nagent: say finished', { step: 'implement-flood' });
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    let peakHeap = before.heapUsed;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 25);
+    const { env, heartbeats } = activityEnv(60_000);
+    try {
+      const r = await env.run(fx.agent().runAgent, input);
+      expect(r.resultText).toBe('Done: finished');
+      expect(r.outputTail.length).toBeLessThanOrEqual(4000);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect((peakRss - before.rss) / MB).toBeLessThan(100);
+    expect((peakHeap - before.heapUsed) / MB).toBeLessThan(100);
+    const stored = await storedChars(db, input.workflowId);
+    expect(stored).toBeGreaterThanOrEqual(50 * MB);
+    expect(stored).toBeLessThan(50 * MB + 10_000);
+    const last = heartbeats[heartbeats.length - 1] as { bytes: number };
+    expect(last.bytes).toBeGreaterThan(40 * MB);
+  }, 120_000);
+});
