@@ -50,6 +50,10 @@ describe('the GitHub stand-in checks traffic against GitHub\'s OpenAPI descripti
     expect(res.status).toBe(201);
     expect(standin.requests.at(-1)).toMatchObject({ method: 'POST', operationId: 'issues/create-comment', status: 201, auth: 'token' });
     expect(standin.requests.at(-1)!.at).toBeGreaterThanOrEqual(before);
+    standin.setPermission(REPO, 'alice', 'write');
+    expect(await (await call('GET', '/repos/octo/app/collaborators/alice/permission')).json()).toMatchObject({ permission: 'write', user: { login: 'alice' } });
+    expect(await (await call('GET', '/repos/octo/app/collaborators/mallory/permission')).json()).toMatchObject({ permission: 'read' });
+    expect(await (await call('GET', '/repos/octo/app')).json()).toMatchObject({ full_name: REPO, default_branch: 'main' });
     expect(() => standin.assertNoViolations()).not.toThrow();
   });
 

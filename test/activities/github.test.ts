@@ -1,6 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createGithubActivities, createOctokitFactory } from '../../src/activities/github';
-import { FAILURE_TYPES } from '../../src/activities/types';
 import { commentMarker } from '../../src/domain/markers';
 import { GithubStandin } from '../support/github-standin';
 

@@ -16,6 +16,8 @@ export interface OctokitFactoryDeps {
   config: Pick<Config, 'github'>;
   /** A request that takes longer fails (retryably), so a hung connection does not hang the activity. */
   requestTimeoutMs?: number;
+  /** Where Octokit's own warnings (deprecations) go; silent by default. */
+  log?: { debug(message: string): void; info(message: string): void; warn(message: string): void; error(message: string): void };
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -30,7 +32,8 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
       return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
     },
   };
-  const base = { baseUrl: apiUrl, request, userAgent: 'issueflow', log: { debug() {}, info() {}, warn() {}, error() {} } };
+  const log = deps.log ?? { debug() {}, info() {}, warn() {}, error() {} };
+  const base = { baseUrl: apiUrl, request, userAgent: 'issueflow', log };
 
   if (token) {
     const octokit = new Octokit({ ...base, auth: token });
