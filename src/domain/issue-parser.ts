@@ -104,7 +104,8 @@ export function extractPaths(text: string, strict = false): string[] {
 export function parseIssue(input: IssueInput): ParsedTask {
   const title = String(input?.title ?? '').trim().slice(0, 1000);
   const body = String(input?.body ?? '').slice(0, MAX_TEXT);
-  const answers = (Array.isArray(input?.answers) ? input.answers : []).map((a) => String(a ?? '').slice(0, MAX_TEXT).trim()).filter(Boolean);
+  const rawAnswers = (Array.isArray(input?.answers) ? input.answers : []).map((a) => String(a ?? ''));
+  const answers = rawAnswers.map((a) => a.slice(0, MAX_TEXT).trim()).filter(Boolean);
   const fields: Record<Field, string> = { taskType: '', priority: '', description: '', acceptanceCriteria: '', relevantFiles: '', context: '' };
   const { preamble, sections } = splitSections(body);
   const fromForm = sections.some((s) => fieldOf(s.heading));
@@ -140,6 +141,6 @@ export function parseIssue(input: IssueInput): ParsedTask {
     labels,
     author: String(input?.author ?? ''),
     answers,
-    textLength: String(input?.body ?? '').length + answers.reduce((n, a) => n + a.length, 0),
+    textLength: String(input?.body ?? '').length + rawAnswers.reduce((n, a) => n + a.length, 0),
   };
 }
