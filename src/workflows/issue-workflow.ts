@@ -31,6 +31,8 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
 
   const story = new CancellationScope();
   state.cancelStory = () => story.cancel();
+  // A `/agent cancel` delivered with the start reached its handler before the scope existed.
+  if (state.data.cancelledBy) story.cancel();
   try {
     const ending = await story.run(() => (carried ? runPhases(flow, carried.phase) : start(flow)));
     const result = await finish(flow, ending);
