@@ -87,3 +87,33 @@ test('a PR review sends the work back to implement and test on the same branch; 
     await recordHistory(handle, 'review-round');
   });
 });
+
+test('a broken .github/issueflow.yml is reported in a comment and the defaults are used', async () => {
+  const mock = new MockActivities();
+  mock.overrides.getRepoConfig = async () => ({ config: mock.config, problems: ['`approval`: Invalid option: expected one of "never"|"always"|"complex"'], found: true });
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('completed'), 'completed');
+    expect(mock.lastComment('config')).toContain('`approval`: Invalid option');
+    expect(mock.lastComment('config')).toContain('defaults');
+    await handle.signal('pullRequestClosed', merged(101));
+    await handle.result();
+  });
+});
+
+test('/agent status refreshes the status comment; without review or merge the workflow stops after idleDays', async () => {
+  const mock = new MockActivities();
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('completed'), 'completed');
+    const before = mock.comments.get('status')!.length;
+    await handle.signal('command', { deliveryId: 'status-1', command: 'status', author: 'bob', commentId: 9, source: 'issue-comment' });
+    const start = await env.currentTimeMs();
+    expect(await handle.result()).toMatchObject({ state: 'completed', outcome: 'idle' });
+    expect((await env.currentTimeMs()) - start).toBeGreaterThanOrEqual(14 * 86_400_000 - 60_000);
+    expect(mock.comments.get('status')!.length).toBe(before + 2);
+    expect(mock.lastComment('status')).toContain('idle, stopped listening');
+    expect(mock.named('reactToComment').map((c) => c.args[0])).toEqual([{ ref: { owner: 'acme', repo: 'app' }, commentId: 9, content: 'eyes' }]);
+    expect(mock.named('cleanupWorkspace')).toHaveLength(1);
+  });
+});
