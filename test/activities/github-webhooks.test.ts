@@ -46,6 +46,10 @@ describe('the stand-in emits webhooks like GitHub', () => {
     const closed = buildWebhookPayload(standin, 'issues.closed', { repo: REPO, number: issue.number, sender: 'alice' });
     expect(validateWebhookPayload('issues', 'closed', closed)).toEqual([]);
     expect(closed).toMatchObject({ action: 'closed', issue: { state: 'closed' }, sender: { login: 'alice' } });
+    const onPull = standin.addComment(REPO, pull.number, { author: 'alice', body: 'Please also update the docs' });
+    const prComment = buildWebhookPayload(standin, 'issue_comment.created', { repo: REPO, number: pull.number, commentId: onPull.id });
+    expect(validateWebhookPayload('issue_comment', 'created', prComment)).toEqual([]);
+    expect(prComment).toMatchObject({ issue: { number: pull.number, pull_request: { html_url: expect.stringContaining('/pull/') } } });
     expect(buildWebhookPayload(standin, 'issue_comment.created', { repo: REPO, number: issue.number, commentId: comment.id })).toMatchObject({ comment: { body: '/agent approve', user: { login: 'carol' } }, sender: { login: 'carol' } });
   });
 

@@ -85,6 +85,16 @@ describe('GitHub write activities against the stand-in', () => {
     expect(standin.pullRequests(REPO)).toHaveLength(1);
   });
 
+  test('comments and state labels work on a pull request too (GitHub numbers them like issues)', async () => {
+    const pull = standin.openPullRequest(REPO, { head: 'issueflow/issue-9', title: 'Fix', author: 'issueflow-bot' });
+    await github.upsertComment({ ref: ref(pull.number), workflowId: 'wf', key: 'status', body: 'Tests pass' });
+    await github.setStateLabel({ ref: ref(pull.number), state: 'testing' });
+    await github.setStateLabel({ ref: ref(pull.number), state: 'completed' });
+    expect(standin.listComments(REPO, pull.number)).toHaveLength(1);
+    expect(standin.labelsOf(REPO, pull.number)).toEqual(['agent:completed']);
+    expect((await github.getIssue(ref(pull.number))).labels).toEqual(['agent:completed']);
+  });
+
   test('reactToComment twice leaves one reaction', async () => {
     const issue = standin.openIssue(REPO, { title: 'Fix it' });
     const comment = standin.addComment(REPO, issue.number, { body: '/agent run' });

@@ -40,6 +40,10 @@ export class Payloads {
     return { id: l.id, node_id: `LA_${l.id}`, url, name: l.name, description: l.description, color: l.color, default: false };
   }
 
+  private labelsOf(repo: StandinRepo, names: string[]) {
+    return names.map((n) => repo.labels.get(n.toLowerCase())).filter((l) => !!l).map((l) => this.label(repo, l));
+  }
+
   private apiRepo(repo: StandinRepo): string {
     return `${this.base}/repos/${repo.owner}/${repo.name}`;
   }
@@ -72,9 +76,8 @@ export class Payloads {
     return { id: r.id, node_id: `REA_${r.id}`, user: this.user(r.user), content: r.content, created_at: r.createdAt };
   }
 
-  issue(repo: StandinRepo, i: StandinIssue, commentCount: number) {
+  issue(repo: StandinRepo, i: StandinIssue & { pullRequest?: StandinPull }, commentCount: number) {
     const url = `${this.apiRepo(repo)}/issues/${i.number}`;
-    const labels = i.labels.map((name) => repo.labels.get(name.toLowerCase())).filter((l) => !!l);
     return {
       id: i.id,
       node_id: `I_${i.id}`,
@@ -89,7 +92,7 @@ export class Payloads {
       title: i.title,
       body: i.body,
       user: this.user(i.author),
-      labels: labels.map((l) => this.label(repo, l)),
+      labels: this.labelsOf(repo, i.labels),
       assignee: i.assignees[0] ? this.user(i.assignees[0]) : null,
       assignees: i.assignees.map((a) => this.user(a)),
       milestone: null,
@@ -101,7 +104,13 @@ export class Payloads {
       updated_at: i.updatedAt,
       author_association: repo.collaborators.has(i.author) ? 'COLLABORATOR' : 'NONE',
       reactions: this.reactions(`${url}/reactions`, []),
+      ...(i.pullRequest && { pull_request: this.pullLinks(repo, i.pullRequest) }),
     };
+  }
+
+  private pullLinks(repo: StandinRepo, p: StandinPull) {
+    const html = `${this.base}/${repo.owner}/${repo.name}/pull/${p.number}`;
+    return { url: `${this.apiRepo(repo)}/pulls/${p.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: p.merged ? p.closedAt : null };
   }
 
   /** The `repository` / `full-repository` schemas: dozens of URLs and counters. */
@@ -169,7 +178,7 @@ export class Payloads {
       issue_url: `${this.apiRepo(repo)}/issues/${p.number}`, commits_url: `${api}/commits`, review_comments_url: `${api}/comments`,
       review_comment_url: `${this.apiRepo(repo)}/pulls/comments{/number}`, comments_url: `${this.apiRepo(repo)}/issues/${p.number}/comments`,
       statuses_url: `${this.apiRepo(repo)}/statuses/${'0'.repeat(40)}`, number: p.number, state: p.state, locked: false, active_lock_reason: null, title: p.title,
-      user: this.user(p.author), body: p.body, labels: [], milestone: null, created_at: p.createdAt, updated_at: p.updatedAt,
+      user: this.user(p.author), body: p.body, labels: this.labelsOf(repo, p.labels), milestone: null, created_at: p.createdAt, updated_at: p.updatedAt,
       closed_at: p.closedAt, merged_at: p.merged ? p.closedAt : null, merge_commit_sha: null, assignee: null, assignees: [],
       requested_reviewers: [], requested_teams: [], head: ref(p.head), base: ref(p.base), author_association: 'NONE', auto_merge: null, draft: false,
       _links: { self: link(api), html: link(html), issue: link(`${this.apiRepo(repo)}/issues/${p.number}`), comments: link(`${api}/comments`), review_comments: link(`${api}/comments`), review_comment: link(`${this.apiRepo(repo)}/pulls/comments{/number}`), commits: link(`${api}/commits`), statuses: link(`${this.apiRepo(repo)}/statuses/${'0'.repeat(40)}`) },

@@ -39,7 +39,7 @@ function page<T>(ctx: RouteContext, path: string, items: T[]): RouteResult {
 }
 
 function issueOf(ctx: RouteContext, repo: StandinRepo) {
-  return repo.issues.get(Number(ctx.params.issue_number));
+  return ctx.store.issueView(repo, Number(ctx.params.issue_number));
 }
 
 const repoHandlers: Record<string, Handler> = {
@@ -104,7 +104,7 @@ const repoHandlers: Record<string, Handler> = {
     const issue = issueOf(ctx, repo);
     const name = ctx.params.name.toLowerCase();
     if (!issue || !issue.labels.some((l) => l.toLowerCase() === name)) return { status: 404, body: { message: 'Label does not exist', documentation_url: DOCS, status: '404' } };
-    issue.labels = issue.labels.filter((l) => l.toLowerCase() !== name);
+    issue.labels.splice(issue.labels.findIndex((l) => l.toLowerCase() === name), 1); // in place: a PR's view shares the array
     issue.updatedAt = now();
     return { status: 200, body: issue.labels.map((n) => ctx.payloads.label(repo, ctx.store.label(repo, n)!)) };
   },
@@ -135,7 +135,7 @@ const repoHandlers: Record<string, Handler> = {
       return invalid('Validation Failed', [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
     }
     const at = now();
-    const pull = { id: ctx.store.nextId(), number: repo.nextNumber++, title: String(ctx.body.title ?? ''), body: String(ctx.body.body ?? ''), author: ctx.actor, head, base: String(ctx.body.base), state: 'open' as const, merged: false, createdAt: at, updatedAt: at, closedAt: null };
+    const pull = { id: ctx.store.nextId(), number: repo.nextNumber++, title: String(ctx.body.title ?? ''), body: String(ctx.body.body ?? ''), author: ctx.actor, head, base: String(ctx.body.base), labels: [], state: 'open' as const, merged: false, createdAt: at, updatedAt: at, closedAt: null };
     repo.pulls.set(pull.number, pull);
     return { status: 201, body: ctx.payloads.pull(repo, pull, true) };
   },

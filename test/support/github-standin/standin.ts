@@ -69,9 +69,9 @@ export class GithubStandin extends StandinServer {
     return issue;
   }
 
-  /** The issue, for assertions and for people's edits (title, body, state, labels). */
+  /** The issue (or a pull request's issue side), for assertions and for people's edits (title, body, state, labels). */
   issue(fullName: string, issueNumber: number): StandinIssue {
-    const issue = this.repoOf(fullName).issues.get(issueNumber);
+    const issue = this.store.issueView(this.repoOf(fullName), issueNumber);
     if (!issue) throw new Error(`No issue #${issueNumber} in ${fullName}.`);
     return issue;
   }
@@ -122,7 +122,7 @@ export class GithubStandin extends StandinServer {
   openPullRequest(fullName: string, input: { head: string; base?: string; title: string; body?: string; author?: string }): StandinPull {
     const repo = this.repoOf(fullName);
     const at = now();
-    const pull: StandinPull = { id: this.store.nextId(), number: repo.nextNumber++, title: input.title, body: input.body ?? '', author: input.author ?? 'octocat', head: input.head, base: input.base ?? repo.defaultBranch, state: 'open', merged: false, createdAt: at, updatedAt: at, closedAt: null };
+    const pull: StandinPull = { id: this.store.nextId(), number: repo.nextNumber++, title: input.title, body: input.body ?? '', author: input.author ?? 'octocat', head: input.head, base: input.base ?? repo.defaultBranch, labels: [], state: 'open', merged: false, createdAt: at, updatedAt: at, closedAt: null };
     repo.pulls.set(pull.number, pull);
     return pull;
   }

@@ -46,6 +46,7 @@ export interface StandinPull {
   author: string;
   head: string;
   base: string;
+  labels: string[];
   state: 'open' | 'closed';
   merged: boolean;
   createdAt: string;
@@ -114,6 +115,15 @@ export class StandinStore {
     };
     this.repos.set(`${owner}/${name}`.toLowerCase(), repo);
     return repo;
+  }
+
+  /** The issue side of a number: an issue, or a pull request seen as an issue (GitHub numbers both alike). */
+  issueView(repo: StandinRepo, number: number): (StandinIssue & { pullRequest?: StandinPull }) | undefined {
+    const issue = repo.issues.get(number);
+    if (issue) return issue;
+    const p = repo.pulls.get(number);
+    if (!p) return undefined;
+    return { id: p.id, number, title: p.title, body: p.body, author: p.author, state: p.state, labels: p.labels, assignees: [], createdAt: p.createdAt, updatedAt: p.updatedAt, closedAt: p.closedAt, pullRequest: p };
   }
 
   /** Finds a label case-insensitively, as GitHub does. */
