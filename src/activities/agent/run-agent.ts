@@ -35,13 +35,16 @@ async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, pres
   const env = buildAgentEnv(config, preset, deps.env);
   const secrets = [...secretValues(config), ...envSecretValues(env)];
   const clean = (text: string) => scrub(text, config, secrets);
+  const idleTimeoutMs = ctx.info.heartbeatTimeoutMs || deps.defaultIdleTimeoutMs || 10 * 60_000;
   const run = await runSupervised({
     ...cmd,
     cwd: workdir,
     env,
     log: { pool: deps.pool, workflowId: input.workflowId, step: input.step, secrets, logger: deps.logger },
     hardTimeoutMs: input.timeoutMinutes * 60_000,
-    idleTimeoutMs: ctx.info.heartbeatTimeoutMs || deps.defaultIdleTimeoutMs || 10 * 60_000,
+    idleTimeoutMs,
+    // Heartbeat while quiet too: that is how a cancellation reaches the worker. Silence is the watchdog's job.
+    progressEveryMs: Math.max(200, Math.min(5000, idleTimeoutMs / 3)),
     signal: ctx.cancellationSignal,
     killGraceMs: deps.killGraceMs,
     keepLine: isResultLine,
