@@ -21,6 +21,8 @@ export interface OctokitFactoryDeps {
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
+/** A reinstalled App gets a new installation id; look it up again after a while instead of failing until restart. */
+const INSTALLATION_TTL_MS = 10 * 60_000;
 
 /** Builds Octokits with `GITHUB_API_URL`, a request time-out and no retry plugin (Temporal retries). */
 export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
@@ -43,17 +45,18 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
     // Keys pasted into one-line environment variables often carry literal "\n".
     const privateKey = appPrivateKey.replace(/\\n/g, '\n');
     const app = new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey } });
-    const installationOf = new Map<string, number>();
+    const installationOf = new Map<string, { id: number; until: number }>();
     // One Octokit per installation: auth-app caches its token and fetches a new one before expiry.
     const perInstallation = new Map<number, Octokit>();
     return {
       async forRepo(ref) {
         const key = `${ref.owner}/${ref.repo}`.toLowerCase();
-        let installationId = installationOf.get(key);
-        if (installationId === undefined) {
-          installationId = await lookUpInstallation(app, ref);
-          installationOf.set(key, installationId);
+        let cached = installationOf.get(key);
+        if (!cached || cached.until <= Date.now()) {
+          cached = { id: await lookUpInstallation(app, ref), until: Date.now() + INSTALLATION_TTL_MS };
+          installationOf.set(key, cached);
         }
+        const installationId = cached.id;
         let octokit = perInstallation.get(installationId);
         if (!octokit) {
           octokit = new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } });
