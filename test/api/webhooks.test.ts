@@ -1,6 +1,6 @@
 import { Connection, Client } from '@temporalio/client';
 import { readDelivery } from '../../src/store/deliveries';
-import { createHarness, deliver, history, newDeliveryId, SECRET, TASK_QUEUE, type Harness } from './support/harness';
+import { createHarness, deliver, history, newDeliveryId, TASK_QUEUE, type Harness } from './support/harness';
 import { example } from './support/webhook-examples';
 
 let h: Harness;

@@ -45,6 +45,14 @@ const schema = {
   response: { 200: accepted, 202: accepted, 400: apiErrorSchema, 401: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema },
 } as const;
 
+/** The few fields read here to record a delivery; routing reads the rest. */
+interface Envelope {
+  action?: string;
+  repository?: { full_name?: unknown };
+  issue?: { number?: number };
+  pull_request?: { number?: number };
+}
+
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const v = request.headers[name];
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
@@ -84,7 +92,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     const raw = (request.body as Buffer | undefined)?.toString('utf8') ?? '';
     const valid = await webhooks.verify(raw, header(request, 'x-hub-signature-256')!).catch(() => false);
     if (!valid) return reject(request, reply, 401, 'invalid_signature', 'The X-Hub-Signature-256 signature does not match the body; check GITHUB_WEBHOOK_SECRET.');
-    let payload: Record<string, any>;
+    let payload: Envelope | null;
     try {
       payload = JSON.parse(raw);
     } catch {
@@ -116,7 +124,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     if (result.outcome === 'started' || result.outcome === 'already-running') metrics.workflowStarts.inc({ result: result.outcome });
     if (result.outcome === 'signaled') metrics.workflowSignals.inc({ signal: result.signal, source: 'webhook' });
     const workflowId = 'workflowId' in result ? result.workflowId : undefined;
-    const ref = decision.kind === 'ignore' ? decision.ref : decision.ref;
+    const ref = decision.ref;
     await recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber }).catch((err: unknown) =>
       request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'),
     );
