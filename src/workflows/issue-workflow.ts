@@ -10,7 +10,7 @@ import { analyze } from './issue/analyze';
 import { intake } from './issue/intake';
 import { implement, test } from './issue/build';
 import { complete, listen } from './issue/complete';
-import { describeFailure, escalate } from './issue/escalation';
+import { bestEffort, describeFailure, escalate } from './issue/escalation';
 import { cleanUpCancelled, finish } from './issue/finish';
 import { FlowState, newFlowData, type FlowData } from './issue/flow-state';
 import { registerHandlers } from './issue/handlers';
@@ -50,11 +50,12 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
 /** Queued: label and status comment, and the repo's config (problems: a comment, and the defaults). */
 async function start(flow: Flow): Promise<Ending> {
   const { state } = flow;
-  const [, config] = await Promise.all([publish(flow), readConfig(flow)]);
+  // Reporting must not stop the start: a label that failed now is set again at the next state.
+  const [, config] = await Promise.all([bestEffort('show the queued state', () => publish(flow)), readConfig(flow)]);
   state.data.config = config.config;
   if (config.problems.length) {
     const body = [`\`.github/issueflow.yml\` could not be used, so I work with the defaults:`, '', ...config.problems.map((p) => `- ${p}`)].join('\n');
-    await postComment(flow, 'config', body);
+    await bestEffort('report the config problems', () => postComment(flow, 'config', body));
   }
   return runPhases(flow, 'intake');
 }

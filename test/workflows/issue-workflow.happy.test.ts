@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { STATE_ATTR } from '../../src/domain/search-attributes';
 import type { ReviewSignalArgs } from '../../src/workflows/messages';
 import { MockActivities } from './support/mock-activities';
-import { countActions, createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { countActions, userSummaries, createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -57,7 +57,13 @@ test('happy path: queued to merged PR in at most 30 actions, one status comment,
       expect([call.name, call.taskQueue]).toEqual([call.name, (writes as readonly string[]).includes(call.name) ? `${taskQueue}-github-writes` : taskQueue]);
     }
 
-    const actions = countActions(await handle.fetchHistory());
+    const history = await handle.fetchHistory();
+    const summaries = userSummaries(history);
+    expect(summaries).toEqual(expect.arrayContaining([`#${input.issueNumber} agent analyze-1`, `#${input.issueNumber} agent implement-1`, `#${input.issueNumber} tests: npm test`, `#${input.issueNumber} wait for review or merge`]));
+    const metadata = await handle.query<{ currentDetails?: string }, []>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toMatch(/^\*\*completed\*\* · 7 steps · \$0\.50 · PR #101/);
+
+    const actions = countActions(history);
     console.log(`happy-path actions: ${actions.total} ${JSON.stringify(actions.byType)}`);
     expect(actions.total).toBeLessThanOrEqual(30);
     await recordHistory(handle, 'happy-path');

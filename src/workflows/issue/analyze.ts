@@ -1,5 +1,6 @@
 import type { AgentPlan } from '../../activities/types';
 import { issueBranch } from '../../domain/ids';
+import { parseIssue } from '../../domain/issue-parser';
 import { buildPlanPrompt, type PromptInput } from '../../domain/prompt';
 import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
@@ -7,15 +8,19 @@ import { askAndWait } from './waits';
 
 const MINUTE = 60_000;
 
-/** What every prompt shares: the issue, the plan so far and the whole conversation. */
+/** What every prompt shares: the issue (re-read after an edit), the plan so far and the whole conversation. */
 export function promptInput(flow: Flow): PromptInput {
   const { state } = flow;
   const { data } = state;
+  if (data.pending.edited || !data.task) {
+    data.task = parseIssue({ ...data.issue, answers: state.answers() });
+    data.pending.edited = false;
+  }
   return {
     issueNumber: state.ref.issueNumber,
     repo: `${state.ref.owner}/${state.ref.repo}`,
     branch: issueBranch(state.ref.issueNumber),
-    task: data.task!,
+    task: data.task,
     plan: data.plan,
     conversation: data.conversation,
     testFailure: data.testFailure,

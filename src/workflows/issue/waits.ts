@@ -44,11 +44,11 @@ export async function askAndWait(flow: Flow, ask: Ask): Promise<WaitOutcome> {
   const half = (data.config.timeouts.feedbackHours * HOUR) / 2;
   const approval = ask.state === 'awaiting-approval';
   const answered = () => outcomeOf(data, approval) !== undefined;
-  let done = await condition(answered, half, { summary: summary(flow, `wait for an answer (${ask.key}), then remind`) });
-  if (!done) {
-    const reminder = `@${data.issue.author || data.task?.author || 'author'} a reminder: I am still waiting for an answer to ${ask.key.startsWith('plan') ? 'the plan above' : 'the question above'}. Without one in ${data.config.timeouts.feedbackHours / 2} h this issue is marked stale.`;
+  if (!(await condition(answered, half, { summary: summary(flow, `wait for an answer (${ask.key}), then remind`) }))) {
+    const what = approval ? 'the plan above' : 'the question above';
+    const reminder = `@${data.issue.author || 'author'} a reminder: I am still waiting for an answer to ${what}. Without one in ${data.config.timeouts.feedbackHours / 2} h this issue is marked stale.`;
     await postComment(flow, `${ask.key}-reminder`, reminder);
-    done = await condition(answered, half, { summary: summary(flow, `wait for an answer (${ask.key}), then stale`) });
+    await condition(answered, half, { summary: summary(flow, `wait for an answer (${ask.key}), then stale`) });
   }
   const outcome = outcomeOf(data, approval) ?? 'timeout';
   clearPending(data);

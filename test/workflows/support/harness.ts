@@ -138,3 +138,13 @@ export function historyAsJson(history: temporal.api.history.v1.IHistory): string
 export function historyFromJson(json: string): temporal.api.history.v1.History {
   return temporal.api.history.v1.History.fromObject(JSON.parse(json));
 }
+
+/** The summaries that activities and timers show in the Temporal UI, in history order. */
+export function userSummaries(history: temporal.api.history.v1.IHistory): string[] {
+  const out: string[] = [];
+  for (const ev of history.events ?? []) {
+    const data = ev.userMetadata?.summary?.data;
+    if (data) out.push(JSON.parse(Buffer.from(data).toString('utf8')) as string);
+  }
+  return out;
+}
