@@ -38,9 +38,9 @@ describe('stopping agents: the whole process group goes', () => {
 
   test('an agent that goes quiet is killed at the heartbeat time-out, with its grandchild', async () => {
     forgetPids(fx);
-    const { env } = activityEnv(1500);
+    const { run: runIn } = activityEnv(1500);
     const started = Date.now();
-    const err = await env.run(fx.agent().runAgent, fx.input(HANG)).catch((e: Error & { type?: string }) => e);
+    const err = (await runIn(fx.agent().runAgent, fx.input(HANG)).catch((e: unknown) => e)) as Error & { type?: string };
     expect(err).toMatchObject({ type: 'AgentTimedOut', nonRetryable: true });
     expect(err.message).toMatch(/printed nothing/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
@@ -50,8 +50,8 @@ describe('stopping agents: the whole process group goes', () => {
 
   test('cancellation kills the agent and its grandchild within 2 s', async () => {
     forgetPids(fx);
-    const { env, heartbeats } = activityEnv(60_000);
-    const run = env.run(fx.agent().runAgent, fx.input(HANG)).catch((e: unknown) => e);
+    const { env, run: runIn, heartbeats } = activityEnv(60_000);
+    const run = runIn(fx.agent().runAgent, fx.input(HANG)).catch((e: unknown) => e);
     await waitFor(() => heartbeats.length > 0);
     await waitFor(() => {
       try {
@@ -70,7 +70,7 @@ describe('stopping agents: the whole process group goes', () => {
 
   test('the hard time-out stops an agent that keeps talking', async () => {
     const prompt = Array.from({ length: 200 }, () => 'agent: say still working\nagent: sleep 100').join('\n');
-    const err = await activityEnv(60_000).env.run(fx.agent().runAgent, fx.input(prompt, { timeoutMinutes: 0.02 })).catch((e: Error & { type?: string }) => e);
+    const err = (await activityEnv(60_000).run(fx.agent().runAgent, fx.input(prompt, { timeoutMinutes: 0.02 })).catch((e: unknown) => e)) as Error & { type?: string };
     expect(err).toMatchObject({ type: 'AgentTimedOut' });
     expect(err.message).toMatch(/longer than 0.02 minutes/);
     expect(err.message).toContain('still working');

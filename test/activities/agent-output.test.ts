@@ -25,9 +25,9 @@ describe('a flood of agent output', () => {
       peakRss = Math.max(peakRss, m.rss);
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 25);
-    const { env, heartbeats } = activityEnv(60_000);
+    const { env, run: runIn, heartbeats } = activityEnv(60_000);
     try {
-      const r = await env.run(fx.agent().runAgent, input);
+      const r = await runIn(fx.agent().runAgent, input);
       expect(r.resultText).toBe('Done: finished');
       expect(r.outputTail.length).toBeLessThanOrEqual(4000);
     } finally {

@@ -22,9 +22,9 @@ describe('runAgent with the scripted agent', () => {
   });
 
   test('implement mode: edits land in the worktree, usage is parsed, output is in the run log, heartbeats flow', async () => {
-    const { env, heartbeats } = activityEnv();
+    const { env, run: runIn, heartbeats } = activityEnv();
     const input = fx.input('Fix the adder\nagent: replace math.js a + b => b + a\nagent: write docs/NOTES.md Added notes');
-    const r = await env.run(fx.agent().runAgent, input);
+    const r = await runIn(fx.agent().runAgent, input);
     expect(readFileSync(join(fx.workdir, 'math.js'), 'utf8')).toContain('b + a');
     expect(readFileSync(join(fx.workdir, 'docs/NOTES.md'), 'utf8')).toBe('Added notes\n');
     expect(r).toMatchObject({ agent: 'custom', exitCode: 0, turns: 3, costUsd: 0.0123, tokens: { input: input.prompt.length, output: expect.any(Number) } });
@@ -39,14 +39,14 @@ describe('runAgent with the scripted agent', () => {
 
   test('plan mode returns the plan and its questions, and writes nothing', async () => {
     const prompt = 'Add a subtract function\nagent: ask Should it handle BigInt?\nagent: complexity complex\nagent: write nope.txt no';
-    const r = await activityEnv().env.run(fx.agent().runAgent, fx.input(prompt, { mode: 'plan', step: 'analyze' }));
+    const r = await activityEnv().run(fx.agent().runAgent, fx.input(prompt, { mode: 'plan', step: 'analyze' }));
     expect(r.plan).toEqual({ summary: 'Plan for: Add a subtract function', steps: expect.any(Array), complexity: 'complex', estimate: '10 minutes', questions: ['Should it handle BigInt?'] });
     expect(existsSync(join(fx.workdir, 'nope.txt'))).toBe(false);
   });
 
   test('the claude-code preset runs `claude -p --output-format stream-json` with the prompt on stdin', async () => {
     const agent = fx.agent({ AGENT: 'claude-code' }, { env: { ...process.env, PATH: `${SCRIPTED_AGENT_BIN_DIR}:${process.env.PATH}` } });
-    const r = await activityEnv().env.run(agent.runAgent, fx.input('Plan it\nagent: ask Really?', { mode: 'plan' }));
+    const r = await activityEnv().run(agent.runAgent, fx.input('Plan it\nagent: ask Really?', { mode: 'plan' }));
     expect(r.agent).toBe('claude-code');
     expect(r.plan?.questions).toEqual(['Really?']);
   });
@@ -64,7 +64,7 @@ describe('runAgent with the scripted agent', () => {
     try {
       // Even when AGENT_ENV names them, the service's secrets stay out.
       const agent = fx.agent({ AGENT_ENV: 'MY_AGENT_SETTING,GITHUB_TOKEN,DATABASE_URL' });
-      await activityEnv().env.run(agent.runAgent, fx.input('agent: dump-env ../agent-env.json'));
+      await activityEnv().run(agent.runAgent, fx.input('agent: dump-env ../agent-env.json'));
     } finally {
       for (const name of Object.keys({ ...secrets, ...extra })) delete process.env[name];
     }
@@ -79,7 +79,7 @@ describe('runAgent with the scripted agent', () => {
 
   test('a non-zero exit is a retryable AgentFailed whose message has the output tail without secrets', async () => {
     const token = 'ghs_0123456789abcdefghijklmnopqrstu';
-    const err = await failureOf(activityEnv().env.run(fx.agent({ GITHUB_TOKEN: token }).runAgent, fx.input(`agent: say using ${token}\nagent: fail compilation broke`)));
+    const err = await failureOf(activityEnv().run(fx.agent({ GITHUB_TOKEN: token }).runAgent, fx.input(`agent: say using ${token}\nagent: fail compilation broke`)));
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'AgentFailed', nonRetryable: false });
     expect(err?.message).toContain('compilation broke');
@@ -87,7 +87,7 @@ describe('runAgent with the scripted agent', () => {
   });
 
   test('a missing binary is a non-retryable AgentMissing', async () => {
-    const err = await failureOf(activityEnv().env.run(fx.agent({ AGENT_COMMAND: 'no-such-agent-binary {prompt_file}' }).runAgent, fx.input('hi')));
+    const err = await failureOf(activityEnv().run(fx.agent({ AGENT_COMMAND: 'no-such-agent-binary {prompt_file}' }).runAgent, fx.input('hi')));
     expect(err).toMatchObject({ type: 'AgentMissing', nonRetryable: true });
     expect(err?.message).toMatch(/no-such-agent-binary.*ENOENT/);
   });
@@ -95,20 +95,20 @@ describe('runAgent with the scripted agent', () => {
   test('AGENT_FALLBACK takes over when the primary is missing or its provider is down, not when the task fails', async () => {
     const env = { ...process.env, PATH: `${SCRIPTED_AGENT_BIN_DIR}:${process.env.PATH}` };
     const missing = fx.agent({ AGENT_COMMAND: 'no-such-agent-binary', AGENT_FALLBACK: 'claude-code' }, { env });
-    expect((await activityEnv().env.run(missing.runAgent, fx.input('agent: say hello'))).agent).toBe('claude-code');
+    expect((await activityEnv().run(missing.runAgent, fx.input('agent: say hello'))).agent).toBe('claude-code');
     const outage = fx.agent({ AGENT_COMMAND: `node ${SCRIPTED_AGENT_PATH} --simulate-outage`, AGENT_FALLBACK: 'claude-code' }, { env });
-    expect((await activityEnv().env.run(outage.runAgent, fx.input('agent: say hello'))).agent).toBe('claude-code');
+    expect((await activityEnv().run(outage.runAgent, fx.input('agent: say hello'))).agent).toBe('claude-code');
     const taskFailure = fx.agent({ AGENT_FALLBACK: 'claude-code' }, { env });
-    const err = await failureOf(activityEnv().env.run(taskFailure.runAgent, fx.input('agent: fail syntax error')));
+    const err = await failureOf(activityEnv().run(taskFailure.runAgent, fx.input('agent: fail syntax error')));
     expect(err).toMatchObject({ type: 'AgentFailed' });
     expect(err?.details?.[0]).toMatchObject({ agent: 'custom' });
   });
 
   test('while paused the agent does not start; it starts once resumed', async () => {
     await writePaused(db.pool, true);
-    const { env, heartbeats } = activityEnv();
+    const { env, run: runIn, heartbeats } = activityEnv();
     const input = fx.input('agent: say resumed');
-    const run = env.run(fx.agent({}, { pausePollMs: 100 }).runAgent, input);
+    const run = runIn(fx.agent({}, { pausePollMs: 100 }).runAgent, input);
     await new Promise((r) => setTimeout(r, 600));
     expect(await readRunLog(db.pool, input.workflowId)).toEqual([]);
     expect(heartbeats).toContainEqual({ paused: true });

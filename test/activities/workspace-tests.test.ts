@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { CancelledFailure } from '@temporalio/common';
 import { loadConfig } from '../../src/config';
 import { createWorkspaceActivities, worktreePath } from '../../src/activities/workspace';
@@ -10,7 +9,7 @@ import { readRunLog } from '../../src/activities/run-log';
 import { createBareRepo, type TestRepo } from '../support/git-repos';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { processAlive } from '../support/scripted-agent';
-import { quietLogger } from '../support/scripted-agent/fixture';
+import { activityEnv } from '../support/scripted-agent/fixture';
 
 const ref = { owner: 'acme', repo: 'tiny', issueNumber: 5 };
 const branch = 'issueflow/issue-5';
@@ -41,7 +40,7 @@ describe('runTests in the worktree', () => {
 
   test('a passing suite passes and its full output is in the run log', async () => {
     await setup(true);
-    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, { ...base, setupCommand: 'echo setting up', testCommand: 'npm test' });
+    const r = await activityEnv().run(ws.runTests, { ...base, setupCommand: 'echo setting up', testCommand: 'npm test' });
     expect(r).toMatchObject({ passed: true, exitCode: 0, timedOut: false });
     expect(r.outputTail).toContain('all tests passed');
     const stored = (await readRunLog(db.pool, 'acme/tiny#5', 'test-1')).map((row) => row.chunk).join('');
@@ -52,20 +51,20 @@ describe('runTests in the worktree', () => {
 
   test('a failing suite reports its exit code and the assertion', async () => {
     await setup(false);
-    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, { ...base, step: 'test-2', testCommand: 'node test.js' });
+    const r = await activityEnv().run(ws.runTests, { ...base, step: 'test-2', testCommand: 'node test.js' });
     expect(r).toMatchObject({ passed: false, exitCode: 1, timedOut: false });
     expect(r.outputTail).toMatch(/AssertionError/);
   });
 
   test('a failing set-up stops before the tests', async () => {
     await setup(true);
-    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, { ...base, setupCommand: 'exit 3', testCommand: 'touch ran-tests' });
+    const r = await activityEnv().run(ws.runTests, { ...base, setupCommand: 'exit 3', testCommand: 'touch ran-tests' });
     expect(r).toMatchObject({ passed: false, exitCode: 3 });
   });
 
   test('commands get the minimal environment: AGENT_ENV names yes, secrets no', async () => {
     await setup(true);
-    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, { ...base, testCommand: 'env' });
+    const r = await activityEnv().run(ws.runTests, { ...base, testCommand: 'env' });
     expect(r.outputTail).toContain('MY_TEST_FLAG=on');
     expect(r.outputTail).toContain('CI=true');
     expect(r.outputTail).not.toMatch(/GITHUB_TOKEN|DATABASE_URL|ghs_should_not/);
@@ -75,7 +74,7 @@ describe('runTests in the worktree', () => {
     await setup(true);
     const pidFile = join(worktreePath(dataDir, ref), 'bg.pid');
     const started = Date.now();
-    const r = await new MockActivityEnvironment({}, { logger: quietLogger }).run(ws.runTests, {
+    const r = await activityEnv().run(ws.runTests, {
       ...base,
       timeoutMinutes: 0.02,
       testCommand: `sh -c 'trap "" TERM; sleep 60' & echo $! > ${pidFile}; sleep 60`,
@@ -90,10 +89,10 @@ describe('runTests in the worktree', () => {
   test('cancellation stops the tests', async () => {
     await setup(true);
     writeFileSync(join(worktreePath(dataDir, ref), 'x'), '');
-    const env = new MockActivityEnvironment({}, { logger: quietLogger });
+    const { env, run } = activityEnv();
     setTimeout(() => env.cancel(), 300);
     const started = Date.now();
-    await expect(env.run(ws.runTests, { ...base, testCommand: 'sleep 60' })).rejects.toBeInstanceOf(CancelledFailure);
+    await expect(run(ws.runTests, { ...base, testCommand: 'sleep 60' })).rejects.toBeInstanceOf(CancelledFailure);
     expect(Date.now() - started).toBeLessThan(2500);
   });
 });

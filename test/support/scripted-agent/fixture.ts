@@ -49,11 +49,17 @@ const quiet = () => undefined;
 export const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 
 /** A mock activity context that records heartbeats. */
-export function activityEnv(heartbeatTimeoutMs?: number): { env: MockActivityEnvironment; heartbeats: unknown[] } {
+export function activityEnv(heartbeatTimeoutMs?: number): {
+  env: MockActivityEnvironment;
+  heartbeats: unknown[];
+  /** `env.run` with the activity's result type kept. */
+  run<P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P): Promise<R>;
+} {
   const env = new MockActivityEnvironment(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}, { logger: quietLogger });
   const heartbeats: unknown[] = [];
   env.on('heartbeat', (d: unknown) => heartbeats.push(d));
-  return { env, heartbeats };
+  const run = <P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P) => env.run<P, R, typeof fn>(fn, ...args);
+  return { env, heartbeats, run };
 }
 
 /** Total characters stored in run_logs for one workflow. */
