@@ -1,4 +1,4 @@
-import { captureLogger, createHarness, deliver, history, startStubWorker, testConfig, API_OPTIONS, TOKEN, type Harness } from './support/harness';
+import { captureLogger, createHarness, deliver, eventually, history, startStubWorker, testConfig, API_OPTIONS, TOKEN, type Harness } from './support/harness';
 import { buildApp } from '../../src/api/app';
 import { example } from './support/webhook-examples';
 
@@ -26,16 +26,6 @@ async function startJob(repo: string, issue: number): Promise<string> {
   const res = await deliver(h.app, 'issues', p);
   expect(res.json()).toMatchObject({ outcome: 'started' });
   return `Codertocat/${repo}#${issue}`;
-}
-
-/** Visibility is eventually consistent: asks again until `ok` or 10 s passed. */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('jobs API: access', () => {

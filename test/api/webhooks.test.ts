@@ -1,6 +1,6 @@
 import { Connection, Client } from '@temporalio/client';
 import { readDelivery } from '../../src/store/deliveries';
-import { createHarness, deliver, history, newDeliveryId, TASK_QUEUE, type Harness } from './support/harness';
+import { createHarness, deliver, eventually, history, newDeliveryId, TASK_QUEUE, type Harness } from './support/harness';
 import { example } from './support/webhook-examples';
 
 let h: Harness;
@@ -45,7 +45,8 @@ describe('POST /webhooks/github: acting', () => {
     expect(d.searchAttributes).toMatchObject({ IssueflowRepo: ['Codertocat/Hello-World'], IssueflowIssue: [issue], IssueflowState: ['queued'] });
     const started = (await history(h.client, wf(issue))).events[0].workflowExecutionStartedEventAttributes!;
     expect(started.input?.payloads).toHaveLength(1);
-    expect(await readDelivery(h.db.pool, deliveryId)).toMatchObject({ event: 'issues', action: 'labeled', repo: 'Codertocat/Hello-World', issueNumber: issue, outcome: 'started', workflowId: wf(issue), latencyMs: expect.any(Number) });
+    const row = await eventually(() => readDelivery(h.db.pool, deliveryId), (r) => r?.outcome !== 'received');
+    expect(row).toMatchObject({ event: 'issues', action: 'labeled', repo: 'Codertocat/Hello-World', issueNumber: issue, outcome: 'started', workflowId: wf(issue), latencyMs: expect.any(Number) });
   });
 
   it('a redelivered issues.labeled answers duplicate and changes nothing in Temporal', async () => {

@@ -125,7 +125,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     if (result.outcome === 'signaled') metrics.workflowSignals.inc({ signal: result.signal, source: 'webhook' });
     const workflowId = 'workflowId' in result ? result.workflowId : undefined;
     const ref = decision.ref;
-    await recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber }).catch((err: unknown) =>
+    // The claim already de-duplicates; the outcome is bookkeeping, so the answer does not wait for it.
+    void recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber }).catch((err: unknown) =>
       request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'),
     );
     const extra = { ...(workflowId ? { workflowId } : {}), ...(result.outcome === 'ignored' ? { ignored: true, reason: result.reason } : {}) };

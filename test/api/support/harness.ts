@@ -135,3 +135,13 @@ export async function startStubWorker(h: Harness): Promise<{ stop(): Promise<voi
     },
   };
 }
+
+/** Asks again until `ok` or `ms` passed (visibility, buffered signals and bookkeeping are eventually consistent). */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > until) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
