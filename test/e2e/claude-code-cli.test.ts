@@ -6,7 +6,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { agentCommand } from '../../src/activities/agent/presets';
 import { parseStreamJson } from '../../src/activities/agent/parse';
 import { createAgentActivities } from '../../src/activities/agent';
-import type { AgentMode } from '../../src/activities/types';
+import type { AgentMode, AgentRunResult } from '../../src/activities/types';
+import { readRunLog } from '../../src/activities/run-log';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { git } from '../support/git-repos';
@@ -21,16 +22,22 @@ const BIN_DIR = resolve(__dirname, '../../node_modules/.bin');
 const API_KEY = 'sk-ant-test-dummy';
 const PLAN_JSON = '```json\n{"summary": "Change the greeting", "steps": ["Edit src/greeting.txt"], "complexity": "simple", "questions": []}\n```';
 
-/** What the CLI needs to run offline against the fake (and nothing else from the host). */
-function offlineEnv(baseUrl: string, home: string): Record<string, string> {
+/**
+ * What the CLI needs to run offline against the fake, and nothing else from the host. The fake is also
+ * the HTTPS proxy (NO_PROXY keeps the API itself direct), so any attempt to reach another host is
+ * recorded and refused instead of leaving the machine.
+ */
+function offlineEnv(baseUrl: string, home: string, nonessentialTraffic = false): Record<string, string> {
+  const offline = { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1' };
   return {
     PATH: `${BIN_DIR}${delimiter}${process.env.PATH ?? ''}`,
     HOME: home,
     ANTHROPIC_BASE_URL: baseUrl,
     ANTHROPIC_API_KEY: API_KEY,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_TELEMETRY: '1',
+    ...(nonessentialTraffic ? {} : offline),
+    HTTPS_PROXY: baseUrl,
+    HTTP_PROXY: baseUrl,
+    NO_PROXY: '127.0.0.1,localhost',
   };
 }
 
@@ -71,20 +78,26 @@ describe('claude-code preset with the real claude CLI, offline', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  /** Runs the preset's command line exactly as the runner builds it (prompt on stdin). */
-  async function runPreset(mode: AgentMode) {
-    const cmd = agentCommand('claude-code', { mode, promptFile, workdir: repo });
-    const run = await execa(cmd.file, cmd.args, {
+  /** Runs claude in the repo, offline, with the prompt on stdin; returns the output and the result line. */
+  async function runClaude(args: string[], options: { nonessentialTraffic?: boolean } = {}) {
+    const run = await execa('claude', args, {
       cwd: repo,
-      env: offlineEnv(fake!.url, home),
+      env: offlineEnv(fake!.url, home, options.nonessentialTraffic),
       extendEnv: false,
       reject: false,
-      stdin: cmd.stdinFile ? { file: cmd.stdinFile } : 'ignore',
+      inputFile: promptFile,
       timeout: 45_000,
     });
     const lines = run.stdout.split('\n').filter((l) => l.trim());
     const result = JSON.parse(lines.at(-1) ?? '{}') as Record<string, unknown>;
     return { ...run, lines, result };
+  }
+
+  /** Runs the preset's command line exactly as the runner builds it (prompt on stdin). */
+  function runPreset(mode: AgentMode, options: { nonessentialTraffic?: boolean } = {}) {
+    const cmd = agentCommand('claude-code', { mode, promptFile, workdir: repo });
+    expect({ file: cmd.file, stdinFile: cmd.stdinFile }).toEqual({ file: 'claude', stdinFile: promptFile });
+    return runClaude(cmd.args, options);
   }
 
   test('implement mode: the CLI reads and edits the file, reports turns, usage and cost', async () => {
@@ -110,6 +123,8 @@ describe('claude-code preset with the real claude CLI, offline', () => {
     expect(parsed!.tokens!.input).toBeGreaterThan(0);
 
     expect(fake.problems).toEqual([]);
+    expect(fake.outsideConnections()).toEqual([]);
+    expect(fake.requests.map((r) => r.kind)).toEqual(['agent', 'agent', 'agent']);
     expect(fake.turnsServed).toBe(3);
     const [read, edit] = fake.toolResults();
     expect(read).toMatchObject({ isError: false, content: expect.stringContaining('hello world') });
@@ -118,20 +133,55 @@ describe('claude-code preset with the real claude CLI, offline', () => {
     expect(fake.requests.filter((r) => r.kind === 'agent')[0].path).toMatch(/^\/v1\/messages/);
   });
 
-  test('plan mode: an Edit the model asks for is refused and the file stays as it was', async () => {
-    fake = await FakeAnthropic.start({ script: editScript(greeting, `Here is the plan.\n${PLAN_JSON}`) });
+  test('plan mode: the Edit and the writing Bash command the model asks for are refused', async () => {
+    const bash = { command: 'echo hacked > src/greeting.txt', description: 'Overwrite the greeting' };
+    const [read, edit] = editScript(greeting, '');
+    fake = await FakeAnthropic.start({ script: [read, edit, toolTurn('Bash', bash), textTurn(`Here is the plan.\n${PLAN_JSON}`)] });
     const run = await runPreset('plan');
 
     expect(run.exitCode).toBe(0);
     expect(readFileSync(greeting, 'utf8')).toBe('hello world\n');
     expect(git(['status', '--porcelain'], repo)).toBe('');
     expect(JSON.parse(run.lines[0])).toMatchObject({ type: 'system', subtype: 'init', permissionMode: 'plan' });
-    expect(run.result).toMatchObject({ type: 'result', is_error: false, num_turns: 3 });
-    expect(run.result.permission_denials).toEqual([expect.objectContaining({ tool_name: 'Edit' })]);
+    expect(run.result).toMatchObject({ type: 'result', is_error: false, num_turns: 4 });
+    expect(parseStreamJson(run.stdout)).toMatchObject({ isError: false, turns: 4, resultText: expect.stringContaining('"summary": "Change the greeting"') });
     expect(fake.problems).toEqual([]);
-    const [read, edit] = fake.toolResults();
-    expect(read).toMatchObject({ isError: false, content: expect.stringContaining('hello world') });
-    expect(edit).toMatchObject({ isError: true });
+    expect(fake.outsideConnections()).toEqual([]);
+    expect(fake.toolResults().map((t) => t.isError)).toEqual([false, true, true]);
+    expect(fake.toolResults()[0].content).toContain('hello world');
+  });
+
+  // Not the preset's flags: what the CLI does in plan mode with Bash available, which the fake must handle.
+  test('without the offline variables the CLI calls api.anthropic.com, and plan mode asks a classifier model about Bash', async () => {
+    const bash = { command: 'echo hacked > src/greeting.txt', description: 'Overwrite the greeting' };
+    fake = await FakeAnthropic.start({ classifierVerdict: 'block', script: [toolTurn('Bash', bash), textTurn(`Plan only.\n${PLAN_JSON}`)] });
+    const run = await runClaude(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'plan'], { nonessentialTraffic: true });
+
+    expect(run.exitCode).toBe(0);
+    expect(readFileSync(greeting, 'utf8')).toBe('hello world\n');
+    expect(run.result).toMatchObject({ is_error: false, num_turns: 2, permission_denials: [expect.objectContaining({ tool_name: 'Bash' })] });
+    expect(fake.toolResults()).toEqual([expect.objectContaining({ isError: true, content: expect.stringContaining('the scripted fake blocks every action') })]);
+    // ANTHROPIC_BASE_URL does not cover these calls: offline, only the variables stop them.
+    expect(fake.outsideConnections()).toContain('api.anthropic.com:443');
+    // The auto-mode classifier's side requests are answered without consuming the script.
+    const side = fake.requests.filter((r) => r.kind === 'side');
+    expect(side.length).toBeGreaterThan(0);
+    expect((side[0].body as { stop_sequences?: string[] }).stop_sequences).toEqual(['</block>']);
+    expect(fake.turnsServed).toBe(2);
+    expect(fake.problems).toEqual([]);
+  });
+
+  // Known gap, kept visible: with the preset's plan flags (`--permission-mode plan` only) a writing Bash
+  // command is decided by the auto-mode classifier model, not refused outright; when it allows, the file
+  // changes. presets.ts must add `--tools Read,Glob,Grep` to plan mode; then this passes and `failing` goes.
+  test.failing('plan mode stays read-only even when the auto-mode classifier allows a writing Bash command', async () => {
+    const bash = { command: 'echo hacked > src/greeting.txt', description: 'Overwrite the greeting' };
+    fake = await FakeAnthropic.start({ classifierVerdict: 'allow', script: [toolTurn('Bash', bash), textTurn(`Plan only.\n${PLAN_JSON}`)] });
+    const run = await runPreset('plan', { nonessentialTraffic: true });
+
+    expect(run.exitCode).toBe(0);
+    expect(fake.turnsServed).toBe(2);
+    expect(readFileSync(greeting, 'utf8')).toBe('hello world\n');
   });
 
   describe('through the agent runner activity', () => {
@@ -145,8 +195,8 @@ describe('claude-code preset with the real claude CLI, offline', () => {
 
     test('runAgent with AGENT=claude-code finds claude on PATH and returns its result', async () => {
       fake = await FakeAnthropic.start({ script: editScript(greeting, 'Changed the greeting to hello issueflow.') });
-      // DISABLE_* are not provider variables: the operator lists them in AGENT_ENV.
-      const config = loadConfig({ AGENT: 'claude-code', AGENT_ENV: 'DISABLE_AUTOUPDATER,DISABLE_TELEMETRY', ISSUEFLOW_DATA_DIR: root });
+      // DISABLE_* and the proxy variables are not provider variables: the operator lists them in AGENT_ENV.
+      const config = loadConfig({ AGENT: 'claude-code', AGENT_ENV: 'DISABLE_AUTOUPDATER,DISABLE_TELEMETRY,HTTPS_PROXY,HTTP_PROXY,NO_PROXY', ISSUEFLOW_DATA_DIR: root });
       const activities = createAgentActivities({
         config,
         pool: db.pool,
@@ -163,7 +213,10 @@ describe('claude-code preset with the real claude CLI, offline', () => {
         step: 'implement-1',
         timeoutMinutes: 1,
       };
-      const result = await new MockActivityEnvironment().run(activities.runAgent, input);
+      const env = new MockActivityEnvironment();
+      const heartbeats: unknown[] = [];
+      env.on('heartbeat', (d: unknown) => heartbeats.push(d));
+      const result = (await env.run(activities.runAgent, input)) as AgentRunResult;
 
       expect(readFileSync(greeting, 'utf8')).toBe('hello issueflow\n');
       expect(result).toMatchObject({ agent: 'claude-code', exitCode: 0, resultText: 'Changed the greeting to hello issueflow.', turns: 3 });
@@ -171,7 +224,12 @@ describe('claude-code preset with the real claude CLI, offline', () => {
       expect(result.tokens!.input).toBeGreaterThan(0);
       expect(result.tokens!.output).toBeGreaterThan(0);
       expect(fake.problems).toEqual([]);
+      expect(fake.outsideConnections()).toEqual([]);
       expect(fake.toolResults()[0].content).toContain('hello world');
+      expect(heartbeats).toContainEqual(expect.objectContaining({ bytes: expect.any(Number) }));
+      const log = (await readRunLog(db.pool, input.workflowId, input.step)).map((c) => c.chunk).join('');
+      expect(log).toContain('"type":"result"');
+      expect(log).not.toContain('ghp_never_for_the_agent');
     });
   });
 });

@@ -9,6 +9,8 @@ export interface FakeTurn {
   content: ContentBlock[];
   /** `tool_use` when the content has a tool_use block, else `end_turn`, unless set. */
   stopReason?: 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
+  /** The stop sequence that ended the turn (set by the fake when a request's stop_sequences match). */
+  stopSequence?: string;
   /** Reported usage; input tokens default to a quarter of the request body's length. */
   usage?: { input_tokens?: number; output_tokens?: number };
 }
@@ -24,6 +26,7 @@ export interface MessagesRequest {
   messages: { role: string; content: string | Record<string, unknown>[] }[];
   tools?: { name: string }[];
   max_tokens?: number;
+  stop_sequences?: string[];
   [key: string]: unknown;
 }
 
@@ -49,9 +52,44 @@ export function isAgentLoopRequest(request: MessagesRequest): boolean {
   return (request.tools ?? []).some((t) => t.name === 'Read' || t.name === 'Edit');
 }
 
-/** A short text for side requests: a title, a summary, a yes/no classification. */
-export function sideAnswer(request: MessagesRequest): FakeTurn {
-  const system = typeof request.system === 'string' ? request.system : (request.system ?? []).map((b) => b.text).join('\n');
+const systemText = (r: MessagesRequest) => (typeof r.system === 'string' ? r.system : (r.system ?? []).map((b) => b.text).join('\n'));
+
+/** What the fake's auto-mode classifier says about every action it is asked about. */
+export type ClassifierVerdict = 'block' | 'allow';
+
+/**
+ * A short answer for side requests. The auto-mode security classifier (plan mode's check of a Bash
+ * command when non-essential traffic is allowed) gets its `<block>` format; titles and summaries a
+ * line of text.
+ */
+export function sideAnswer(request: MessagesRequest, verdict: ClassifierVerdict = 'block'): FakeTurn {
+  const system = systemText(request);
+  if (/security monitor/i.test(system) && system.includes('<block>')) {
+    return textTurn(
+      verdict === 'allow'
+        ? '<block>no</block>'
+        : '<block>yes</block><category>Irreversible Local Destruction</category><reason>[Irreversible Local Destruction] the scripted fake blocks every action it is asked about</reason>',
+    );
+  }
   if (/json/i.test(system)) return textTurn('{"isNewTopic": false, "title": "Scripted fake session"}');
   return textTurn('Scripted fake session');
+}
+
+/** The turn as the API would end it: text cut at the first of the request's stop sequences. */
+export function applyStopSequences(turn: FakeTurn, stops: readonly string[] = []): FakeTurn {
+  const content: ContentBlock[] = [];
+  for (const block of turn.content) {
+    if (block.type !== 'text') {
+      content.push(block);
+      continue;
+    }
+    const hits = stops.map((s) => ({ s, at: block.text.indexOf(s) })).filter((h) => h.at >= 0).sort((a, b) => a.at - b.at);
+    if (!hits.length) {
+      content.push(block);
+      continue;
+    }
+    content.push({ type: 'text', text: block.text.slice(0, hits[0].at) });
+    return { ...turn, content, stopReason: 'stop_sequence', stopSequence: hits[0].s };
+  }
+  return turn;
 }

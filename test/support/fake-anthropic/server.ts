@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { isAgentLoopRequest, sideAnswer, textTurn, type FakeTurn, type MessagesRequest, type ScriptStep } from './script';
+import { applyStopSequences, isAgentLoopRequest, sideAnswer, textTurn, type ClassifierVerdict, type FakeTurn, type MessagesRequest, type ScriptStep } from './script';
 import { messageEvents, messageJson } from './sse';
 
 export interface FakeAnthropicOptions {
@@ -11,9 +12,12 @@ export interface FakeAnthropicOptions {
   isAgentLoop?: (request: MessagesRequest) => boolean;
   /** Models listed by GET /v1/models. */
   models?: string[];
+  /** The auto-mode classifier's answer to every side request asking it (default: block). */
+  classifierVerdict?: ClassifierVerdict;
 }
 
-export type RequestKind = 'agent' | 'side' | 'count_tokens' | 'models' | 'hello' | 'unhandled';
+/** `proxy`: a CONNECT to another host, when the fake is also the CLI's HTTPS_PROXY (always refused). */
+export type RequestKind = 'agent' | 'side' | 'count_tokens' | 'models' | 'hello' | 'proxy' | 'unhandled';
 
 export interface RecordedRequest {
   method: string;
@@ -70,6 +74,12 @@ export class FakeAnthropic {
   static async start(options: FakeAnthropicOptions): Promise<FakeAnthropic> {
     let fake: FakeAnthropic | undefined;
     const server = createServer((req, res) => fake!.handle(req, res));
+    // As HTTPS_PROXY it sees, and refuses, every connection the CLI tries to make elsewhere.
+    server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+      fake!.requests.push({ method: 'CONNECT', path: req.url ?? '', headers: req.headers, body: undefined, kind: 'proxy', status: 403 });
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+    });
     fake = new FakeAnthropic(server, options);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -91,6 +101,11 @@ export class FakeAnthropic {
   /** The bodies of the agent-loop requests, in order. */
   agentRequests(): MessagesRequest[] {
     return this.requests.filter((r) => r.kind === 'agent').map((r) => r.body as MessagesRequest);
+  }
+
+  /** The hosts the CLI tried to reach through the fake as its HTTPS_PROXY (`host:port`). */
+  outsideConnections(): string[] {
+    return this.requests.filter((r) => r.kind === 'proxy').map((r) => r.path);
   }
 
   /** Every tool_result block the CLI sent back in agent requests, once each, in order. */
@@ -175,8 +190,9 @@ export class FakeAnthropic {
       turn = step === undefined ? textTurn('(fake-anthropic: the script has no more turns)') : typeof step === 'function' ? step(request) : step;
     } else {
       r.kind = 'side';
-      turn = sideAnswer(request);
+      turn = sideAnswer(request, this.options.classifierVerdict);
     }
+    turn = applyStopSequences(turn, request.stop_sequences);
     const id = `msg_fake_${String(++this.messageIds).padStart(4, '0')}`;
     const inputTokens = Math.ceil(JSON.stringify(request).length / 4);
     if (!request.stream) return send(200, messageJson(id, request.model, turn, inputTokens));

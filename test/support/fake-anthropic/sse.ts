@@ -9,7 +9,7 @@ export function messageJson(id: string, model: string, turn: FakeTurn, inputToke
     model,
     content: turn.content,
     stop_reason: stopReason(turn),
-    stop_sequence: null,
+    stop_sequence: turn.stopSequence ?? null,
     usage: usage(turn, inputTokens),
   };
 }
@@ -58,7 +58,7 @@ export function messageEvents(id: string, model: string, turn: FakeTurn, inputTo
     }),
     frame('ping', {}),
     ...turn.content.flatMap((b, i) => blockEvents(b, i)),
-    frame('message_delta', { delta: { stop_reason: stopReason(turn), stop_sequence: null }, usage: { output_tokens: u.output_tokens } }),
+    frame('message_delta', { delta: { stop_reason: stopReason(turn), stop_sequence: turn.stopSequence ?? null }, usage: { output_tokens: u.output_tokens } }),
     frame('message_stop', {}),
   ];
 }
