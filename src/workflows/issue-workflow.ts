@@ -76,7 +76,7 @@ function continueAsNewDue(flow: Flow): boolean {
   return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
 }
 
-/** Runs phase after phase; a failed phase escalates and, on `/agent retry`, runs again. */
+/** Runs phase after phase until an end (or the PR is closed); a failed phase escalates and, on `/agent retry`, runs again. */
 async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
   let phase = first;
   for (;;) {
@@ -85,13 +85,15 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
       await condition(allHandlersFinished);
       await continueAsNew<(input: IssueWorkflowInput) => Promise<IssueWorkflowResult>>({ ...flow.input, carried: flow.state.data });
     }
+    const closed = flow.state.data.pending.prClosed;
+    if (closed) return { end: closed.merged ? 'merged' : 'closed' };
     let next: PhaseResult;
     try {
       next = await STEPS[phase](flow);
     } catch (err) {
       if (isCancellation(err)) throw err;
       const decision = await escalate(flow, phase, err);
-      next = decision === 'retry' ? phase : { end: 'failed' };
+      next = decision === 'timeout' ? { end: 'failed' } : phase;
     }
     if (isEnding(next)) return next;
     phase = next;

@@ -3,7 +3,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CommandSignalArgs } from '../../src/workflows/messages';
 import { MockActivities, runUntilCancelled } from './support/mock-activities';
-import { createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { createIssueflowTestEnv, statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -70,6 +70,23 @@ test('a GitHub call that keeps failing (rate limit, nextRetryDelay) escalates af
   });
 });
 
+test('a PR merged while a review round is escalated ends the story as completed and merged, not failed', async () => {
+  const mock = new MockActivities();
+  let testRuns = 0;
+  mock.overrides.runTests = async () => (++testRuns === 1 ? { ...failingTests, passed: true, exitCode: 0 } : failingTests);
+  mock.config = { ...mock.config, maxFixAttempts: 0 };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('completed'), 'completed');
+    await handle.signal('review', { deliveryId: 'review-1', kind: 'review', author: 'bob', body: 'Rename it.', pullRequestNumber: 101 });
+    await waitForStatus(handle, inState('escalated'), 'the escalation of the review round');
+    await handle.signal('pullRequestClosed', merged);
+    expect(await handle.result()).toMatchObject({ state: 'completed', outcome: 'merged' });
+    expect(mock.labels.slice(-2)).toEqual(['escalated', 'completed']);
+    expect(mock.named('notifyEndState').map((c) => (c.args[0] as { state: string }).state)).toEqual(['completed']);
+  });
+});
+
 test('an escalation nobody answers ends as failed with a final comment', async () => {
   const mock = new MockActivities();
   mock.overrides.runAgent = async () => {
@@ -117,7 +134,7 @@ test('closing the issue cancels the workflow (Temporal cancellation): the same c
     expect(mock.named('commitAndPush')).toHaveLength(1);
     expect(mock.named('cleanupWorkspace')).toHaveLength(1);
     expect(mock.labels[mock.labels.length - 1]).toBe('cancelled');
-    expect((await handle.query('status')).state).toBe('cancelled');
+    expect((await statusOf(handle)).state).toBe('cancelled');
   });
 });
 
@@ -133,7 +150,7 @@ test('continue-as-new carries the state: steps, cost, the seen deliveries', asyn
     await handle.signal('command', command('cancel', input.trigger.deliveryId));
     await handle.signal('pullRequestClosed', merged);
     expect((await handle.result()).outcome).toBe('merged');
-    const status = await handle.query('status');
+    const status = await statusOf(handle);
     expect(status.steps.map((s) => s.step)).toEqual(['queued', 'parsing', 'validating', 'analyzing', 'implementing', 'testing', 'completed']);
     expect(status.costUsd).toBe(0.5);
     expect(mock.named('getRepoConfig')).toHaveLength(1);

@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { STATE_ATTR } from '../../src/domain/search-attributes';
 import type { ReviewSignalArgs } from '../../src/workflows/messages';
 import { MockActivities } from './support/mock-activities';
-import { countActions, userSummaries, createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { countActions, statusOf, userSummaries, createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -45,7 +45,7 @@ test('happy path: queued to merged PR in at most 30 actions, one status comment,
     expect(mock.named('notifyEndState').map((c) => (c.args[0] as { state: string }).state)).toEqual(['completed']);
     expect(mock.named('cleanupWorkspace')).toHaveLength(1);
 
-    const final = await handle.query('status');
+    const final = await statusOf(handle);
     expect(final.steps.map((s) => s.step)).toEqual(['queued', 'parsing', 'validating', 'analyzing', 'implementing', 'testing', 'completed']);
     expect(final.steps.every((s) => s.state === 'done' && s.endedAt)).toBe(true);
     expect(final.costUsd).toBe(0.5);

@@ -32,9 +32,9 @@ export async function bestEffort(what: string, fn: () => Promise<unknown>): Prom
 
 /**
  * A step failed for good: tell the maintainers what failed and how to continue, then wait for
- * `/agent retry` (resume at the failed phase) or `/agent cancel`. After `timeouts.escalationDays`: failed.
+ * `/agent retry` (resume at the failed phase), `/agent cancel` or the PR's end. After `timeouts.escalationDays`: failed.
  */
-export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<'retry' | 'timeout'> {
+export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<'retry' | 'timeout' | 'pr-closed'> {
   const { state } = flow;
   const { data } = state;
   const failure = describeFailure(err);
@@ -60,11 +60,13 @@ export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<
     `Without a command in ${data.config.timeouts.escalationDays} days this issue is marked failed.`,
   ].join('\n');
   await bestEffort('report the escalation', () => Promise.all([publish(flow), postComment(flow, `escalation-${n}`, body)]));
-  const retried = await condition(() => data.pending.resume, data.config.timeouts.escalationDays * DAY, {
+  const woke = await condition(() => data.pending.resume || data.pending.prClosed !== undefined, data.config.timeouts.escalationDays * DAY, {
     summary: summary(flow, `escalated at ${phase}: wait for /agent retry`),
   });
   clearPending(data);
-  if (!retried) return 'timeout';
+  if (!woke) return 'timeout';
+  // A merged or closed PR ends the story at the next phase boundary.
+  if (data.pending.prClosed) return 'pr-closed';
   data.status.lastError = undefined;
   data.counters.fixAttempts = 0;
   data.workspaceReady = false;

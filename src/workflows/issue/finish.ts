@@ -39,6 +39,11 @@ export async function finish(flow: Flow, ending: Ending): Promise<IssueWorkflowR
     state.enter(ending.end);
     state.closeStep(ending.end === 'failed' ? 'failed' : 'done');
     await bestEffort('report the end', () => Promise.all([publish(flow), postComment(flow, 'final', text)]));
+  } else if (ending.end === 'merged' && state.state !== 'completed') {
+    // Merged by a human while issueflow waited (an escalated review round): the issue is done.
+    state.enter('completed', 'pull request merged');
+    state.closeStep();
+    await bestEffort('report the merge', () => publish(flow));
   } else {
     state.note(ending.end === 'merged' ? 'pull request merged' : ending.end === 'closed' ? 'pull request closed' : 'idle, stopped listening');
     state.closeStep();

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -66,7 +66,12 @@ export function issueInput(overrides: Partial<IssueWorkflowInput> = {}): IssueWo
   };
 }
 
-export type IssueHandle = WorkflowHandle<typeof issueWorkflow>;
+export type IssueHandle = WorkflowHandleWithFirstExecutionRunId<typeof issueWorkflow>;
+
+/** The status query, typed. */
+export function statusOf(handle: IssueHandle): Promise<IssueStatus> {
+  return handle.query<IssueStatus, []>('status');
+}
 
 export function startIssue(env: TestWorkflowEnvironment, taskQueue: string, input: IssueWorkflowInput): Promise<IssueHandle> {
   return env.client.workflow.start<typeof issueWorkflow>('issueWorkflow', { taskQueue, ...workflowStartOptions(input) });
@@ -78,7 +83,7 @@ export async function waitForStatus(handle: IssueHandle, ok: (s: IssueStatus) =>
   let last: IssueStatus | undefined;
   while (Date.now() < until) {
     try {
-      last = await handle.query<IssueStatus, []>('status');
+      last = await statusOf(handle);
       if (ok(last)) return last;
     } catch {
       // the first workflow task may not have run yet
