@@ -25,7 +25,7 @@ describe('a flood of agent output', () => {
       peakRss = Math.max(peakRss, m.rss);
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 25);
-    const { env, run: runIn, heartbeats } = activityEnv(60_000);
+    const { run: runIn, heartbeats } = activityEnv(60_000);
     try {
       const r = await runIn(fx.agent().runAgent, input);
       expect(r.resultText).toBe('Done: finished');
@@ -38,7 +38,8 @@ describe('a flood of agent output', () => {
     const stored = await storedChars(db, input.workflowId);
     expect(stored).toBeGreaterThanOrEqual(50 * MB);
     expect(stored).toBeLessThan(50 * MB + 10_000);
-    const last = heartbeats[heartbeats.length - 1] as { bytes: number };
-    expect(last.bytes).toBeGreaterThan(40 * MB);
+    const sizes = (heartbeats as { bytes: number }[]).map((h) => h.bytes);
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
   }, 120_000);
 });

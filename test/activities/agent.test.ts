@@ -22,7 +22,7 @@ describe('runAgent with the scripted agent', () => {
   });
 
   test('implement mode: edits land in the worktree, usage is parsed, output is in the run log, heartbeats flow', async () => {
-    const { env, run: runIn, heartbeats } = activityEnv();
+    const { run: runIn, heartbeats } = activityEnv();
     const input = fx.input('Fix the adder\nagent: replace math.js a + b => b + a\nagent: write docs/NOTES.md Added notes');
     const r = await runIn(fx.agent().runAgent, input);
     expect(readFileSync(join(fx.workdir, 'math.js'), 'utf8')).toContain('b + a');
@@ -106,7 +106,7 @@ describe('runAgent with the scripted agent', () => {
 
   test('while paused the agent does not start; it starts once resumed', async () => {
     await writePaused(db.pool, true);
-    const { env, run: runIn, heartbeats } = activityEnv();
+    const { run: runIn, heartbeats } = activityEnv();
     const input = fx.input('agent: say resumed');
     const run = runIn(fx.agent({}, { pausePollMs: 100 }).runAgent, input);
     await new Promise((r) => setTimeout(r, 600));

@@ -4,6 +4,9 @@ import { execa } from 'execa';
 import type { Pool } from 'pg';
 import type { Logger } from '../../logger';
 import { createRunLog } from '../run-log';
+import { OutputTracker } from './output-tracker';
+
+export { lastLines } from './output-tracker';
 
 export interface SupervisedOptions {
   file: string;
@@ -37,8 +40,6 @@ export interface SupervisedResult {
   durationMs: number;
 }
 
-const MAX_LINE = 1024 * 1024;
-
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -56,12 +57,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   const tailChars = o.tailChars ?? 64 * 1024;
   const grace = o.killGraceMs ?? 1000;
   let ended: SupervisedResult['ended'] = 'exit';
-  let tail = '';
-  let bytes = 0;
-  let lastLine = '';
-  let partial = '';
-  let keptLine: string | undefined;
-  let lastOutputAt = Date.now();
+  const out = new OutputTracker(tailChars, o.keepLine);
   let lastProgressAt = 0;
   const timers: NodeJS.Timeout[] = [];
 
@@ -78,8 +74,10 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   const pid = child.pid;
 
   let terminating = false;
+  let exited = false;
   const terminate = (why: SupervisedResult['ended']) => {
-    if (why !== 'exit' && ended === 'exit') ended = why;
+    // Once the command itself has exited, its exit code is the outcome, whatever fires while pipes drain.
+    if (why !== 'exit' && ended === 'exit' && !exited) ended = why;
     if (terminating || pid === undefined) return;
     terminating = true;
     killGroup(pid, 'SIGTERM');
@@ -87,28 +85,20 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     setTimeout(() => killGroup(pid, 'SIGKILL'), grace).unref();
   };
   // Leftover children (a dev server, a hung grandchild) must not outlive the run or hold its pipes open.
-  child.once('exit', () => terminate('exit'));
+  child.once('exit', () => {
+    exited = true;
+    terminate('exit');
+  });
 
   const progress = (force: boolean) => {
     const now = Date.now();
     if (!o.onProgress || (!force && now - lastProgressAt < 1000)) return;
     lastProgressAt = now;
-    o.onProgress({ bytes, lastLine: lastLine.slice(0, 500) });
+    o.onProgress({ bytes: out.bytes, lastLine: out.lastLine.slice(0, 500) });
   };
 
   const onText = (text: string) => {
-    lastOutputAt = Date.now();
-    bytes += Buffer.byteLength(text);
-    tail += text;
-    if (tail.length > 2 * tailChars) tail = tail.slice(-tailChars);
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    if (partial.length > MAX_LINE) partial = partial.slice(-MAX_LINE);
-    for (const line of lines) {
-      if (line.trim()) lastLine = line;
-      if (o.keepLine?.(line)) keptLine = line;
-    }
-    if (partial.trim()) lastLine = partial;
+    out.push(text);
     progress(false);
   };
 
@@ -137,7 +127,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     if (o.idleTimeoutMs) {
       const idle = o.idleTimeoutMs;
       const every = Math.min(1000, Math.max(50, idle / 4));
-      timers.push(setInterval(() => Date.now() - lastOutputAt >= idle && terminate('idle-timeout'), every));
+      timers.push(setInterval(() => Date.now() - out.lastOutputAt >= idle && terminate('idle-timeout'), every));
     }
     if (o.progressEveryMs) timers.push(setInterval(() => progress(true), o.progressEveryMs));
   }
@@ -147,28 +137,20 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
 
   try {
     const [result] = await Promise.all([child, consume(child.stdout, 'stdout'), consume(child.stderr, 'stderr')]);
-    if (partial && o.keepLine?.(partial)) keptLine = partial;
+    out.end();
     const spawnError = pid === undefined ? String((result as { code?: string }).code ?? 'SPAWN_FAILED') : undefined;
     return {
       ended,
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? undefined,
       spawnError,
-      tail: tail.slice(-tailChars),
-      bytes,
-      keptLine,
+      tail: out.tail,
+      bytes: out.bytes,
+      keptLine: out.keptLine,
       durationMs: Date.now() - started,
     };
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     for (const t of timers) clearTimeout(t);
   }
-}
-
-/** The last `chars` characters of text, started at a line boundary when one is near. */
-export function lastLines(text: string, chars = 4000): string {
-  if (text.length <= chars) return text.trimEnd();
-  const cut = text.slice(-chars);
-  const nl = cut.indexOf('\n');
-  return (nl >= 0 && nl < 200 ? cut.slice(nl + 1) : cut).trimEnd();
 }
