@@ -79,9 +79,10 @@ function continueAsNewDue(flow: Flow): boolean {
 /** Runs phase after phase until an end (or the PR is closed); a failed phase escalates and, on `/agent retry`, runs again. */
 async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
   let phase = first;
+  let ranOne = false; // each run makes progress, however small the history limit
   for (;;) {
     flow.state.data.phase = phase;
-    if (continueAsNewDue(flow)) {
+    if (ranOne && continueAsNewDue(flow)) {
       await condition(allHandlersFinished);
       await continueAsNew<(input: IssueWorkflowInput) => Promise<IssueWorkflowResult>>({ ...flow.input, carried: flow.state.data });
     }
@@ -97,5 +98,6 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
     }
     if (isEnding(next)) return next;
     phase = next;
+    ranOne = true;
   }
 }

@@ -144,8 +144,9 @@ test('continue-as-new carries the state: steps, cost, the seen deliveries', asyn
   await withWorkers(env, mock, async (taskQueue) => {
     const handle = await startIssue(env, taskQueue, input);
     await waitForStatus(handle, inState('completed'), 'completed');
-    const first = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
-    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    const firstRun = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    await recordHistory(firstRun, 'continue-as-new-first-run');
     // The start's delivery id was seen in the first run: a redelivered `/agent cancel` with it is ignored.
     await handle.signal('command', command('cancel', input.trigger.deliveryId));
     await handle.signal('pullRequestClosed', merged);

@@ -49,6 +49,10 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
   }
 }
 
+/** A comment as kept for the prompt: long pastes are cut so the state stays small across continue-as-new. */
+const MAX_BODY = 20_000;
+const clip = (body: string) => (body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n[cut: ${body.length - MAX_BODY} more characters]` : body);
+
 /** Registered before anything else runs, so no signal of the first task is lost. */
 export function registerHandlers(flow: Flow): void {
   const { state } = flow;
@@ -59,7 +63,7 @@ export function registerHandlers(flow: Flow): void {
   setHandler(feedbackSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
     const kind = state.state === 'awaiting-approval' ? 'plan-feedback' : 'answer';
-    data.conversation.push({ kind, author: args.author, body: args.body, at: now() });
+    data.conversation.push({ kind, author: args.author, body: clip(args.body), at: now() });
     data.pending.feedback++;
   });
   setHandler(issueEditedSignal, (args) => {
@@ -69,7 +73,7 @@ export function registerHandlers(flow: Flow): void {
   });
   setHandler(reviewSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
-    data.conversation.push({ kind: 'review', author: args.author, body: args.body, at: now(), ...(args.path ? { path: args.path } : {}), ...(args.line ? { line: args.line } : {}) });
+    data.conversation.push({ kind: 'review', author: args.author, body: clip(args.body), at: now(), ...(args.path ? { path: args.path } : {}), ...(args.line ? { line: args.line } : {}) });
     data.pending.reviews++;
   });
   setHandler(pullRequestClosedSignal, (args) => {

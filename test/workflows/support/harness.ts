@@ -124,7 +124,7 @@ export function countActions(history: temporal.api.history.v1.IHistory): { total
 }
 
 /** With RECORD_HISTORIES=1, saves the history for the replay test (test/workflows/replay.test.ts). */
-export async function recordHistory(handle: IssueHandle, name: string): Promise<void> {
+export async function recordHistory(handle: Pick<IssueHandle, 'fetchHistory'>, name: string): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
   mkdirSync(HISTORIES_DIR, { recursive: true });
   const history = await handle.fetchHistory();
