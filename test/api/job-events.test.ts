@@ -86,6 +86,19 @@ describe('GET /jobs/:id/events', () => {
     expect(s.comments).toContain(': ping');
   });
 
+  it('ends open streams when the app closes, so shutdown does not hang', async () => {
+    const id = await startJob(5);
+    const app = await h.buildApp({ events: { heartbeatMs: 300 } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const s = openEventStream(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/jobs/${encodeURIComponent(id)}/events`, auth);
+    streams.push(s);
+    await s.waitFor((e) => e.event === 'state');
+    const t0 = Date.now();
+    await app.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await s.ended;
+  }, 10_000);
+
   it('answers 404 for an unknown job and 401 without the token, as JSON', async () => {
     const missing = stream('Codertocat/Hello-World#4040');
     await missing.ready;

@@ -13,10 +13,14 @@ export function openEventStream(url: string, headers: Record<string, string>) {
   const comments: string[] = [];
   let status = 0;
   let req: ClientRequest;
+  let onEnd: () => void;
+  const ended = new Promise<void>((r) => (onEnd = r));
   const ready = new Promise<void>((resolve, reject) => {
     req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       status = res.statusCode ?? 0;
       res.setEncoding('utf8');
+      res.on('end', () => onEnd());
+      res.on('close', () => onEnd());
       let buffer = '';
       res.on('data', (chunk: string) => {
         buffer += chunk;
@@ -49,6 +53,8 @@ export function openEventStream(url: string, headers: Record<string, string>) {
     events,
     comments,
     ready,
+    /** Resolves when the server ends the stream. */
+    ended,
     get status() {
       return status;
     },

@@ -31,6 +31,12 @@ export const jobEventsRoute: FastifyPluginAsync<JobEventsOptions> = async (app, 
     response: { 200: { type: 'string', description: 'text/event-stream' }, 400: apiErrorSchema, 404: apiErrorSchema },
   } as const;
 
+  // Open streams would keep app.close() waiting for ever: end them when the server shuts down.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
   app.get('/:id/events', { schema }, async (request, reply) => {
     const id = jobId((request.params as { id: string }).id, reply);
     if (!id) return reply;
@@ -99,12 +105,17 @@ export const jobEventsRoute: FastifyPluginAsync<JobEventsOptions> = async (app, 
     const unsubscribe = await notifier.subscribe(id, readLogs);
     const pollTimer = setInterval(() => void poll(), pollMs);
     const pingTimer = setInterval(() => !closed && out.write(': ping\n\n'), heartbeatMs);
-    request.raw.on('close', () => {
+    const end = () => {
+      if (closed) return;
       closed = true;
+      open.delete(end);
       clearInterval(pollTimer);
       clearInterval(pingTimer);
       unsubscribe();
-    });
+      out.end();
+    };
+    open.add(end);
+    request.raw.on('close', end);
     readLogs();
     void poll();
   });
