@@ -68,6 +68,18 @@ describe('POST /webhooks/github: acting', () => {
     expect((await h.client.workflow.getHandle(wf(issue)).describe()).runId).toBe(runId);
   });
 
+  it('a finished workflow can be started again for the same issue', async () => {
+    const issue = await startedIssue();
+    const handle = h.client.workflow.getHandle(wf(issue));
+    const { runId } = await handle.describe();
+    await handle.terminate('test: finished');
+    const res = await deliver(h.app, 'issues', labeled(issue));
+    expect(res.json()).toMatchObject({ outcome: 'started' });
+    const again = await handle.describe();
+    expect(again.status.name).toBe('RUNNING');
+    expect(again.runId).not.toBe(runId);
+  });
+
   it('a command comment signals `command`; its redelivery changes nothing', async () => {
     const issue = await startedIssue();
     const deliveryId = newDeliveryId();
