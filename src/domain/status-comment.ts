@@ -73,7 +73,7 @@ export function renderStatusComment(status: IssueStatus, links: StatusCommentLin
   if (status.branch) links_.push(links.repoUrl ? `[\`${status.branch}\`](${links.repoUrl}/tree/${status.branch})` : `\`${status.branch}\``);
   const ui = temporalWorkflowUrl(links, status.workflowId);
   if (ui) links_.push(`[Temporal](${ui})`);
-  if (links_.length) out.push(links_.join(' · '));
+  if (links_.length) out.push(links_.join(' · '), '');
   const attempts = Object.entries(status.attempts).filter(([, n]) => n > 1);
   const cost = `Agent cost: $${status.costUsd.toFixed(2)}${status.agent ? ` (${status.agent})` : ''}`;
   out.push(attempts.length ? `${cost} · attempts: ${attempts.map(([k, n]) => `${k} ${n}`).join(', ')}` : cost);
