@@ -44,7 +44,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes ?? 25 * 1024 * 1024,
-    disableRequestLogging: false,
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => reply.code(404).send(apiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}; see /docs.`)));

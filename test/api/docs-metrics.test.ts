@@ -52,7 +52,7 @@ describe('OpenAPI', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/health', '/webhooks/github', '/jobs/', '/jobs/{id}', '/jobs/{id}/signals/{name}', '/jobs/{id}/logs', '/jobs/{id}/events', '/admin/pause', '/admin/resume', '/metrics']),
+      expect.arrayContaining(['/health', '/webhooks/github', '/jobs', '/jobs/{id}', '/jobs/{id}/signals/{name}', '/jobs/{id}/logs', '/jobs/{id}/events', '/admin/pause', '/admin/resume', '/metrics']),
     );
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses?: Record<string, unknown>; security?: unknown }>>)) {
       for (const [method, op] of Object.entries(ops)) {

@@ -33,7 +33,7 @@ export function jobsQuery(filter: { repo?: string; state?: string }): string {
 
 /** `GET /jobs`: issue workflows from Temporal visibility, newest first, one page at a time. */
 export const listJobsRoute: FastifyPluginAsync<{ client: Client }> = async (app, { client }) => {
-  app.get('/', { schema: { tags: ['jobs'], summary: 'List issue workflows', querystring, response: { 200: listResponse, 400: apiErrorSchema } } }, async (request, reply) => {
+  app.get('', { schema: { tags: ['jobs'], summary: 'List issue workflows', querystring, response: { 200: listResponse, 400: apiErrorSchema } } }, async (request, reply) => {
     const q = request.query as { repo?: string; state?: string; pageSize: number; pageToken?: string };
     const { namespace, loadedDataConverter } = client.workflow.options;
     let res;
