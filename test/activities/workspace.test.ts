@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -103,9 +103,16 @@ describe('git workspace on a real repository', () => {
   });
 
   test('the token reaches git as an http header only: never in remotes, config files or logs', async () => {
-    const env = gitEnv({ config: loadConfig({}), token: TOKEN, env: {} });
-    const seen = execFileSync('git', ['config', '--get', 'http.extraheader'], { env, encoding: 'utf8' }).trim();
-    expect(seen).toBe(authHeader(TOKEN));
+    const env = gitEnv({ config: loadConfig({}), token: TOKEN, remoteUrl: 'https://github.com/acme/tiny.git', env: { PATH: process.env.PATH } });
+    const headerFor = (url: string) => {
+      try {
+        return execFileSync('git', ['config', '--get-urlmatch', 'http.extraheader', url], { env, encoding: 'utf8' }).trim();
+      } catch {
+        return '';
+      }
+    };
+    expect(headerFor('https://github.com/acme/tiny.git')).toBe(authHeader(TOKEN));
+    expect(headerFor('https://evil.example/acme/tiny.git')).toBe('');
     expect(Object.values(gitEnv({ config: loadConfig({}), env: {} })).join('\n')).not.toContain('AUTHORIZATION');
 
     await ws.prepareWorkspace({ ref, branch });
@@ -119,6 +126,26 @@ describe('git workspace on a real repository', () => {
       expect(haystack).not.toContain(basic);
     }
     expect(logs).toContain('commit and push');
+  });
+
+  test('an agent cannot redirect the push or plant a hook that runs with the token', async () => {
+    await ws.prepareWorkspace({ ref, branch });
+    const wt = worktreePath(dataDir, ref);
+    const marker = join(dataDir, 'hook-ran');
+    const hook = join(dataDir, 'hooks');
+    mkdirSync(hook);
+    writeFileSync(join(hook, 'pre-push'), `#!/bin/sh\nenv > ${marker}\n`, { mode: 0o755 });
+    writeFileSync(join(hook, 'reference-transaction'), `#!/bin/sh\nenv > ${marker}\n`, { mode: 0o755 });
+    writeFileSync(join(mirrorPath(dataDir, ref), 'hooks', 'pre-push'), `#!/bin/sh\nenv > ${marker}\n`, { mode: 0o755 });
+    git(['config', 'core.hooksPath', hook], wt);
+    git(['remote', 'set-url', 'origin', 'file:///nowhere/evil.git'], wt);
+    writeFileSync(join(wt, 'w.txt'), 'w\n');
+    const { sha } = await ws.commitAndPush({ ref, branch, message: 'W' });
+    expect(branchSha(repo.bareDir, branch)).toBe(sha);
+    pushCommit(repo, 'main', { 'later.txt': 'later\n' });
+    await ws.prepareWorkspace({ ref, branch });
+    expect(git(['rev-parse', 'refs/remotes/origin/main'], mirrorPath(dataDir, ref))).toBe(branchSha(repo.bareDir, 'main'));
+    expect(existsSync(marker)).toBe(false);
   });
 
   test('cleanup removes the worktree and keeps the pushed branch', async () => {

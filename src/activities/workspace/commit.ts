@@ -5,7 +5,7 @@ import { FAILURE_TYPES, type CommitResult } from '../types';
 import type { WorkspaceDeps } from './index';
 import { mirrorPath, worktreePath } from './paths';
 import { git, withLock } from './git';
-import { gitOptions } from './prepare';
+import { gitOptions, remoteUrl } from './prepare';
 
 const AUTHOR = { name: 'issueflow', email: 'issueflow@users.noreply.github.com' };
 
@@ -40,7 +40,7 @@ export async function commitAndPush(deps: WorkspaceDeps, input: { ref: IssueRef;
   }
   const sha = (await git(['rev-parse', 'HEAD'], o)).stdout;
   const push = await withLock(mirrorPath(deps.config.dataDir, input.ref), async () =>
-    git(['push', '--porcelain', 'origin', `HEAD:refs/heads/${input.branch}`], await gitOptions(deps, input.ref, wt, true)),
+    git(['push', '--porcelain', '--no-verify', remoteUrl(deps, input.ref), `HEAD:refs/heads/${input.branch}`], await gitOptions(deps, input.ref, wt, true)),
   );
   // Porcelain: one line per ref, flag '=' means the remote already had this commit.
   const line = push.stdout.split('\n').find((l) => l.includes(`:refs/heads/${input.branch}`)) ?? '';

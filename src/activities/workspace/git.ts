@@ -7,8 +7,10 @@ import { buildCommandEnv, scrub } from '../agent/env';
 export interface GitOptions {
   cwd: string;
   config: Config;
-  /** Sent as an `Authorization` header to http(s) remotes; never part of a URL or a config file. */
+  /** Sent as an `Authorization` header to `remoteUrl`; never part of a URL or a config file. */
   token?: string;
+  /** The remote the token is for; the header is scoped to its origin. */
+  remoteUrl?: string;
   env?: Record<string, string | undefined>;
   extraEnv?: Record<string, string>;
   /** Exit codes that are answers rather than failures (e.g. 1 for `rev-parse --verify --quiet`). */
@@ -21,13 +23,23 @@ export function authHeader(token: string): string {
 }
 
 /**
- * Git's environment: the base environment, no prompts, and the token as an `http.extraHeader` given
- * through GIT_CONFIG_COUNT/KEY/VALUE, the environment form of `git -c` that, unlike argv, `ps` does not
- * show to other users and that is never written to `.git/config`.
+ * Git's environment: the base environment, no prompts, no hooks (an agent shares the mirror and could
+ * plant one to read this environment), and the token as an `http.<origin>/.extraHeader` given through
+ * GIT_CONFIG_COUNT/KEY/VALUE: the environment form of `git -c`, which `ps` does not show to other users
+ * and which is never written to `.git/config`.
  */
-export function gitEnv(o: Pick<GitOptions, 'config' | 'token' | 'env' | 'extraEnv'>): Record<string, string> {
+export function gitEnv(o: Pick<GitOptions, 'config' | 'token' | 'remoteUrl' | 'env' | 'extraEnv'>): Record<string, string> {
+  const settings: [string, string][] = [
+    ['core.hooksPath', '/dev/null'],
+    ['core.fsmonitor', 'false'],
+  ];
+  if (o.token) {
+    const origin = o.remoteUrl && /^https?:/.test(o.remoteUrl) ? new URL(o.remoteUrl).origin : undefined;
+    settings.push([origin ? `http.${origin}/.extraHeader` : 'http.extraHeader', authHeader(o.token)]);
+  }
   const env: Record<string, string> = { ...buildCommandEnv(o.config, o.env), GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', ...o.extraEnv };
-  if (o.token) Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: authHeader(o.token) });
+  env.GIT_CONFIG_COUNT = String(settings.length);
+  settings.forEach(([key, value], i) => Object.assign(env, { [`GIT_CONFIG_KEY_${i}`]: key, [`GIT_CONFIG_VALUE_${i}`]: value }));
   return env;
 }
 

@@ -9,8 +9,17 @@ import { git, withLock, type GitOptions } from './git';
 
 /** The options every git call of a workspace shares. */
 export async function gitOptions(deps: WorkspaceDeps, ref: IssueRef, cwd: string, withToken = false): Promise<GitOptions> {
-  const token = withToken ? await (deps.getToken ?? (async () => deps.config.github.token))(ref) : undefined;
-  return { cwd, config: deps.config, token, env: deps.env };
+  if (!withToken) return { cwd, config: deps.config, env: deps.env };
+  const token = await (deps.getToken ?? (async () => deps.config.github.token))(ref);
+  return { cwd, config: deps.config, token, remoteUrl: remoteUrl(deps, ref), env: deps.env };
+}
+
+/**
+ * The remote, always from GIT_CLONE_URL: calls that carry the token never trust `origin`, which an
+ * agent could re-point from its worktree (the mirror's config is shared).
+ */
+export function remoteUrl(deps: WorkspaceDeps, ref: IssueRef): string {
+  return cloneUrl(deps.config.github.cloneUrlTemplate, ref);
 }
 
 async function ensureMirror(deps: WorkspaceDeps, ref: IssueRef, mirror: string): Promise<void> {
@@ -19,18 +28,18 @@ async function ensureMirror(deps: WorkspaceDeps, ref: IssueRef, mirror: string):
     // Clone beside the final place and rename, so a crash never leaves a half-made mirror.
     const tmp = `${mirror}.tmp-${randomBytes(4).toString('hex')}`;
     try {
-      await git(['clone', '--bare', '--quiet', cloneUrl(deps.config.github.cloneUrlTemplate, ref), tmp], await gitOptions(deps, ref, dirname(mirror), true));
+      await git(['clone', '--bare', '--quiet', remoteUrl(deps, ref), tmp], await gitOptions(deps, ref, dirname(mirror), true));
       await git(['config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*'], await gitOptions(deps, ref, tmp));
       await rename(tmp, mirror);
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
   }
-  await git(['fetch', '--prune', '--quiet', 'origin'], await gitOptions(deps, ref, mirror, true));
+  await git(['fetch', '--prune', '--quiet', remoteUrl(deps, ref), '+refs/heads/*:refs/remotes/origin/*'], await gitOptions(deps, ref, mirror, true));
 }
 
 async function defaultBranch(deps: WorkspaceDeps, ref: IssueRef, mirror: string): Promise<string> {
-  const remote = await git(['ls-remote', '--symref', 'origin', 'HEAD'], await gitOptions(deps, ref, mirror, true));
+  const remote = await git(['ls-remote', '--symref', remoteUrl(deps, ref), 'HEAD'], await gitOptions(deps, ref, mirror, true));
   const m = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(remote.stdout);
   if (m) return m[1];
   const local = await git(['symbolic-ref', '--short', 'HEAD'], await gitOptions(deps, ref, mirror));
