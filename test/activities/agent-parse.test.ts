@@ -68,6 +68,8 @@ describe('presets', () => {
     const plan = agentCommand('claude-code', { mode: 'plan', promptFile: '/p', workdir: '/w' });
     const impl = agentCommand('claude-code', { mode: 'implement', promptFile: '/p', workdir: '/w' });
     expect(plan.args).toEqual(expect.arrayContaining(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'plan']));
+    expect(plan.args.slice(plan.args.indexOf('--tools'), plan.args.indexOf('--tools') + 2)).toEqual(['--tools', 'Read,Glob,Grep']);
+    expect(impl.args).not.toContain('--tools');
     expect(impl.args).toEqual(expect.arrayContaining(['--permission-mode', 'acceptEdits', '--allowedTools']));
     expect(plan.stdinFile).toBe('/p');
     expect(agentCommand('codex', { mode: 'plan', promptFile: '/p', workdir: '/w' }).args).toEqual(expect.arrayContaining(['exec', '--sandbox', 'read-only']));

@@ -19,6 +19,7 @@ export interface CommandOptions {
   customCommand?: string;
 }
 
+const CLAUDE_PLAN_TOOLS = 'Read,Glob,Grep';
 const CLAUDE_IMPLEMENT_TOOLS = 'Read,Edit,Write,MultiEdit,Glob,Grep,LS,Bash,TodoWrite';
 
 /**
@@ -31,7 +32,9 @@ export function agentCommand(preset: AgentPreset, o: CommandOptions): AgentComma
     case 'claude-code':
       return {
         file: 'claude',
-        args: ['-p', '--output-format', 'stream-json', '--verbose', ...(plan ? ['--permission-mode', 'plan'] : ['--permission-mode', 'acceptEdits', '--allowedTools', CLAUDE_IMPLEMENT_TOOLS])],
+        // Plan mode alone lets a classifier model approve a writing Bash command; offering only
+        // read tools makes the analysis read-only whatever the model asks for.
+        args: ['-p', '--output-format', 'stream-json', '--verbose', ...(plan ? ['--tools', CLAUDE_PLAN_TOOLS, '--permission-mode', 'plan'] : ['--permission-mode', 'acceptEdits', '--allowedTools', CLAUDE_IMPLEMENT_TOOLS])],
         stdinFile: o.promptFile,
       };
     case 'codex':
