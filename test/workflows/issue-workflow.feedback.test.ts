@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ApproveUpdateResult } from '../../src/workflows/messages';
 import { FORM_ISSUE, MockActivities } from './support/mock-activities';
-import { createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { createIssueflowTestEnv, statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -112,5 +112,32 @@ test('plan approval by `/agent approve` comment; a redelivered command is ignore
     await handle.result();
     const reactions = mock.named('reactToComment').map((c) => (c.args[0] as { content: string }).content);
     expect(reactions).toEqual(['+1']);
+  });
+});
+
+test("the agent's questions go to the issue; the answer goes into the next analysis", async () => {
+  const mock = new MockActivities();
+  const plan = mock.plan;
+  let plans = 0;
+  mock.overrides.runAgent = async (input) => ({
+    agent: 'codex',
+    exitCode: 0,
+    resultText: '',
+    ...(input.mode === 'plan' ? { plan: ++plans === 1 ? { ...plan, questions: ['Should the greeting be translated?'] } : plan } : {}),
+    outputTail: '',
+    durationMs: 5,
+  });
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    const waiting = await waitForStatus(handle, inState('awaiting-feedback'), "the agent's question");
+    expect(waiting.pendingQuestion).toBe('Should the greeting be translated?');
+    expect(mock.lastComment('plan-question-1')).toContain('- Should the greeting be translated?');
+    await handle.signal('feedback', { deliveryId: 'a-1', author: 'alice', body: 'No, English only.' });
+    await waitForStatus(handle, inState('completed'), 'completed');
+    expect(mock.agentRuns('plan')).toHaveLength(2);
+    expect(mock.agentRuns('plan')[1].prompt).toContain('No, English only.');
+    expect((await statusOf(handle)).agent).toBe('codex');
+    await handle.signal('pullRequestClosed', merged);
+    await handle.result();
   });
 });

@@ -56,7 +56,15 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
   await publish(flow);
   const n = ++data.counters.plans;
   const result = await runAgent(flow, 'plan', `analyze-${n}`, buildPlanPrompt(promptInput(flow)));
-  const plan: AgentPlan = result.plan ?? { summary: result.resultText.trim(), steps: [], complexity: 'complex', questions: [] };
+  // No plan block (or a partial one): the text is the plan, and an unknown complexity asks for approval.
+  const raw: Partial<AgentPlan> = result.plan ?? {};
+  const plan: AgentPlan = {
+    summary: raw.summary?.trim() || result.resultText.trim(),
+    steps: Array.isArray(raw.steps) ? raw.steps : [],
+    complexity: raw.complexity === 'simple' ? 'simple' : 'complex',
+    ...(raw.estimate ? { estimate: raw.estimate } : {}),
+    questions: Array.isArray(raw.questions) ? raw.questions.filter((q) => typeof q === 'string' && q.trim()) : [],
+  };
   if (plan.questions.length) {
     const q = plan.questions.map((x) => `- ${x}`).join('\n');
     const outcome = await askAndWait(flow, {
