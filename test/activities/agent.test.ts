@@ -92,6 +92,13 @@ describe('runAgent with the scripted agent', () => {
     expect(err?.message).toMatch(/no-such-agent-binary.*ENOENT/);
   });
 
+  test('a repository that asks for `custom` where AGENT_COMMAND is not set gets AgentMissing', async () => {
+    const agent = fx.agent({ AGENT: 'codex', AGENT_COMMAND: '' });
+    const err = await failureOf(activityEnv().run(agent.runAgent, fx.input('hi', { agent: 'custom' })));
+    expect(err).toMatchObject({ type: 'AgentMissing', nonRetryable: true });
+    expect(err?.message).toMatch(/AGENT_COMMAND/);
+  });
+
   test('AGENT_FALLBACK takes over when the primary is missing or its provider is down, not when the task fails', async () => {
     const env = { ...process.env, PATH: `${SCRIPTED_AGENT_BIN_DIR}:${process.env.PATH}` };
     const missing = fx.agent({ AGENT_COMMAND: 'no-such-agent-binary', AGENT_FALLBACK: 'claude-code' }, { env });

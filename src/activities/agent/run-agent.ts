@@ -31,7 +31,14 @@ async function waitWhilePaused(deps: AgentDeps, ctx: Context): Promise<void> {
 
 async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, preset: AgentPreset, promptFile: string, workdir: string): Promise<Attempt> {
   const { config } = deps;
-  const cmd = agentCommand(preset, { mode: input.mode, promptFile, workdir, customCommand: config.agent.command });
+  let cmd: ReturnType<typeof agentCommand>;
+  try {
+    cmd = agentCommand(preset, { mode: input.mode, promptFile, workdir, customCommand: config.agent.command });
+  } catch (err) {
+    // The repository asked for `custom` but this service has no (valid) AGENT_COMMAND.
+    const message = `The agent ${preset} cannot run here: ${(err as Error).message}`;
+    return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentMissing, nonRetryable: true }), tryFallback: true };
+  }
   const env = buildAgentEnv(config, preset, deps.env);
   const secrets = [...secretValues(config), ...envSecretValues(env)];
   const clean = (text: string) => scrub(text, config, secrets);
