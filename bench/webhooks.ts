@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const rawRate = RAW_STARTS / (rawMs / 1000);
 
     // Pre-signed deliveries, so signing is not measured; each labels a different issue (a real start).
-    const template = (examples as Array<{ name: string; examples: Array<Record<string, any>> }>).find((e) => e.name === 'issues')!.examples.find((e) => e.action === 'labeled')!;
+    const template = (examples as unknown as Array<{ name: string; examples: Array<{ action?: string; label: { name: string }; issue: { number: number } }> }>).find((e) => e.name === 'issues')!.examples.find((e) => e.action === 'labeled')!;
     const signer = new Webhooks({ secret: SECRET });
     let issue = 1;
     const makeDelivery = async () => {
