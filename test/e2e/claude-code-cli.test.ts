@@ -4,7 +4,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { agentCommand } from '../../src/activities/agent/presets';
-import { parseStreamJson } from '../../src/activities/agent/parse';
+import { looksLikeProviderOutage, parseStreamJson } from '../../src/activities/agent/parse';
 import { createAgentActivities } from '../../src/activities/agent';
 import type { AgentMode, AgentRunResult } from '../../src/activities/types';
 import { readRunLog } from '../../src/activities/run-log';
@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { git } from '../support/git-repos';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { FakeAnthropic, textTurn, toolTurn, type ScriptStep } from '../support/fake-anthropic';
+import { errorTurn, FakeAnthropic, textTurn, toolTurn, type ScriptStep } from '../support/fake-anthropic';
 
 /**
  * The claude-code preset against the real Claude Code CLI (the @anthropic-ai/claude-code devDependency),
@@ -79,10 +79,10 @@ describe('claude-code preset with the real claude CLI, offline', () => {
   });
 
   /** Runs claude in the repo, offline, with the prompt on stdin; returns the output and the result line. */
-  async function runClaude(args: string[], options: { nonessentialTraffic?: boolean } = {}) {
+  async function runClaude(args: string[], options: { nonessentialTraffic?: boolean; extraEnv?: Record<string, string> } = {}) {
     const run = await execa('claude', args, {
       cwd: repo,
-      env: offlineEnv(fake!.url, home, options.nonessentialTraffic),
+      env: { ...offlineEnv(fake!.url, home, options.nonessentialTraffic), ...options.extraEnv },
       extendEnv: false,
       reject: false,
       inputFile: promptFile,
@@ -171,16 +171,32 @@ describe('claude-code preset with the real claude CLI, offline', () => {
     expect(fake.problems).toEqual([]);
   });
 
-  // Known gap, kept visible: with the preset's plan flags (`--permission-mode plan` only) a writing Bash
-  // command is decided by the auto-mode classifier model, not refused outright; when it allows, the file
-  // changes. presets.ts must add `--tools Read,Glob,Grep` to plan mode; then this passes and `failing` goes.
-  test.failing('plan mode stays read-only even when the auto-mode classifier allows a writing Bash command', async () => {
+  // `--permission-mode plan` alone leaves a writing Bash command to the auto-mode classifier model, which
+  // may allow it; the preset's plan mode therefore offers only read tools (`--tools`).
+  test('plan mode stays read-only even when the auto-mode classifier allows a writing Bash command', async () => {
     const bash = { command: 'echo hacked > src/greeting.txt', description: 'Overwrite the greeting' };
     fake = await FakeAnthropic.start({ classifierVerdict: 'allow', script: [toolTurn('Bash', bash), textTurn(`Plan only.\n${PLAN_JSON}`)] });
     const run = await runPreset('plan', { nonessentialTraffic: true });
 
     expect(run.exitCode).toBe(0);
     expect(fake.turnsServed).toBe(2);
+    expect(readFileSync(greeting, 'utf8')).toBe('hello world\n');
+    expect(fake.toolResults()).toEqual([expect.objectContaining({ isError: true, content: expect.stringContaining('No such tool available: Bash') })]);
+    const offered = (fake.agentRequests()[0].tools ?? []).map((t) => t.name);
+    expect(offered).toEqual(expect.arrayContaining(['Read', 'Glob', 'Grep']));
+    expect(offered.filter((n) => ['Bash', 'Edit', 'Write', 'NotebookEdit', 'Agent', 'Workflow'].includes(n))).toEqual([]);
+  });
+
+  test('a provider outage (529 overloaded) ends the run with an error result the runner reads as an outage', async () => {
+    fake = await FakeAnthropic.start({ script: [errorTurn(529, 'overloaded_error', 'Overloaded')] });
+    const cmd = agentCommand('claude-code', { mode: 'implement', promptFile, workdir: repo });
+    // CLAUDE_CODE_MAX_RETRIES=0: by default the CLI retries 10 times with back-off (minutes).
+    const run = await runClaude(cmd.args, { extraEnv: { CLAUDE_CODE_MAX_RETRIES: '0' } });
+
+    expect(run.exitCode).toBe(1);
+    expect(fake.requests.map((r) => `${r.kind} ${r.status}`)).toEqual(['agent 529']);
+    expect(parseStreamJson(run.stdout)).toMatchObject({ isError: true, resultText: expect.stringContaining('529 Overloaded') });
+    expect(looksLikeProviderOutage(run.stdout)).toBe(true);
     expect(readFileSync(greeting, 'utf8')).toBe('hello world\n');
   });
 
@@ -195,8 +211,9 @@ describe('claude-code preset with the real claude CLI, offline', () => {
 
     test('runAgent with AGENT=claude-code finds claude on PATH and returns its result', async () => {
       fake = await FakeAnthropic.start({ script: editScript(greeting, 'Changed the greeting to hello issueflow.') });
-      // DISABLE_* and the proxy variables are not provider variables: the operator lists them in AGENT_ENV.
-      const config = loadConfig({ AGENT: 'claude-code', AGENT_ENV: 'DISABLE_AUTOUPDATER,DISABLE_TELEMETRY,HTTPS_PROXY,HTTP_PROXY,NO_PROXY', ISSUEFLOW_DATA_DIR: root });
+      // CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC reaches the agent as a provider variable and is enough
+      // on its own; DISABLE_* are dropped. The proxy variables (the test's guard) need AGENT_ENV.
+      const config = loadConfig({ AGENT: 'claude-code', AGENT_ENV: 'HTTPS_PROXY,HTTP_PROXY,NO_PROXY', ISSUEFLOW_DATA_DIR: root });
       const activities = createAgentActivities({
         config,
         pool: db.pool,

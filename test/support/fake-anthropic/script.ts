@@ -15,8 +15,14 @@ export interface FakeTurn {
   usage?: { input_tokens?: number; output_tokens?: number };
 }
 
+/** An API error answered instead of a message (e.g. 529 overloaded_error, 429 rate_limit_error). */
+export interface FakeError {
+  status: number;
+  error: { type: string; message: string };
+}
+
 /** A turn, or a function of the (parsed) request that makes one, e.g. to echo a tool result. */
-export type ScriptStep = FakeTurn | ((request: MessagesRequest) => FakeTurn);
+export type ScriptStep = FakeTurn | FakeError | ((request: MessagesRequest) => FakeTurn | FakeError);
 
 /** The parts of a Messages API request body the fake reads. */
 export interface MessagesRequest {
@@ -35,6 +41,11 @@ let toolIds = 0;
 /** A final answer: one text block, `end_turn`. */
 export function textTurn(text: string): FakeTurn {
   return { content: [{ type: 'text', text }] };
+}
+
+/** An API error turn: 529 `overloaded_error` by default, as during an Anthropic outage. */
+export function errorTurn(status = 529, type = 'overloaded_error', message = 'Overloaded'): FakeError {
+  return { status, error: { type, message } };
 }
 
 /** A tool call, optionally preceded by a sentence, as the model does. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { applyStopSequences, isAgentLoopRequest, sideAnswer, textTurn, type ClassifierVerdict, type FakeTurn, type MessagesRequest, type ScriptStep } from './script';
+import { applyStopSequences, isAgentLoopRequest, sideAnswer, textTurn, type ClassifierVerdict, type FakeError, type FakeTurn, type MessagesRequest, type ScriptStep } from './script';
 import { messageEvents, messageJson } from './sse';
 
 export interface FakeAnthropicOptions {
@@ -72,15 +72,15 @@ export class FakeAnthropic {
 
   /** Starts a fake on a free port of 127.0.0.1. */
   static async start(options: FakeAnthropicOptions): Promise<FakeAnthropic> {
-    let fake: FakeAnthropic | undefined;
-    const server = createServer((req, res) => fake!.handle(req, res));
+    const server = createServer();
+    const fake = new FakeAnthropic(server, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => fake.handle(req, res));
     // As HTTPS_PROXY it sees, and refuses, every connection the CLI tries to make elsewhere.
     server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-      fake!.requests.push({ method: 'CONNECT', path: req.url ?? '', headers: req.headers, body: undefined, kind: 'proxy', status: 403 });
+      fake.requests.push({ method: 'CONNECT', path: req.url ?? '', headers: req.headers, body: undefined, kind: 'proxy', status: 403 });
       socket.on('error', () => undefined);
       socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
     });
-    fake = new FakeAnthropic(server, options);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);
@@ -181,7 +181,7 @@ export class FakeAnthropic {
     if (!request || typeof request !== 'object' || !Array.isArray(request.messages) || typeof request.model !== 'string') {
       return send(400, apiError('invalid_request_error', 'model and messages are required'));
     }
-    let turn: FakeTurn;
+    let turn: FakeTurn | FakeError;
     if ((this.options.isAgentLoop ?? isAgentLoopRequest)(request)) {
       r.kind = 'agent';
       r.turn = ++this.turn;
@@ -192,6 +192,7 @@ export class FakeAnthropic {
       r.kind = 'side';
       turn = sideAnswer(request, this.options.classifierVerdict);
     }
+    if ('error' in turn) return send(turn.status, { type: 'error', error: turn.error });
     turn = applyStopSequences(turn, request.stop_sequences);
     const id = `msg_fake_${String(++this.messageIds).padStart(4, '0')}`;
     const inputTokens = Math.ceil(JSON.stringify(request).length / 4);
