@@ -1,7 +1,13 @@
 import type { Pool } from 'pg';
 import type { Config } from '../config';
+import type { RepoRef } from '../domain/ids';
 import type { Logger } from '../logger';
 import type { ActivityGroups } from '../worker/workers';
+import { createAgentActivities } from './agent';
+import { createGithubReadActivities, createGithubWriteActivities, createOctokitFactory, type OctokitFactory } from './github';
+import { createNotifyActivities } from './notify';
+import { createRetentionActivities } from './retention';
+import { createWorkspaceActivities } from './workspace';
 
 export interface ActivityDeps {
   config: Config;
@@ -10,6 +16,28 @@ export interface ActivityDeps {
 }
 
 /** Builds every activity from its dependencies, grouped by the task queue it runs on. */
-export function createActivities(_deps: ActivityDeps): ActivityGroups {
-  return { main: {}, githubWrites: {}, agents: {} };
+export function createActivities(deps: ActivityDeps): ActivityGroups {
+  const octokits = createOctokitFactory({ config: deps.config });
+  const workspace = createWorkspaceActivities({ ...deps, getToken: gitToken(deps.config, octokits) });
+  return {
+    main: {
+      ...createGithubReadActivities({ octokits }),
+      ...workspace,
+      ...createNotifyActivities({ config: deps.config, logger: deps.logger }),
+      ...createRetentionActivities({ pool: deps.pool }),
+    },
+    githubWrites: createGithubWriteActivities({ octokits }),
+    agents: createAgentActivities(deps),
+  };
+}
+
+/** The token git uses to fetch and push: GITHUB_TOKEN, or the repository's App installation token. */
+function gitToken(config: Config, octokits: OctokitFactory): (ref: RepoRef) => Promise<string | undefined> {
+  return async (ref) => {
+    if (config.github.token) return config.github.token;
+    if (!config.github.appId) return undefined;
+    const octokit = await octokits.forRepo(ref);
+    const auth = (await octokit.auth({ type: 'installation' })) as { token?: string };
+    return auth.token;
+  };
 }
