@@ -8,6 +8,7 @@ import type {
 } from '../workflows/messages';
 import { parseComment } from './commands';
 import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
+import { parseMarker } from './markers';
 
 /** Who issueflow is on GitHub and what it listens to; from the service configuration. */
 export interface RoutingOptions {
@@ -166,6 +167,8 @@ function routeIssueComment(ctx: Ctx): WebhookDecision {
   const n = p.issue?.number;
   if (!c || !n) return ignore('comment without an issue');
   if (isBotOrSelf(c.user, options, c.performed_via_github_app?.id ?? undefined)) return ignore('comment by a bot or by issueflow');
+  // issueflow's own comments carry its hidden marker; with a personal token they come from a plain user.
+  if (parseMarker(c.body)) return ignore("issueflow's own comment (marker)");
   const author = c.user?.login ?? 'unknown';
   const parsed = parseComment(c.body ?? '');
   const isTrusted = trusted(c.author_association);

@@ -90,6 +90,8 @@ describe('routeWebhook: comments', () => {
     const viaApp = comment('/agent run');
     viaApp.comment.performed_via_github_app = { id: 77 };
     expect(route('issue_comment', viaApp)).toMatchObject({ kind: 'ignore' });
+    const marked = comment('<!-- issueflow:Codertocat/Hello-World#1:status -->\n**Status**: awaiting approval\n/agent approve');
+    expect(route('issue_comment', marked)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('marker') });
     const named = comment('/agent retry');
     named.comment.user.login = 'someone[bot]';
     expect(route('issue_comment', named)).toMatchObject({ kind: 'signal' });
