@@ -25,7 +25,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   const workflowId = issueWorkflowId(ref);
   const carried = input.carried as FlowData | undefined;
   const state = new FlowState(ref, workflowId, carried ?? newFlowData(ref, workflowId, DEFAULT_CONFIG, input.trigger.deliveryId));
-  const flow: Flow = { state, acts: createActivityProxies(input.githubWriteTaskQueue), input };
+  const flow: Flow = { state, acts: createActivityProxies(input), input };
   registerHandlers(flow);
   if (!carried) state.data.shown.attribute = workflowInfo().typedSearchAttributes.get(STATE_ATTR) as FlowData['shown']['attribute'];
 

@@ -53,8 +53,9 @@ test('happy path: queued to merged PR in at most 30 actions, one status comment,
     expect(described.typedSearchAttributes.get(STATE_ATTR)).toBe('completed');
 
     const writes = ['setStateLabel', 'upsertComment', 'ensurePullRequest'] as const;
+    const queueOf = (name: string) => ((writes as readonly string[]).includes(name) ? `${taskQueue}-github-writes` : name === 'runAgent' ? `${taskQueue}-agents` : taskQueue);
     for (const call of mock.calls) {
-      expect([call.name, call.taskQueue]).toEqual([call.name, (writes as readonly string[]).includes(call.name) ? `${taskQueue}-github-writes` : taskQueue]);
+      expect([call.name, call.taskQueue]).toEqual([call.name, queueOf(call.name)]);
     }
 
     const history = await handle.fetchHistory();

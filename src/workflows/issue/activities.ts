@@ -37,12 +37,13 @@ const notify: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialIn
 
 export type Acts = ReturnType<typeof createActivityProxies>;
 
-/** One proxy per activity group; GitHub writes go to their own, rate-limited task queue. */
-export function createActivityProxies(githubWriteTaskQueue?: string) {
-  const writeQueue = githubWriteTaskQueue ?? `${workflowInfo().taskQueue}-github-writes`;
+/** One proxy per activity group; GitHub writes and agent runs go to their own, rate-limited task queues. */
+export function createActivityProxies(queues: { githubWriteTaskQueue?: string; agentTaskQueue?: string } = {}) {
+  const writeQueue = queues.githubWriteTaskQueue ?? `${workflowInfo().taskQueue}-github-writes`;
+  const agentQueue = queues.agentTaskQueue ?? `${workflowInfo().taskQueue}-agents`;
   const reads = proxyActivities<IssueflowActivities>(github);
   const writes = proxyActivities<IssueflowActivities>({ ...github, taskQueue: writeQueue });
-  const agents = proxyActivities<IssueflowActivities>(agent);
+  const agents = proxyActivities<IssueflowActivities>({ ...agent, taskQueue: agentQueue });
   const git = proxyActivities<IssueflowActivities>(workspace);
   const test = proxyActivities<IssueflowActivities>(tests);
   const notifier = proxyActivities<IssueflowActivities>(notify);

@@ -50,7 +50,8 @@ export async function withWorkers<T>(env: TestWorkflowEnvironment, mock: MockAct
   const activities = mock.activities();
   const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
   const writes = await Worker.create({ connection: env.nativeConnection, taskQueue: `${taskQueue}-github-writes`, activities });
-  return main.runUntil(writes.runUntil(fn(taskQueue)));
+  const agents = await Worker.create({ connection: env.nativeConnection, taskQueue: `${taskQueue}-agents`, activities });
+  return main.runUntil(writes.runUntil(agents.runUntil(fn(taskQueue))));
 }
 
 let issues = 0;
