@@ -72,6 +72,16 @@ const envSchema = z.object({
   AGENT_ENV: list,
   AGENT_CONCURRENCY: positiveInt(2),
   ISSUEFLOW_API_TOKEN: optional,
+  ISSUEFLOW_API_RATE_LIMIT: positiveInt(300),
+  GITHUB_APP_USER_ID: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+    .refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be a whole number (the user id of issueflow on GitHub)' })
+    .transform((v) => (v === undefined ? undefined : Number(v))),
+  GITHUB_APP_LOGIN: optional,
+  TEMPORAL_METRICS_BIND: optional,
+  TEMPORAL_METRICS_URL: url,
   TRIGGER_LABEL: z.string().min(1).default('agent'),
   NOTIFY_URL: url,
   NOTIFY_SECRET: optional,
@@ -100,6 +110,8 @@ export interface Config {
     uiPort: number;
     devServerPort: number;
     uiUrl?: string;
+    /** host:port where the worker serves the SDK's Prometheus metrics (TEMPORAL_METRICS_BIND); off when unset. */
+    metricsBindAddress?: string;
   };
   databaseUrl?: string;
   webhooks: { enabled: boolean; secret?: string };
@@ -120,6 +132,12 @@ export interface Config {
     concurrency: number;
   };
   apiToken?: string;
+  /** Jobs and admin API requests per minute per client. */
+  apiRateLimitPerMinute: number;
+  /** issueflow's own GitHub user: assigning an issue to it starts work; its comments are never commands. */
+  appUser: { id?: number; login?: string };
+  /** Where `/metrics` reads the worker's SDK metrics: TEMPORAL_METRICS_URL, else from TEMPORAL_METRICS_BIND. */
+  temporalMetrics: { url?: string };
   triggerLabel: string;
   notify: { url?: string; secret?: string };
   logRetentionDays: number;
@@ -169,7 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cliPath: e.TEMPORAL_CLI_PATH,
       uiPort: e.TEMPORAL_UI_PORT,
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
-      uiUrl: e.TEMPORAL_UI_URL,
+      uiUrl: e.TEMPORAL_UI_URL ?? (e.TEMPORAL_ADDRESS ? undefined : `http://localhost:${e.TEMPORAL_UI_PORT}`),
+      metricsBindAddress: e.TEMPORAL_METRICS_BIND,
     },
     databaseUrl: e.DATABASE_URL,
     webhooks: { enabled: webhooksEnabled, secret: e.GITHUB_WEBHOOK_SECRET },
@@ -190,6 +209,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.AGENT_CONCURRENCY,
     },
     apiToken: e.ISSUEFLOW_API_TOKEN,
+    apiRateLimitPerMinute: e.ISSUEFLOW_API_RATE_LIMIT,
+    appUser: { id: e.GITHUB_APP_USER_ID, login: e.GITHUB_APP_LOGIN },
+    temporalMetrics: {
+      url: e.TEMPORAL_METRICS_URL ?? (e.TEMPORAL_METRICS_BIND ? `http://${e.TEMPORAL_METRICS_BIND.replace(/^0\.0\.0\.0/, '127.0.0.1')}/metrics` : undefined),
+    },
     triggerLabel: e.TRIGGER_LABEL,
     notify: { url: e.NOTIFY_URL, secret: e.NOTIFY_SECRET },
     logRetentionDays: e.LOG_RETENTION_DAYS,

@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { loadApiOptions, type ApiOptions } from './api-options';
+import { apiOptionsFrom, type ApiOptions } from './api-options';
 import { apiError, errorHandler } from './errors';
 import type { HealthCheck } from './health-checks';
 import { LogNotifier } from './log-notifier';
@@ -21,7 +21,7 @@ export interface ApiServices {
   client: Client;
   pool: Pool;
   config: Config;
-  /** The API's own variables (GITHUB_APP_USER_ID, TEMPORAL_METRICS_URL, ...); read from process.env when absent. */
+  /** Overrides what the routes read of the config (tests); from `config` when absent. */
   api?: ApiOptions;
   metrics?: ApiMetrics;
   /** Event stream timing, shortened by tests. */
@@ -61,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 async function registerServices(app: FastifyInstance, s: ApiServices): Promise<void> {
-  const api = s.api ?? loadApiOptions();
+  const api = s.api ?? apiOptionsFrom(s.config);
   const metrics = s.metrics ?? new ApiMetrics();
   const notifier = new LogNotifier(s.pool);
   app.addHook('onClose', async () => notifier.close());

@@ -48,7 +48,7 @@ export async function startEmbeddedTemporal(config: Config): Promise<TemporalTar
     address: env.address,
     namespace: config.temporal.namespace,
     connectionOptions: {},
-    uiUrl: config.temporal.uiUrl ?? `http://localhost:${config.temporal.uiPort}`,
+    uiUrl: config.temporal.uiUrl,
     stop: () => env.teardown(),
   };
 }

@@ -1,7 +1,10 @@
+import { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { buildApp } from '../api/app';
 import { databaseCheck, migrationsCheck, namespaceCheck, temporalCheck } from '../api/health-checks';
+import { ApiMetrics } from '../api/metrics';
+import { ensureRetentionSchedule } from '../api/schedules';
 import { createPool } from '../infra/postgres';
 import { migrate } from '../infra/migrate';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../infra/temporal';
@@ -23,7 +26,7 @@ export interface Service {
  * HTTP API. This and src/worker/* are the only places that build pools and connections.
  */
 export async function startService(config: Config, logger: Logger, parts: { api: boolean; worker: boolean }): Promise<Service> {
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, parts.worker ? config.temporal.metricsBindAddress : undefined);
   const infrastructure = await startInfrastructure(config, logger);
   const cleanups: Array<() => Promise<void>> = [() => infrastructure.stop()];
   const stop = async () => {
@@ -62,9 +65,12 @@ export async function startService(config: Config, logger: Logger, parts: { api:
 
     let apiUrl: string | undefined;
     if (parts.api) {
+      const client = new Client({ connection, namespace: config.temporal.namespace });
+      await ensureRetentionSchedule(client, { taskQueue: config.temporal.taskQueue, retentionDays: config.logRetentionDays });
       const app = await buildApp({
         logger,
         checks: [temporalCheck(connection), namespaceCheck(connection, config.temporal.namespace), databaseCheck(pool), migrationsCheck(pool)],
+        services: { client, pool, config, metrics: new ApiMetrics({ defaultMetrics: true }) },
       });
       await app.listen({ port: config.port, host: config.host });
       cleanups.unshift(() => app.close());

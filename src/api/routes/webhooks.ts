@@ -111,6 +111,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     if (!claimed) return finish(200, 'duplicate', { duplicate: true });
 
     const decision = routeWebhook(event, payload, deliveryId, routing);
+    if (decision.kind === 'start') decision.input.temporalUiUrl = config.temporal.uiUrl;
     let result;
     try {
       result = await applyDecision(client, config.temporal.taskQueue, decision);
