@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { AgentPlan } from '../../activities/types';
 import { issueBranch } from '../../domain/ids';
 import { parseIssue } from '../../domain/issue-parser';
@@ -5,6 +6,7 @@ import { buildPlanPrompt, type PromptInput } from '../../domain/prompt';
 import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
 import { askAndWait } from './waits';
+import { ensureWorkspace } from './workspace';
 
 const MINUTE = 60_000;
 
@@ -53,7 +55,8 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
   const { state } = flow;
   const { data } = state;
   state.enter('analyzing');
-  await publish(flow);
+  // The agent plans in the worktree (read-only); runs recorded before the fix planned without one.
+  await Promise.all([publish(flow), patched('workspace-before-analyze') ? ensureWorkspace(flow) : undefined]);
   const n = ++data.counters.plans;
   const result = await runAgent(flow, 'plan', `analyze-${n}`, buildPlanPrompt(promptInput(flow)));
   // No plan block (or a partial one): the text is the plan, and an unknown complexity asks for approval.

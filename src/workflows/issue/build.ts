@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import { buildImplementPrompt } from '../../domain/prompt';
 import { promptInput, runAgent } from './analyze';
+import { ensureWorkspace } from './workspace';
 import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
 
@@ -9,17 +10,6 @@ const MINUTE = 60_000;
 
 /** Error type of a test phase that spent its fix attempts; the escalation explains it. */
 export const TESTS_FAILED = 'TestsFailed';
-
-/** The worktree exists (rebuilt from the pushed branch after a long wait or a new run). */
-async function ensureWorkspace(flow: Flow): Promise<void> {
-  const { state } = flow;
-  if (state.data.workspaceReady) return;
-  await flow.acts.prepareWorkspace.executeWithOptions({ summary: summary(flow, 'prepare workspace') }, [
-    { ref: state.ref, branch: issueBranch(state.ref.issueNumber) },
-  ]);
-  state.data.workspaceUsed = true;
-  state.data.workspaceReady = true;
-}
 
 /** Commits and pushes whatever the worktree holds; returns whether anything was committed. */
 export async function commitWork(flow: Flow, message: string): Promise<boolean> {
