@@ -11,6 +11,8 @@ export interface RouteContext {
   payloads: Payloads;
   /** The login the credentials belong to (the App's bot for installation tokens). */
   actor: string;
+  /** StandinOptions.branchExists: where branches live when not in the stand-in itself. */
+  branchExists?: (fullName: string, branch: string) => boolean;
 }
 
 /** A handler's answer. */
@@ -131,7 +133,8 @@ const repoHandlers: Record<string, Handler> = {
     if ([...repo.pulls.values()].some((p) => p.state === 'open' && p.head === head && p.base === ctx.body.base)) {
       return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` }]);
     }
-    if (repo.branches && !repo.branches.has(head)) {
+    const exists = ctx.branchExists ? ctx.branchExists(`${repo.owner}/${repo.name}`, head) : !repo.branches || repo.branches.has(head);
+    if (!exists) {
       return invalid('Validation Failed', [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
     }
     const at = now();

@@ -16,6 +16,11 @@ export interface StandinOptions {
   /** Chance (0..1) that any request fails with one of `faultKinds` (default `500`). */
   faultRate?: number;
   faultKinds?: FaultKind[];
+  /**
+   * Whether a branch exists (e.g. `git rev-parse` in a real bare repo). When set, pull requests need their
+   * head to exist here, as on GitHub; otherwise the repo's `branches` (when given) decide.
+   */
+  branchExists?: (fullName: string, branch: string) => boolean;
 }
 
 /** One request as the stand-in saw it. */
@@ -31,6 +36,8 @@ export interface RequestRecord {
   /** `token`, `installation` (an installation token it issued) or `app` (a JWT). */
   auth?: 'token' | 'installation' | 'app';
   rateLimitReset?: number;
+  /** The request's JSON body (for request-log assertions, e.g. which labels were added). */
+  body?: unknown;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -44,6 +51,7 @@ export class StandinServer {
   private server?: Server;
   private payloadsFor?: Payloads;
   private readonly hooks: Array<(record: RequestRecord) => void> = [];
+  private readonly afterHooks: Array<(record: RequestRecord, responseBody: unknown) => void> = [];
 
   constructor(protected readonly options: StandinOptions = {}) {
     this.faults = new FaultPlan(options.faultRate, options.faultKinds);
@@ -93,6 +101,11 @@ export class StandinServer {
     this.hooks.push(hook);
   }
 
+  /** Runs `hook` after each served (non-fault) response was sent, e.g. to emit the webhook GitHub would send. */
+  afterHandle(hook: (record: RequestRecord, responseBody: unknown) => void): void {
+    this.afterHooks.push(hook);
+  }
+
   /** Throws listing every request or response that did not match GitHub's OpenAPI description. */
   assertNoViolations(): void {
     if (this.violations.length) throw new Error(`GitHub stand-in saw ${this.violations.length} OpenAPI violation(s):\n${this.violations.join('\n')}`);
@@ -117,6 +130,7 @@ export class StandinServer {
     send(res, result);
     // Checked after sending, yet before the client can read it: compiling a big schema must not eat into time-outs.
     result.check?.();
+    for (const hook of this.afterHooks) hook(record, result.body);
   }
 
   private route(req: IncomingMessage, record: RequestRecord, raw: string): RouteResult & { check?: () => void } {
@@ -135,6 +149,7 @@ export class StandinServer {
       this.violations.push(`${where}: body is not JSON`);
       return { status: 400, body: { message: 'Problems parsing JSON', documentation_url: DOCS } };
     }
+    record.body = body;
     const problems = validateRequest(match, record.query, body);
     if (problems.length) {
       this.violations.push(`${where} (${match.operationId}) request: ${problems.join('; ')}`);
@@ -142,7 +157,7 @@ export class StandinServer {
     }
     const actor = this.authenticate(req, match.operationId, match.params, record);
     if (!actor) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' } };
-    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor });
+    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, branchExists: this.options.branchExists });
     if (!result) {
       this.violations.push(`${where}: the stand-in does not implement ${match.operationId}`);
       return { status: 501, body: { message: `Not implemented by the stand-in: ${match.operationId}` } };

@@ -81,7 +81,11 @@ export function buildWebhookPayload(standin: GithubStandin, event: WebhookEvent,
     p.number = pull.number;
     p.pull_request = { ...p.pull_request, ...api.pull(repo, pull, name === 'pull_request') };
     actor ??= input.review?.author ?? pull.author;
-    if (name !== 'pull_request') Object.assign(p, reviewParts(name, p, input, api.user(actor)));
+    if (name !== 'pull_request') {
+      Object.assign(p, reviewParts(name, p, input, api.user(actor)));
+      // The examples say OWNER for everyone; the stand-in's collaborators decide, as on its comments.
+      (p.review ?? p.comment).author_association = repo.collaborators.has(actor) ? 'COLLABORATOR' : 'NONE';
+    }
   }
   p.sender = api.user(actor);
   return p;
