@@ -1,0 +1,77 @@
+import { issueForm, startE2E, type E2E } from './harness';
+
+jest.setTimeout(180_000);
+
+/** The whole story on real parts: a labeled issue becomes a tested PR, and the merge ends the workflow. */
+describe('e2e: happy path', () => {
+  let e2e: E2E;
+  const startedAt = Date.now();
+  let outcome = 'did not finish';
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+
+  afterEach(() => {
+    e2e.standin.assertNoViolations();
+  });
+
+  afterAll(async () => {
+    e2e?.summary('happy path', outcome, startedAt);
+    await e2e?.stop();
+  });
+
+  test('labeled issue -> queued -> ... -> PR with the fix, one status comment edited in place, labels in order; merge completes the workflow', async () => {
+    const issue = await e2e.openIssue({
+      author: 'alice',
+      title: 'add() subtracts instead of adding',
+      body: issueForm({
+        taskType: 'bug',
+        description: 'The add function in math.js returns a - b, so `npm test` fails. It must return the sum.',
+        acceptanceCriteria: ['add(2, 3) returns 5', '`npm test` passes'],
+        relevantFiles: ['math.js', 'test.js'],
+        context: 'agent: replace math.js a - b => a + b',
+      }),
+    });
+    expect(await e2e.job(issue)).toBeDefined();
+
+    const pr = await e2e.waitForPullRequest(issue, 90_000);
+    await e2e.waitForState(issue, 'completed');
+    await e2e.waitForComment(issue, 'summary');
+
+    // The branch in the real repo holds exactly the fix, committed by issueflow.
+    const branch = `issueflow/issue-${issue.number}`;
+    expect(pr).toMatchObject({ head: branch, base: 'main', state: 'open', author: 'issueflow-bot' });
+    expect(pr.body).toContain(`Fixes #${issue.number}`);
+    expect(e2e.branchDiff(branch).files).toEqual(['math.js']);
+    expect(e2e.branchFiles(branch)['math.js']).toBe('exports.add = (a, b) => a + b;');
+    const commits = e2e.branchCommits(branch);
+    expect(commits).toHaveLength(1);
+    expect(commits[0].author).toBe('issueflow');
+
+    // One comment of each kind; the status comment was edited in place, not re-posted.
+    const byKind = e2e.commentsByKind(issue);
+    expect(Object.keys(byKind).sort()).toEqual(['status', 'summary']);
+    for (const list of Object.values(byKind)) expect(list).toHaveLength(1);
+    expect(byKind.status[0].edits).toBeGreaterThanOrEqual(3);
+    expect(byKind.status[0].author).toBe('issueflow-bot');
+    expect(byKind.summary[0].body).toContain(`PR #${pr.number}`);
+    expect(byKind.summary[0].body).toContain('`math.js`');
+
+    // Labels walk the story in order, and exactly one agent:* label is left.
+    // (parsing and validating are instant and shown only in the status comment, so they get no label of their own.)
+    expect(e2e.stateLabels(issue)).toEqual(['agent:queued', 'agent:analyzing', 'agent:implementing', 'agent:testing', 'agent:completed']);
+    expect(e2e.labels(issue).filter((l) => l.startsWith('agent:'))).toEqual(['agent:completed']);
+    expect(e2e.labels(issue)).toContain('agent');
+
+    // The reviewer merges: the workflow ends completed, with nothing more written.
+    const merged = await e2e.mergePullRequest(pr, 'acme');
+    expect(merged.responses[0].status).toBe(202);
+    const result = await e2e.waitForEnd(issue);
+    expect(result).toMatchObject({ state: 'completed', outcome: 'merged', pullRequest: { number: pr.number } });
+    expect(await e2e.workflowRuns(issue)).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+    expect(Object.keys(e2e.commentsByKind(issue)).sort()).toEqual(['status', 'summary']);
+    expect(e2e.labels(issue).filter((l) => l.startsWith('agent:'))).toEqual(['agent:completed']);
+    outcome = `PR #${pr.number} opened with the fix, merged; workflow completed`;
+  });
+});
