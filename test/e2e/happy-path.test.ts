@@ -9,7 +9,7 @@ describe('e2e: happy path', () => {
   let outcome = 'did not finish';
 
   beforeAll(async () => {
-    e2e = await startE2E();
+    e2e = await startE2E({ echoOwnWrites: true });
   });
 
   afterEach(() => {
@@ -72,6 +72,10 @@ describe('e2e: happy path', () => {
     expect(await e2e.workflowRuns(issue)).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
     expect(Object.keys(e2e.commentsByKind(issue)).sort()).toEqual(['status', 'summary']);
     expect(e2e.labels(issue).filter((l) => l.startsWith('agent:'))).toEqual(['agent:completed']);
+    await e2e.webhooks.settle();
+    const echoes = e2e.webhooks.log.filter((d) => d.echo);
+    expect(echoes.length).toBeGreaterThan(0);
+    for (const d of echoes) expect(d.responses[0].body.outcome).toBe('ignored');
     outcome = `PR #${pr.number} opened with the fix, merged; workflow completed`;
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { GithubStandin } from '../../support/github-standin';
-import { branchSha, createBareRepo, nodeProjectFiles, type TestRepo } from '../../support/git-repos';
+import { branchSha, createBareRepo, git, nodeProjectFiles, type TestRepo } from '../../support/git-repos';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { freePort } from '../../support/ports';
 import { scriptedAgentCommand } from '../../support/scripted-agent';
@@ -60,6 +60,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     const standin = new GithubStandin({
       tokens: { [secrets.githubToken]: BOT_LOGIN },
       branchExists: (repo, branch) => repo.toLowerCase() === fullName.toLowerCase() && branchSha(bare.bareDir, branch) !== undefined,
+      hasCommitsBetween: (_repo, base, head) => git(['rev-list', '--count', `${base}..${head}`], bare.bareDir) !== '0',
     });
     const standinUrl = await standin.start();
     cleanups.push(() => standin.stop());

@@ -13,6 +13,8 @@ export interface RouteContext {
   actor: string;
   /** StandinOptions.branchExists: where branches live when not in the stand-in itself. */
   branchExists?: (fullName: string, branch: string) => boolean;
+  /** StandinOptions.hasCommitsBetween. */
+  hasCommitsBetween?: (fullName: string, base: string, head: string) => boolean;
 }
 
 /** A handler's answer. */
@@ -136,6 +138,9 @@ const repoHandlers: Record<string, Handler> = {
     const exists = ctx.branchExists ? ctx.branchExists(`${repo.owner}/${repo.name}`, head) : !repo.branches || repo.branches.has(head);
     if (!exists) {
       return invalid('Validation Failed', [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
+    }
+    if (ctx.hasCommitsBetween && !ctx.hasCommitsBetween(`${repo.owner}/${repo.name}`, String(ctx.body.base), head)) {
+      return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${String(ctx.body.base)} and ${head}` }]);
     }
     const at = now();
     const pull = { id: ctx.store.nextId(), number: repo.nextNumber++, title: String(ctx.body.title ?? ''), body: String(ctx.body.body ?? ''), author: ctx.actor, head, base: String(ctx.body.base), labels: [], state: 'open' as const, merged: false, createdAt: at, updatedAt: at, closedAt: null };

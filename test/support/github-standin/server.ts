@@ -21,6 +21,8 @@ export interface StandinOptions {
    * head to exist here, as on GitHub; otherwise the repo's `branches` (when given) decide.
    */
   branchExists?: (fullName: string, branch: string) => boolean;
+  /** Whether `head` has commits that `base` has not; when set, a PR without any gets GitHub's 422 "No commits between". */
+  hasCommitsBetween?: (fullName: string, base: string, head: string) => boolean;
 }
 
 /** One request as the stand-in saw it. */
@@ -157,7 +159,7 @@ export class StandinServer {
     }
     const actor = this.authenticate(req, match.operationId, match.params, record);
     if (!actor) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' } };
-    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, branchExists: this.options.branchExists });
+    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween });
     if (!result) {
       this.violations.push(`${where}: the stand-in does not implement ${match.operationId}`);
       return { status: 501, body: { message: `Not implemented by the stand-in: ${match.operationId}` } };

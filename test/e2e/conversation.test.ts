@@ -1,0 +1,110 @@
+import { DEFAULT_REPO_CONFIG, issueForm, startE2E, type E2E, type E2EIssue } from './harness';
+
+jest.setTimeout(180_000);
+
+const FIX = 'agent: replace math.js a - b => a + b';
+
+/** People and issueflow talking through the issue and the PR, on real parts, with issueflow's own comments echoed back. */
+describe('e2e: conversation', () => {
+  let e2e: E2E;
+  const startedAt = Date.now();
+  const outcomes: string[] = [];
+
+  beforeAll(async () => {
+    e2e = await startE2E({ echoOwnWrites: true });
+  });
+
+  afterEach(() => {
+    e2e.standin.assertNoViolations();
+  });
+
+  afterAll(async () => {
+    e2e?.summary('conversation', outcomes.join('; ') || 'did not finish', startedAt);
+    await e2e?.stop();
+  });
+
+  async function mergeAndEnd(issue: E2EIssue): Promise<void> {
+    const pr = e2e.pullRequestOf(issue)!;
+    await e2e.mergePullRequest(pr);
+    expect(await e2e.waitForEnd(issue)).toMatchObject({ state: 'completed', outcome: 'merged' });
+  }
+
+  test('missing acceptance criteria: a question comment, the author answers, the work continues to a PR', async () => {
+    const issue = await e2e.openIssue({
+      title: 'Make add() add',
+      body: issueForm({ description: 'The add function in math.js subtracts; it must return the sum of its arguments.', context: FIX }),
+    });
+    const question = await e2e.waitForComment(issue, 'question');
+    expect(question.body).toMatch(/acceptance criteria/i);
+    await e2e.waitForState(issue, 'awaiting-feedback');
+    expect(e2e.pullRequestOf(issue)).toBeUndefined();
+
+    await e2e.comment(issue, 'alice', '### Acceptance criteria\n\n- add(2, 3) returns 5\n- `npm test` passes');
+    const pr = await e2e.waitForPullRequest(issue);
+    await e2e.waitForState(issue, 'completed');
+    expect(e2e.branchFiles(pr.head)['math.js']).toBe('exports.add = (a, b) => a + b;');
+    const byKind = e2e.commentsByKind(issue);
+    expect(byKind.question).toHaveLength(1);
+    expect(byKind.status).toHaveLength(1);
+    expect(e2e.stateLabels(issue)).toEqual(['agent:queued', 'agent:awaiting-feedback', 'agent:analyzing', 'agent:implementing', 'agent:testing', 'agent:completed']);
+    await mergeAndEnd(issue);
+    outcomes.push(`question answered -> PR #${pr.number}`);
+  });
+
+  test('a PR review starts a second round: a second commit by issueflow on the same branch, the same PR', async () => {
+    const issue = await e2e.openIssue({
+      title: 'add() subtracts',
+      body: issueForm({ description: 'The add function in math.js subtracts; it must return the sum.', acceptanceCriteria: ['`npm test` passes'], context: `${FIX}\nagent: write lib/double.js exports.double = (x) => x * 2;` }),
+    });
+    const pr = await e2e.waitForPullRequest(issue);
+    await e2e.waitForState(issue, 'completed');
+    expect(e2e.branchCommits(pr.head)).toHaveLength(1);
+
+    const review = await e2e.review(pr, 'bob', 'Please note the fix in a changelog.\nagent: write CHANGES.md add() returns the sum now');
+    expect(review.responses[0]).toMatchObject({ status: 202, body: { outcome: 'signaled' } });
+    const commits = await e2e.waitFor('a second commit on the branch', () => {
+      const list = e2e.branchCommits(pr.head);
+      return list.length >= 2 && list;
+    });
+    expect(commits.map((c) => c.author)).toEqual(['issueflow', 'issueflow']);
+    expect(e2e.branchFiles(pr.head)['CHANGES.md']).toBe('add() returns the sum now');
+    await e2e.waitForComment(issue, 'summary', 60_000, (c) => c.key === 'summary-2');
+    await e2e.waitForState(issue, 'completed');
+    expect(e2e.pullRequests().filter((p) => p.head === pr.head)).toHaveLength(1);
+    expect(e2e.commentsByKind(issue).status).toHaveLength(1);
+    await mergeAndEnd(issue);
+    outcomes.push(`review round -> 2 commits on ${pr.head}`);
+  });
+
+  test('approval: always: the plan waits for `/agent approve` (acknowledged with +1), then the work goes on', async () => {
+    e2e.setRepoConfig(DEFAULT_REPO_CONFIG.replace('approval: never', 'approval: always'));
+    const issue = await e2e.openIssue({
+      title: 'Fix add()',
+      body: issueForm({ description: 'The add function in math.js subtracts; it must return the sum.', acceptanceCriteria: ['`npm test` passes'], context: `agent: step Swap the operator in math.js\n${FIX}\nagent: write docs/add.md add() returns the sum` }),
+    });
+    const plan = await e2e.waitForComment(issue, 'plan');
+    expect(plan.body).toContain('Swap the operator in math.js');
+    expect(plan.body).toContain('/agent approve');
+    await e2e.waitForState(issue, 'awaiting-approval');
+    expect(e2e.pullRequestOf(issue)).toBeUndefined();
+
+    const approval = await e2e.comment(issue, 'alice', '/agent approve');
+    const pr = await e2e.waitForPullRequest(issue);
+    await e2e.waitForState(issue, 'completed');
+    expect(e2e.standin.comment(e2e.repo, approval)?.reactions.map((r) => [r.user, r.content])).toEqual([['issueflow-bot', '+1']]);
+    expect(e2e.stateLabels(issue)).toEqual(['agent:queued', 'agent:analyzing', 'agent:awaiting-approval', 'agent:implementing', 'agent:testing', 'agent:completed']);
+    expect(e2e.commentsByKind(issue).plan).toHaveLength(1);
+    await mergeAndEnd(issue);
+    e2e.setRepoConfig(DEFAULT_REPO_CONFIG);
+    outcomes.push(`plan approved -> PR #${pr.number}`);
+  });
+
+  test("issueflow's own comments and labels, echoed as GitHub does, are all ignored", async () => {
+    await e2e.webhooks.settle();
+    const echoes = e2e.webhooks.log.filter((d) => d.echo);
+    expect(echoes.length).toBeGreaterThan(10);
+    for (const d of echoes) expect(d.responses).toEqual([expect.objectContaining({ status: 202, body: expect.objectContaining({ outcome: 'ignored' }) })]);
+    expect(e2e.webhooks.failures).toEqual([]);
+    outcomes.push(`${echoes.length} echoes ignored`);
+  });
+});
