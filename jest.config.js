@@ -5,6 +5,8 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj|cj)sx?$': '<rootDir>/test/jest-transform.js' },
   transformIgnorePatterns: [],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The crash and concurrency suites take minutes: `npm run test:slow` (jest.slow.config.js), also run by CI.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/slow/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
