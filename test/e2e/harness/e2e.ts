@@ -68,7 +68,6 @@ export class E2E {
   readonly secrets: E2EParts['secrets'];
   readonly webhooks: WebhookSender;
   private readonly parts: E2EParts;
-  private issuesOpened = 0;
 
   constructor(parts: E2EParts) {
     this.parts = parts;
@@ -85,7 +84,6 @@ export class E2E {
     const author = input.author ?? 'alice';
     const labels = input.labels ?? ['agent'];
     const created = this.standin.openIssue(this.repo, { author, title: input.title, body: input.body ?? '', labels });
-    this.issuesOpened++;
     const issue = { repo: this.repo, number: created.number, workflowId: `${this.repo}#${created.number}` };
     await this.deliver('issues.opened', { repo: this.repo, number: issue.number, sender: author });
     for (const label of labels) await this.deliver('issues.labeled', { repo: this.repo, number: issue.number, label, sender: input.labeledBy ?? author });
@@ -269,9 +267,9 @@ export class E2E {
     return runs;
   }
 
-  /** People's issues opened, webhooks (distinct deliveries, echoes of issueflow's own writes), POSTs, duplicate acks. */
+  /** Issues in the repo, webhooks (distinct deliveries, echoes of issueflow's own writes), POSTs, duplicate acks. */
   counts() {
-    return { issues: this.issuesOpened, ...this.webhooks.counts() };
+    return { issues: this.standin.repoOf(this.repo).issues.size, ...this.webhooks.counts() };
   }
 
   /** Prints (and returns) one line for the project's notes: the suite, its counts and its outcome. */
