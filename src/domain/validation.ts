@@ -1,7 +1,22 @@
 import type { ParsedTask } from './issue-parser';
 
 /** Limits on what one issue may ask for; bigger tasks should be split into several issues. */
-export const TASK_LIMITS = { maxTextLength: 20_000, maxRelevantFiles: 25, maxAcceptanceCriteria: 15, minDescriptionWords: 3 };
+export const TASK_LIMITS = { maxTextLength: 20_000, maxRelevantFiles: 25, maxAcceptanceCriteria: 15, minDescriptionWords: 3, maxGarbledShare: 0.1 };
+
+/**
+ * The share of characters that are not text: U+FFFD (bytes that were not UTF-8) and control characters
+ * other than tab and line breaks. Random bytes score about half; real issues, emoji and all, zero.
+ */
+export function garbledShare(text: string): number {
+  let bad = 0;
+  let total = 0;
+  for (const ch of text) {
+    total++;
+    const c = ch.codePointAt(0)!;
+    if (c === 0xfffd || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) bad++;
+  }
+  return total ? bad / total : 0;
+}
 
 export interface ValidationProblem {
   field: 'title' | 'description' | 'acceptanceCriteria' | 'relevantFiles' | 'size';
@@ -23,6 +38,8 @@ export function validateTask(task: ParsedTask, missingFiles: string[] = []): Val
   const words = task.description.split(/\s+/).filter(Boolean).length;
   if (words < TASK_LIMITS.minDescriptionWords) {
     problems.push({ field: 'description', message: 'The **description** is missing or too short: describe what should change and why.' });
+  } else if (garbledShare(task.description) > TASK_LIMITS.maxGarbledShare) {
+    problems.push({ field: 'description', message: 'The **description** is not readable text (it looks like binary data or a broken encoding): describe what should change and why in plain words.' });
   }
   if (task.fromForm && task.acceptanceCriteria.length === 0) {
     problems.push({ field: 'acceptanceCriteria', message: 'The **acceptance criteria** are missing: list how we know the task is done, one per line.' });

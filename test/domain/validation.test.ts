@@ -31,6 +31,12 @@ describe('validateTask', () => {
     expect(result.problems).toEqual([{ field: 'size', message: expect.stringMatching(/too large.*split it/) }]);
   });
 
+  test('a description of binary junk (random bytes read as UTF-8) asks for readable text; emoji and accents are text', () => {
+    const junk = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919 + 13) % 256)).toString('utf8');
+    expect(validateTask(task(junk)).problems).toEqual([{ field: 'description', message: expect.stringContaining('not readable text') }]);
+    expect(validateTask(task('Die Kopfzeile soll grüßen 👋 und 日本語 zeigen')).ok).toBe(true);
+  });
+
   test('an answer completes the task', () => {
     expect(validateTask(task(form('_No response_'), ['The header text must come from settings.'])).ok).toBe(true);
   });

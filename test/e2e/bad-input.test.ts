@@ -33,11 +33,13 @@ describe('e2e: bad input', () => {
     return answer.kind!;
   }
 
-  test('a body of random bytes gets a question or an escalation, not silence', async () => {
+  test('a body of random bytes gets a question asking for readable text (before any agent run)', async () => {
     const issue = await e2e.openIssue({ title: 'Something is off', body: randomBytes(4096).toString('utf8') });
-    const kind = await clearAnswer(issue);
+    expect(await clearAnswer(issue)).toBe('question');
+    expect(e2e.commentsByKind(issue).question[0].body).toMatch(/not readable text/);
     expect(e2e.commentsByKind(issue).status).toHaveLength(1);
-    outcomes.push(`random bytes -> ${kind}`);
+    expect(await e2e.runLogs(issue.workflowId)).toEqual([]);
+    outcomes.push('random bytes -> question');
   });
 
   test('a body of 1 MB of text gets a question asking to split it', async () => {
