@@ -96,6 +96,9 @@ describe('e2e: bad input', () => {
     expect(await clearAnswer(issue)).toBe('escalation');
     expect(e2e.commentsByKind(issue).escalation[0].body).toMatch(/No commits between main and issueflow\/issue-\d+/);
     expect(e2e.pullRequestOf(issue)).toBeUndefined();
+    const status = e2e.commentsByKind(issue).status[0].body;
+    expect(status).toMatch(/✅ testing \(\d+s\): passed/);
+    expect(status).toContain('escalated: complete failed');
     e2e.setRepoConfig(DEFAULT_REPO_CONFIG);
     outcomes.push('no changes -> escalation');
   });

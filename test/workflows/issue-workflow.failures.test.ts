@@ -57,6 +57,11 @@ test('a GitHub call that keeps failing (rate limit, nextRetryDelay) escalates af
     const handle = await startIssue(env, taskQueue, issueInput());
     const escalated = await waitForStatus(handle, inState('escalated'), 'the escalation');
     expect(escalated.lastError).toMatchObject({ step: 'complete', type: 'GithubRateLimited', message: 'API rate limit exceeded' });
+    // The tests passed; the step that failed is the pull request, shown by the escalated step's note.
+    expect(escalated.steps.slice(-2).map((s) => [s.step, s.state, s.note])).toEqual([
+      ['testing', 'done', expect.stringMatching(/^passed/)],
+      ['escalated', 'running', 'complete failed'],
+    ]);
     expect(mock.named('ensurePullRequest').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(mock.lastComment('escalation-1')).toContain('API rate limit exceeded');
     broken = false;
