@@ -99,6 +99,24 @@ describe('e2e: conversation', () => {
     outcomes.push(`plan approved -> PR #${pr.number}`);
   });
 
+  test('the answer arrives while the worker is down (SIGKILL): after the restart the work continues', async () => {
+    const issue = await e2e.openIssue({
+      title: 'Add a square function',
+      body: issueForm({ description: 'math.js needs square(x) returning x * x for the geometry code.', context: `${FIX}\nagent: write square.js exports.square = (x) => x * x;` }),
+    });
+    await e2e.waitForState(issue, 'awaiting-feedback');
+    expect(await e2e.killWorker('SIGKILL')).toBeNull();
+    await e2e.comment(issue, 'alice', '### Acceptance criteria\n\n- square(3) is 9');
+    await e2e.restartWorker();
+    const pr = await e2e.waitForPullRequest(issue);
+    await e2e.waitForState(issue, 'completed');
+    expect(e2e.branchFiles(pr.head)['square.js']).toBe('exports.square = (x) => x * x;');
+    expect(e2e.commentsByKind(issue).question).toHaveLength(1);
+    expect(await e2e.workflowRuns(issue)).toHaveLength(1);
+    await mergeAndEnd(issue);
+    outcomes.push('answer while the worker was down -> PR after restart');
+  });
+
   test("issueflow's own comments and labels, echoed as GitHub does, are all ignored", async () => {
     await e2e.webhooks.settle();
     const echoes = e2e.webhooks.log.filter((d) => d.echo);
