@@ -64,6 +64,7 @@ describe('e2e: bad input', () => {
     });
     const pr = await e2e.waitForPullRequest(issue);
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
 
     const logs = (await e2e.runLogs(issue.workflowId)).map((r) => r.chunk).join('\n');
     const dumped = e2e.branchFiles(pr.head)['env-dump.json'];
@@ -96,9 +97,9 @@ describe('e2e: bad input', () => {
     expect(await clearAnswer(issue)).toBe('escalation');
     expect(e2e.commentsByKind(issue).escalation[0].body).toMatch(/No commits between main and issueflow\/issue-\d+/);
     expect(e2e.pullRequestOf(issue)).toBeUndefined();
-    const status = e2e.commentsByKind(issue).status[0].body;
-    expect(status).toMatch(/✅ testing \(\d+s\): passed/);
-    expect(status).toContain('escalated: complete failed');
+    // The status comment is edited beside the escalation comment: wait for the edit.
+    const status = await e2e.waitForComment(issue, 'status', 30_000, (c) => c.body.includes('escalated: complete failed'));
+    expect(status.body).toMatch(/✅ testing \(\d+s\): passed/);
     e2e.setRepoConfig(DEFAULT_REPO_CONFIG);
     outcomes.push('no changes -> escalation');
   });

@@ -42,6 +42,7 @@ describe('e2e: conversation', () => {
     await e2e.comment(issue, 'alice', '### Acceptance criteria\n\n- add(2, 3) returns 5\n- `npm test` passes');
     const pr = await e2e.waitForPullRequest(issue);
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
     expect(e2e.branchFiles(pr.head)['math.js']).toBe('exports.add = (a, b) => a + b;');
     const byKind = e2e.commentsByKind(issue);
     expect(byKind.question).toHaveLength(1);
@@ -58,6 +59,7 @@ describe('e2e: conversation', () => {
     });
     const pr = await e2e.waitForPullRequest(issue);
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
     expect(e2e.branchCommits(pr.head)).toHaveLength(1);
 
     const review = await e2e.review(pr, 'bob', 'Please note the fix in a changelog.\nagent: write CHANGES.md add() returns the sum now');
@@ -70,6 +72,7 @@ describe('e2e: conversation', () => {
     expect(e2e.branchFiles(pr.head)['CHANGES.md']).toBe('add() returns the sum now');
     await e2e.waitForComment(issue, 'summary', 60_000, (c) => c.key === 'summary-2');
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
     expect(e2e.pullRequests().filter((p) => p.head === pr.head)).toHaveLength(1);
     expect(e2e.commentsByKind(issue).status).toHaveLength(1);
     await mergeAndEnd(issue);
@@ -91,7 +94,12 @@ describe('e2e: conversation', () => {
     const approval = await e2e.comment(issue, 'alice', '/agent approve');
     const pr = await e2e.waitForPullRequest(issue);
     await e2e.waitForState(issue, 'completed');
-    expect(e2e.standin.comment(e2e.repo, approval)?.reactions.map((r) => [r.user, r.content])).toEqual([['issueflow-bot', '+1']]);
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
+    const reactions = await e2e.waitFor('the reaction to /agent approve', () => {
+      const list = e2e.standin.comment(e2e.repo, approval)?.reactions ?? [];
+      return list.length > 0 && list;
+    });
+    expect(reactions.map((r) => [r.user, r.content])).toEqual([['issueflow-bot', '+1']]);
     expect(e2e.stateLabels(issue)).toEqual(['agent:queued', 'agent:analyzing', 'agent:awaiting-approval', 'agent:implementing', 'agent:testing', 'agent:completed']);
     expect(e2e.commentsByKind(issue).plan).toHaveLength(1);
     await mergeAndEnd(issue);
@@ -110,6 +118,7 @@ describe('e2e: conversation', () => {
     await e2e.restartWorker();
     const pr = await e2e.waitForPullRequest(issue);
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
     expect(e2e.branchFiles(pr.head)['square.js']).toBe('exports.square = (x) => x * x;');
     expect(e2e.commentsByKind(issue).question).toHaveLength(1);
     expect(await e2e.workflowRuns(issue)).toHaveLength(1);

@@ -50,10 +50,12 @@ describe('e2e: duplicate deliveries', () => {
     await e2e.comment(issue, 'alice', '### Acceptance criteria\n\n- `npm test` passes');
     const pr = await e2e.waitForPullRequest(issue);
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
 
     await e2e.review(pr, 'bob', 'Add a changelog entry.\nagent: write CHANGES.md add() adds');
     await e2e.waitForComment(issue, 'summary', 60_000, (c) => c.key === 'summary-2');
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
     expect(e2e.branchCommits(pr.head).map((c) => c.author)).toEqual(['issueflow', 'issueflow']);
     await e2e.mergePullRequest(pr);
     expect(await e2e.waitForEnd(issue)).toMatchObject({ state: 'completed', outcome: 'merged' });
@@ -86,6 +88,7 @@ describe('e2e: duplicate deliveries', () => {
     redelivered.push(await e2e.deliver('issue_comment.created', { repo: e2e.repo, number: issue.number, commentId: approve.id }, send));
     const pr = await e2e.waitForPullRequest(issue);
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
     expect(e2e.branchCommits(pr.head)).toHaveLength(1);
     await e2e.mergePullRequest(pr);
     await e2e.waitForEnd(issue);

@@ -37,6 +37,7 @@ describe('e2e: happy path', () => {
 
     const pr = await e2e.waitForPullRequest(issue, 90_000);
     await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
     await e2e.waitForComment(issue, 'summary');
 
     // The branch in the real repo holds exactly the fix, committed by issueflow.
@@ -77,5 +78,14 @@ describe('e2e: happy path', () => {
     expect(echoes.length).toBeGreaterThan(0);
     for (const d of echoes) expect(d.responses[0].body.outcome).toBe('ignored');
     outcome = `PR #${pr.number} opened with the fix, merged; workflow completed`;
+  });
+
+  test('nothing was logged at error level, and both processes stop cleanly on SIGTERM (exit 0)', async () => {
+    const errors = (output: string) => output.split('\n').filter((l) => /^\{.*"level":(50|60)/.test(l));
+    expect(errors(e2e.worker.output())).toEqual([]);
+    expect(errors(e2e.api.output())).toEqual([]);
+    expect(await e2e.api.kill('SIGTERM')).toBe(0);
+    expect(await e2e.worker.kill('SIGTERM')).toBe(0);
+    outcome += '; clean stop';
   });
 });
