@@ -33,8 +33,9 @@ async function main(keep: boolean, onStarted: (stop: () => Promise<void>, kill: 
   const dir = freshDemoDir();
   const shown = relative(process.cwd(), dir) || '.';
   const t0 = Date.now();
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) say('compiling issueflow (src/ → dist/), once: ~20 s');
   buildIfStale();
-  if (Date.now() - t0 > 1000) say(`compiled issueflow (src/ → dist/) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (Date.now() - t0 > 1000) say(`compiled issueflow in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
   const world = new DemoWorld(dir);
   await world.start();
