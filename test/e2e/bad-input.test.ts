@@ -71,6 +71,9 @@ describe('e2e: bad input', () => {
     // The agent did print and write its environment: the check below is about what was in it.
     expect(logs).toMatch(/PATH.*HOME/s);
     expect(dumped).toMatch(/PATH.*HOME/s);
+    // The agent's environment is built, not inherited: none of the service's variables reached it.
+    const names = Object.keys(JSON.parse(dumped) as Record<string, string>);
+    expect(names.filter((n) => n in e2e.env || /TOKEN|SECRET|DATABASE|ISSUEFLOW|TEMPORAL|GITHUB/.test(n))).toEqual([]);
     const places: Record<string, string> = {
       comments: e2e.comments(issue).map((c) => c.body).join('\n'),
       'run_logs': logs,

@@ -34,6 +34,11 @@ describe('e2e: happy path', () => {
       }),
     });
     expect(await e2e.job(issue)).toBeDefined();
+    // opened (with the label, by a collaborator) starts the workflow; the labeled event finds it running.
+    expect(e2e.webhooks.log.filter((d) => !d.echo).map((d) => [d.event, d.responses[0].body.outcome])).toEqual([
+      ['issues.opened', 'started'],
+      ['issues.labeled', 'already-running'],
+    ]);
 
     const pr = await e2e.waitForPullRequest(issue, 90_000);
     await e2e.waitForState(issue, 'completed');
