@@ -1,12 +1,52 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
+const LOCK = join(ROOT, 'dist', '.build-lock');
 
-/** Compiles src/ to dist/ once, so tests can run the real `issueflow` CLI as a user would. */
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+function distIsFresh(): boolean {
+  try {
+    const built = statSync(join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs;
+    return built > Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'tsconfig.build.json')), newestMtime(join(ROOT, 'tsconfig.json')));
+  } catch {
+    return false;
+  }
+}
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Compiles src/ to dist/ unless dist/ is newer than every source, so tests can run the real `issueflow`
+ * CLI as a user would. Jest runs test files in parallel: a lock directory keeps two compilers from
+ * writing dist/ at once (a CLI started meanwhile could load a half-written file).
+ */
 export function buildOnce(): void {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  const started = Date.now();
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      // Another test file is compiling; a lock older than 5 minutes was left by a killed run.
+      const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() - started > 600_000) throw new Error(`${LOCK} stayed locked for 10 minutes: remove it if no test run is compiling.`);
+      sleepSync(250);
+    }
+  }
+  try {
+    if (!distIsFresh()) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
 }
 
 export interface ServiceProcess {

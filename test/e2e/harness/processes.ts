@@ -1,29 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { buildOnce, spawnIssueflow, waitForStatus, type ServiceProcess } from '../../support/service-process';
 
-const ROOT = join(__dirname, '..', '..', '..');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Compiles src/ to dist/ unless dist/cli/main.js is newer than every file of src/ (saves ~20 s a suite). */
-export function buildIfStale(): void {
-  let built = 0;
-  try {
-    built = statSync(join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (built <= newestMtime(join(ROOT, 'src'))) buildOnce();
-}
+/** Compiles src/ to dist/ when a source is newer than dist/ (saves ~20 s a suite), one compiler at a time. */
+export const buildIfStale = buildOnce;
 
 /** One `issueflow api` or `issueflow worker` process, restartable. */
 export class IssueflowProcess {
