@@ -70,6 +70,19 @@ describe('e2e: happy path', () => {
     expect(e2e.labels(issue).filter((l) => l.startsWith('agent:'))).toEqual(['agent:completed']);
     expect(e2e.labels(issue)).toContain('agent');
 
+    // The jobs API shows what the worker did: listed by repo and state (search attributes), with the run's output.
+    const auth = { authorization: `Bearer ${e2e.secrets.apiToken}` };
+    const listed = await e2e.waitFor('the job listed as completed', async () => {
+      const res = await fetch(`${e2e.apiUrl}/jobs?repo=${encodeURIComponent(e2e.repo)}&state=completed`, { headers: auth });
+      const body = (await res.json()) as { jobs: Array<{ workflowId: string; issueNumber: number; state: string }> };
+      return body.jobs.length > 0 && body.jobs;
+    });
+    expect(listed).toEqual([expect.objectContaining({ workflowId: issue.workflowId, issueNumber: issue.number, state: 'completed' })]);
+    const logs = (await (await fetch(`${e2e.apiUrl}/jobs/${encodeURIComponent(issue.workflowId)}/logs?limit=1000`, { headers: auth })).json()) as { lines: Array<{ step: string; chunk: string }> };
+    expect([...new Set(logs.lines.map((l) => l.step))]).toEqual(expect.arrayContaining(['analyze-1', 'implement-1', 'test-1']));
+    expect(logs.lines.map((l) => l.chunk).join('')).toContain('all tests passed');
+    expect((await fetch(`${e2e.apiUrl}/jobs`)).status).toBe(401);
+
     // The reviewer merges: the workflow ends completed, with nothing more written.
     const merged = await e2e.mergePullRequest(pr, 'acme');
     expect(merged.responses[0].status).toBe(202);
