@@ -126,6 +126,21 @@ describe('e2e: conversation', () => {
     outcomes.push('answer while the worker was down -> PR after restart');
   });
 
+  test('the author closes the issue while issueflow waits: cancelled, with a final comment and the label', async () => {
+    const issue = await e2e.openIssue({ title: 'Rename add', body: issueForm({ description: 'Rename add to sum everywhere in the project.' }) });
+    await e2e.waitForState(issue, 'awaiting-feedback');
+    const closed = await e2e.closeIssue(issue, 'alice');
+    expect(closed.responses[0]).toMatchObject({ status: 202, body: { outcome: 'cancel-requested' } });
+    // A closed issue is a Temporal cancellation: the run cleans up, then ends CANCELLED.
+    await expect(e2e.waitForEnd(issue)).rejects.toThrow(/cancelled/);
+    expect(await e2e.workflowRuns(issue)).toEqual([expect.objectContaining({ status: 'CANCELLED' })]);
+    await e2e.waitForLabel(issue, 'agent:cancelled');
+    expect(e2e.labels(issue).filter((l) => l.startsWith('agent:'))).toEqual(['agent:cancelled']);
+    expect(e2e.commentsByKind(issue).final[0].body).toMatch(/^Cancelled\./m);
+    expect(e2e.pullRequestOf(issue)).toBeUndefined();
+    outcomes.push('issue closed -> cancelled');
+  });
+
   test("issueflow's own comments and labels, echoed as GitHub does, are all ignored", async () => {
     await e2e.webhooks.settle();
     const echoes = e2e.webhooks.log.filter((d) => d.echo);
