@@ -30,8 +30,12 @@ const workspace: ActivityOptions = {
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 3 },
 };
 
-/** Tests: never retried; a failure is information for the fix loop, not a glitch. */
-const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: '2 minutes', retry: { maximumAttempts: 1 } };
+/**
+ * Tests: a failing test run is a result (`passed: false`) for the fix loop, never an error, so a retry
+ * only ever follows a lost attempt (the worker crashed or restarted: a heartbeat time-out), which must
+ * not escalate the issue as if the tests had failed.
+ */
+const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: '2 minutes', retry: { initialInterval: '1s', maximumAttempts: 2 } };
 
 const notify: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '5s', maximumAttempts: 5 } };
 
