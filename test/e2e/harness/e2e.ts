@@ -19,6 +19,7 @@ import {
   type ObservedComment,
 } from './observe';
 import type { IssueflowProcess } from './processes';
+import type { OwnPostgres, OwnTemporal } from './own-infra';
 import { waitForWorker } from './processes';
 import { poll } from './poll';
 
@@ -45,6 +46,8 @@ export interface E2EParts {
   queues: { main: string; writes: string; agents: string };
   webhooks: WebhookSender;
   echoOwnWrites: boolean;
+  /** The suite's own Temporal dev server / PostgreSQL (options `temporal: 'own-sqlite'`, `postgres: 'own'`). */
+  own?: { temporal?: OwnTemporal; postgres?: OwnPostgres };
   cleanup: () => Promise<void>;
 }
 
@@ -306,6 +309,32 @@ export class E2E {
     await this.worker.kill('SIGTERM');
     this.worker.restart();
     await waitForWorker(this.worker, this.client, this.parts.queues);
+  }
+
+  /** Kills the worker (SIGKILL), runs `whileDown` (e.g. a person's answer arriving meanwhile), starts it and waits until it polls. */
+  async crashWorker(whileDown: () => unknown = () => undefined): Promise<void> {
+    await this.worker.kill('SIGKILL');
+    await whileDown();
+    this.worker.restart();
+    await waitForWorker(this.worker, this.client, this.parts.queues);
+  }
+
+  /** Stops the suite's own Temporal dev server, runs `whileDown`, starts it again (same port and SQLite file). */
+  async restartTemporal(whileDown: () => unknown = () => undefined): Promise<void> {
+    const own = this.parts.own?.temporal;
+    if (!own) throw new Error("restartTemporal() needs startE2E({ temporal: 'own-sqlite' })");
+    await own.stop();
+    await whileDown();
+    await own.start();
+  }
+
+  /** Stops the suite's own PostgreSQL, runs `whileDown`, starts it again (same data dir and port). */
+  async restartPostgres(whileDown: () => unknown = () => undefined): Promise<void> {
+    const own = this.parts.own?.postgres;
+    if (!own) throw new Error("restartPostgres() needs startE2E({ postgres: 'own' })");
+    await own.stop();
+    await whileDown();
+    await own.start();
   }
 
   /** Waits for webhooks in flight, then stops the processes, the servers and removes the temp dirs. */

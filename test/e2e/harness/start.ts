@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { GithubStandin } from '../../support/github-standin';
+import { GithubStandin, type StandinOptions } from '../../support/github-standin';
 import { branchSha, createBareRepo, git, nodeProjectFiles, type TestRepo } from '../../support/git-repos';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { freePort } from '../../support/ports';
@@ -12,6 +12,7 @@ import { createLocalEnv } from '../../support/temporal';
 import { WebhookSender, type DeliveryOptions } from './deliveries';
 import { BOT_LOGIN, E2E } from './e2e';
 import { buildIfStale, IssueflowProcess, waitForApi, waitForWorker } from './processes';
+import { OwnPostgres, OwnTemporal } from './own-infra';
 
 /** `.github/issueflow.yml` of the e2e repo unless a suite gives its own: no approval, short time-outs. */
 export const DEFAULT_REPO_CONFIG = ['testCommand: npm test', 'approval: never', 'maxFixAttempts: 1', 'timeouts:', '  agentMinutes: 2', '  testMinutes: 1', ''].join('\n');
@@ -33,6 +34,12 @@ export interface E2EOptions {
   deliveries?: DeliveryOptions;
   /** Extra environment for both processes (overrides the harness's). */
   env?: Record<string, string>;
+  /** `own-sqlite`: a dev server of the suite's own on a SQLite file, for `e2e.restartTemporal()` (default: a throwaway one). */
+  temporal?: 'shared' | 'own-sqlite';
+  /** `own`: an embedded PostgreSQL of the suite's own, for `e2e.restartPostgres()` (default: a database in the run's cluster). */
+  postgres?: 'shared' | 'own';
+  /** Faults of the stand-in: `faultRate` of all requests fail with one of `faultKinds`. */
+  standin?: Pick<StandinOptions, 'faultRate' | 'faultKinds'>;
 }
 
 /**
@@ -58,6 +65,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     const bare: TestRepo = createBareRepo({ owner, name, passing: options.passing ?? false, files });
     cleanups.push(() => bare.cleanup());
     const standin = new GithubStandin({
+      ...options.standin,
       tokens: { [secrets.githubToken]: BOT_LOGIN },
       branchExists: (repo, branch) => repo.toLowerCase() === fullName.toLowerCase() && branchSha(bare.bareDir, branch) !== undefined,
       hasCommitsBetween: (_repo, base, head) => git(['rev-list', '--count', `${base}..${head}`], bare.bareDir) !== '0',
@@ -67,7 +75,13 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     standin.createRepo(fullName, { files });
     for (const [login, permission] of Object.entries(options.collaborators ?? { alice: 'write', bob: 'write' })) standin.setPermission(fullName, login, permission);
 
-    const [temporal, db]: [TestWorkflowEnvironment, TestDatabase] = await Promise.all([createLocalEnv(), createTestDatabase()]);
+    const [ownTemporal, ownPostgres] = await Promise.all([
+      options.temporal === 'own-sqlite' ? OwnTemporal.start() : undefined,
+      options.postgres === 'own' ? OwnPostgres.start() : undefined,
+    ]);
+    // The own server's facade: the address, our own reconnecting client, and teardown.
+    const ownEnv = ownTemporal && ({ address: ownTemporal.address, client: ownTemporal.client, teardown: () => ownTemporal.teardown() } as unknown as TestWorkflowEnvironment);
+    const [temporal, db]: [TestWorkflowEnvironment, TestDatabase] = await Promise.all([ownEnv ?? createLocalEnv(), ownPostgres ?? createTestDatabase()]);
     cleanups.push(() => temporal.teardown(), () => db.drop());
     const dataDir = mkdtempSync(join(tmpdir(), 'issueflow-e2e-'));
     chmodSync(dataDir, 0o755);
@@ -119,6 +133,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       queues,
       webhooks,
       echoOwnWrites: options.echoOwnWrites ?? false,
+      own: { temporal: ownTemporal, postgres: ownPostgres },
       cleanup: undo,
     });
   } catch (error) {

@@ -59,6 +59,16 @@ function writeChunks(total) {
 
 const hang = () => new Promise(() => setInterval(() => undefined, 60_000));
 
+// `agent: trace <file>` appends this run's start and end (pid, mode, ms) as JSON lines, for overlap checks.
+const traces = instructions.filter((i) => i.verb === 'trace').map((i) => path.resolve(opts.workdir, i.arg));
+const trace = (event) => {
+  for (const file of traces) fs.appendFileSync(file, JSON.stringify({ event, pid: process.pid, mode: opts.mode, at: Date.now() }) + '\n');
+};
+if (traces.length) {
+  trace('start');
+  process.on('exit', () => trace('end'));
+}
+
 async function main() {
   emit({ type: 'system', subtype: 'init', session_id: 'scripted', model: 'scripted-agent', cwd: opts.workdir, tools: [] });
   if (opts.outage) {
@@ -84,6 +94,15 @@ async function main() {
     else if (verb === 'complexity') complexity = arg;
     else if (verb === 'say') say(arg);
     else if (verb === 'sleep') await new Promise((r) => setTimeout(r, Number(arg)));
+    else if (verb === 'pause') {
+      // `pause <mode> <ms> <flagfile>`: in that mode, the first run only (no flag file yet) writes the flag and waits.
+      const [mode, ms, flag] = arg.split(/\s+/);
+      const file = path.resolve(opts.workdir, flag);
+      if (mode === opts.mode && !fs.existsSync(file)) {
+        fs.writeFileSync(file, String(process.pid));
+        await new Promise((r) => setTimeout(r, Number(ms)));
+      }
+    }
     else if (verb === 'print-mb') await writeChunks(Math.round(Number(arg) * 1024 * 1024));
     else if (verb === 'dump-env') {
       const json = JSON.stringify(process.env, null, 2);
