@@ -126,6 +126,38 @@ describe('e2e: conversation', () => {
     outcomes.push('answer while the worker was down -> PR after restart');
   });
 
+  test('the author edits the issue to add what was asked: the work continues without a reply', async () => {
+    const body = issueForm({ description: 'math.js needs cube(x) returning x * x * x.', context: `${FIX}\nagent: write cube.js exports.cube = (x) => x * x * x;` });
+    const issue = await e2e.openIssue({ title: 'Add cube()', body });
+    await e2e.waitForState(issue, 'awaiting-feedback');
+    const edited = await e2e.editIssue(issue, body.replace('### Acceptance criteria\n\n_No response_', '### Acceptance criteria\n\n- cube(2) is 8'));
+    expect(edited.responses[0]).toMatchObject({ status: 202, body: { outcome: 'signaled' } });
+    const pr = await e2e.waitForPullRequest(issue);
+    await e2e.waitForState(issue, 'completed');
+    await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
+    expect(e2e.branchFiles(pr.head)['cube.js']).toBe('exports.cube = (x) => x * x * x;');
+    await mergeAndEnd(issue);
+    outcomes.push('issue edited -> PR');
+  });
+
+  test('tests still fail: an escalation; a maintainer hint and `/agent retry` lead to the PR', async () => {
+    const issue = await e2e.openIssue({
+      title: 'Add half()',
+      body: issueForm({ description: 'math.js needs half(x) returning x / 2, and test.js must check it.', acceptanceCriteria: ['`npm test` passes'], context: `${FIX}\n` + "agent: write half.test.js require('node:assert').strictEqual(require('./half').half(4), 2);\nagent: replace package.json node test.js => node test.js && node half.test.js" }),
+    });
+    const escalation = await e2e.waitForComment(issue, 'escalation');
+    expect(escalation.body).toMatch(/step `test` failed \(`TestsFailed`\)/);
+    await e2e.waitForState(issue, 'escalated');
+    await e2e.comment(issue, 'acme', "The module is missing.\nagent: write half.js exports.half = (x) => x / 2;");
+    await e2e.comment(issue, 'acme', '/agent retry');
+    const pr = await e2e.waitForPullRequest(issue);
+    await e2e.waitForState(issue, 'completed');
+    expect(e2e.branchFiles(pr.head)['half.js']).toBe('exports.half = (x) => x / 2;');
+    expect(e2e.branchCommits(pr.head).length).toBeGreaterThanOrEqual(2);
+    await mergeAndEnd(issue);
+    outcomes.push('escalated, hint + retry -> PR');
+  });
+
   test('the author closes the issue while issueflow waits: cancelled, with a final comment and the label', async () => {
     const issue = await e2e.openIssue({ title: 'Rename add', body: issueForm({ description: 'Rename add to sum everywhere in the project.' }) });
     await e2e.waitForState(issue, 'awaiting-feedback');
