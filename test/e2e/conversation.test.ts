@@ -113,6 +113,12 @@ describe('e2e: conversation', () => {
       body: issueForm({ description: 'math.js needs square(x) returning x * x for the geometry code.', context: `${FIX}\nagent: write square.js exports.square = (x) => x * x;` }),
     });
     await e2e.waitForState(issue, 'awaiting-feedback');
+    // Nothing in flight when it dies (a GitHub write cut off would wait out its 1-minute time-out: the slow suites' topic).
+    await Promise.all([
+      e2e.waitForComment(issue, 'question'),
+      e2e.waitForLabel(issue, 'agent:awaiting-feedback'),
+      e2e.waitForComment(issue, 'status', 30_000, (c) => c.body.includes('agent:awaiting-feedback')),
+    ]);
     expect(await e2e.killWorker('SIGKILL')).toBeNull();
     await e2e.comment(issue, 'alice', '### Acceptance criteria\n\n- square(3) is 9');
     await e2e.restartWorker();
