@@ -103,6 +103,8 @@ export function isBotOrSelf(user: User | undefined, options: RoutingOptions, via
 
 const trusted = (association: string | undefined) => TRUSTED_ASSOCIATIONS.includes(association ?? '');
 
+const isSameUser = (a: User | undefined, b: User | undefined) => (a?.id !== undefined && b?.id !== undefined ? a.id === b.id : !!a?.login && a.login === b?.login);
+
 function target(ctx: Ctx, issueNumber: number): { ref: IssueRef; workflowId: string } {
   const ref = { owner: ctx.owner, repo: ctx.repo, issueNumber };
   return { ref, workflowId: issueWorkflowId(ref) };
@@ -137,6 +139,10 @@ function routeIssues(ctx: Ctx): WebhookDecision {
     case 'labeled':
       if (p.label?.name !== options.triggerLabel) return ignore(`label ${p.label?.name ?? '?'} is not the trigger label`, ref);
       if (isBotOrSelf(p.sender, options)) return ignore('labeled by a bot', ref);
+      // An issue template applies its labels as the issue's author, whoever that is: such a label vouches for nothing.
+      if (isSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) {
+        return ignore('labeled by its own author, who is not an owner, member or collaborator (an issue template label)', ref);
+      }
       return start(ctx, n, 'labeled', sender);
     case 'assigned': {
       const a = p.assignee;

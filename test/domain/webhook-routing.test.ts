@@ -24,6 +24,14 @@ describe('routeWebhook: starting', () => {
     expect(d).toMatchObject({ kind: 'start', workflowId: WF, input: { owner: 'Codertocat', repo: 'Hello-World', issueNumber: 1, trigger: { deliveryId: 'd-1', kind: 'labeled', actor: 'Codertocat' } } });
   });
 
+  it("ignores the trigger label added by an untrusted author to their own issue (an issue template's label); a maintainer's label starts", () => {
+    const p = labeled();
+    p.issue.author_association = 'NONE';
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('issue template') });
+    p.sender = { ...p.sender, id: 4242, login: 'maintainer' };
+    expect(route('issues', p)).toMatchObject({ kind: 'start', input: { trigger: { actor: 'maintainer' } } });
+  });
+
   it('ignores other labels (the example adds "bug")', () => {
     expect(route('issues', example('issues', 'labeled'))).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('bug') });
   });
