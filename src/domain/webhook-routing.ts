@@ -149,6 +149,10 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       const toApp = !!a && ((options.appUserId !== undefined && a.id === options.appUserId) || (!!options.appLogin && a.login?.toLowerCase() === options.appLogin.toLowerCase()));
       if (!toApp) return ignore('assigned to someone other than issueflow', ref);
       if (isBotOrSelf(p.sender, options)) return ignore('assigned by a bot', ref);
+      // Templates assign as the author too (see labeled).
+      if (isSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) {
+        return ignore('assigned by its own author, who is not an owner, member or collaborator (an issue template assignee)', ref);
+      }
       return start(ctx, n, 'assigned', sender);
     }
     case 'edited':

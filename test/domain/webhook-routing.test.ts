@@ -50,6 +50,8 @@ describe('routeWebhook: starting', () => {
     expect(route('issues', p)).toMatchObject({ kind: 'ignore' });
     expect(route('issues', p, { appUserId: p.assignee.id })).toMatchObject({ kind: 'ignore', reason: 'assigned by a bot' });
     expect(route('issues', p, { appUserId: undefined, appLogin: 'codertocat' })).toMatchObject({ kind: 'start', input: { trigger: { kind: 'assigned' } } });
+    p.issue.author_association = 'NONE';
+    expect(route('issues', p, { appUserId: undefined, appLogin: 'codertocat' })).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('issue template') });
   });
 
   it('/agent run from a collaborator starts, with the command signal for a running workflow', () => {
