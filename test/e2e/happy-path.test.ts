@@ -1,3 +1,4 @@
+import { processesMentioning } from '../support/service-process';
 import { issueForm, startE2E, type E2E } from './harness';
 
 jest.setTimeout(180_000);
@@ -104,6 +105,7 @@ describe('e2e: happy path', () => {
     expect(errors(e2e.api.output())).toEqual([]);
     expect(await e2e.api.kill('SIGTERM')).toBe(0);
     expect(await e2e.worker.kill('SIGTERM')).toBe(0);
+    expect(processesMentioning(e2e.env.ISSUEFLOW_DATA_DIR)).toEqual([]);
     outcome += '; clean stop';
   });
 });
