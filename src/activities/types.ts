@@ -18,6 +18,8 @@ export const FAILURE_TYPES = {
   agentTimedOut: 'AgentTimedOut',
   gitFailed: 'GitFailed',
   testsTimedOut: 'TestsTimedOut',
+  /** The branch has no commits the base lacks: the agent changed nothing, so there is no PR to open. */
+  noChanges: 'NoChanges',
 } as const;
 
 export interface IssueSnapshot {

@@ -17,6 +17,9 @@ import { registerHandlers } from './issue/handlers';
 import { isEnding, type Ending, type Flow, type Phase, type PhaseResult } from './issue/phases';
 import { postComment, publish, summary } from './issue/publish';
 
+/** FAILURE_TYPES.noChanges (workflows see the activities' module only as types). */
+const NO_CHANGES = 'NoChanges';
+
 const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, analyze, implement, test, complete, listen };
 
 /** One GitHub issue from queued to merged (or stale, failed, cancelled): the issue's whole story. */
@@ -94,7 +97,8 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
     } catch (err) {
       if (isCancellation(err)) throw err;
       const decision = await escalate(flow, phase, err);
-      next = decision === 'timeout' ? { end: 'failed' } : phase;
+      // No commits for a PR: a retry runs the agent again (with what people said meanwhile), not the PR call.
+      next = decision === 'timeout' ? { end: 'failed' } : describeFailure(err).type === NO_CHANGES ? 'implement' : phase;
     }
     if (isEnding(next)) return next;
     phase = next;

@@ -85,6 +85,21 @@ describe('GitHub write activities against the stand-in', () => {
     expect(standin.pullRequests(REPO)).toHaveLength(1);
   });
 
+  test('ensurePullRequest for a branch without commits fails as NoChanges (not retryable), naming the branch', async () => {
+    const empty = new GithubStandin({ hasCommitsBetween: () => false });
+    const url = await empty.start();
+    try {
+      empty.createRepo(REPO, { defaultBranch: 'trunk' });
+      const acts = createGithubActivities({ octokits: createOctokitFactory({ config: { github: githubConfig(url) }, requestTimeoutMs: 10_000 }) });
+      const err = await acts.ensurePullRequest({ ref: ref(1), branch: 'issueflow/issue-1', title: 'Fix it', body: 'Closes #1' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApplicationFailure);
+      expect(err).toMatchObject({ type: 'NoChanges', nonRetryable: true, message: expect.stringContaining('issueflow/issue-1 has no commits that trunk lacks') });
+      empty.assertNoViolations();
+    } finally {
+      await empty.stop();
+    }
+  });
+
   test('comments and state labels work on a pull request too (GitHub numbers them like issues)', async () => {
     const pull = standin.openPullRequest(REPO, { head: 'issueflow/issue-9', title: 'Fix', author: 'issueflow-bot' });
     await github.upsertComment({ ref: ref(pull.number), workflowId: 'wf', key: 'status', body: 'Tests pass' });

@@ -90,21 +90,26 @@ describe('e2e: bad input', () => {
     outcomes.push('dump-env -> no secret anywhere');
   });
 
-  test('an agent that changes nothing (the tests already pass) gets an escalation naming it, not silence', async () => {
+  test('an agent that changes nothing: an escalation that says so; a hint and `/agent retry` run the agent again', async () => {
     e2e.setRepoConfig(DEFAULT_REPO_CONFIG.replace('testCommand: npm test', 'testCommand: node --version'));
     const issue = await e2e.openIssue({
       title: 'Tidy up math.js',
       body: issueForm({ description: 'Nothing really needs to change here, the agent will find.', acceptanceCriteria: ['the tests pass'], context: 'agent: say Nothing to change.' }),
     });
-    // GitHub refuses a PR without commits; issueflow says so (see the report: it could say "no changes" itself).
+    // GitHub refuses a PR without commits; issueflow says what that means instead of passing the 422 on.
     expect(await clearAnswer(issue)).toBe('escalation');
-    expect(e2e.commentsByKind(issue).escalation[0].body).toMatch(/No commits between main and issueflow\/issue-\d+/);
+    expect(e2e.commentsByKind(issue).escalation[0].body).toMatch(/`NoChanges`[\s\S]*The agent made no changes: issueflow\/issue-\d+ has no commits that main lacks/);
     expect(e2e.pullRequestOf(issue)).toBeUndefined();
     // The status comment is edited beside the escalation comment: wait for the edit.
     const status = await e2e.waitForComment(issue, 'status', 30_000, (c) => c.body.includes('escalated: complete failed'));
     expect(status.body).toMatch(/✅ testing \(\d+s\): passed/);
+
+    await e2e.comment(issue, 'acme', 'Add a short note on add() then.\nagent: write docs/math.md add(a, b) returns a + b');
+    await e2e.comment(issue, 'acme', '/agent retry');
+    const pr = await e2e.waitForPullRequest(issue);
+    expect(e2e.branchFiles(pr.head)['docs/math.md']).toBe('add(a, b) returns a + b');
     e2e.setRepoConfig(DEFAULT_REPO_CONFIG);
-    outcomes.push('no changes -> escalation');
+    outcomes.push('no changes -> escalation; hint + retry -> PR');
   });
 
   test('rejections end to end: a bad signature is 401 and starts nothing; a stranger cannot command', async () => {

@@ -1,7 +1,8 @@
 import type { IssueRef } from '../../domain/ids';
 import { isStateLabel, stateLabelSpec } from '../../domain/labels';
 import { commentMarker, markedBody } from '../../domain/markers';
-import type { GithubWriteActivities } from '../types';
+import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE_TYPES, type GithubWriteActivities } from '../types';
 import { githubCall, githubStatus, toGithubFailure } from './errors';
 import type { OctokitFactory } from './octokit';
 
@@ -77,10 +78,18 @@ export function createGithubWriteActivities(deps: { octokits: OctokitFactory }):
         const { data } = await octokit.rest.pulls.create({ ...repo, head: branch, base: info.default_branch, title, body });
         return { number: data.number, url: data.html_url, created: true };
       } catch (err) {
+        const answer = JSON.stringify((err as { response?: { data?: unknown } }).response?.data ?? '');
         // An earlier attempt may have opened it and lost the answer.
-        if (githubStatus(err) === 422 && /already exists/i.test(JSON.stringify((err as { response?: { data?: unknown } }).response?.data ?? ''))) {
+        if (githubStatus(err) === 422 && /already exists/i.test(answer)) {
           const found = await findOpen();
           if (found) return { number: found.number, url: found.html_url, created: false };
+        }
+        if (githubStatus(err) === 422 && /No commits between/i.test(answer)) {
+          throw ApplicationFailure.create({
+            message: `The agent made no changes: ${branch} has no commits that ${info.default_branch} lacks, so there is no pull request to open. Say in a comment what is missing, then \`/agent retry\` runs the agent again.`,
+            type: FAILURE_TYPES.noChanges,
+            nonRetryable: true,
+          });
         }
         throw toGithubFailure(err, ctx);
       }
