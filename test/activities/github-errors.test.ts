@@ -49,6 +49,14 @@ describe('GitHub failures become the right ApplicationFailures', () => {
     const reset = standin.requests[0].rateLimitReset! * 1000;
     expect(ms(primary!.nextRetryDelay)).toBeGreaterThanOrEqual(reset - Date.now());
     expect(ms(primary!.nextRetryDelay)).toBeLessThanOrEqual(32_000);
+    // Any other call with the token waits for the reset too: refused at once, without asking GitHub.
+    const next = await caught(activities().setStateLabel({ ref, state: 'queued' }));
+    expect(next).toMatchObject({ type: FAILURE_TYPES.githubRateLimited, nonRetryable: false });
+    expect(ms(next!.nextRetryDelay)).toBeGreaterThan(20_000);
+    expect(standin.requests).toHaveLength(1);
+  });
+
+  test('a secondary rate limit waits for retry-after', async () => {
     standin.failNext({ kind: 'secondary-rate-limit', resetInSeconds: 7 });
     const secondary = await caught(activities().getIssue(ref));
     expect(secondary).toMatchObject({ type: FAILURE_TYPES.githubRateLimited, nonRetryable: false, nextRetryDelay: 7000 });

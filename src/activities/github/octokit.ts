@@ -5,6 +5,7 @@ import type { Config } from '../../config';
 import type { RepoRef } from '../../domain/ids';
 import { FAILURE_TYPES } from '../types';
 import { toGithubFailure } from './errors';
+import { gateFor, gateRequests } from './rate-limit-gate';
 
 /** Gives the Octokit to use for a repository: the token's, or the App installation's of that repository. */
 export interface OctokitFactory {
@@ -24,7 +25,7 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 /** A reinstalled App gets a new installation id; look it up again after a while instead of failing until restart. */
 const INSTALLATION_TTL_MS = 10 * 60_000;
 
-/** Builds Octokits with `GITHUB_API_URL`, a request time-out and no retry plugin (Temporal retries). */
+/** Builds Octokits with `GITHUB_API_URL`, a request time-out, a rate-limit gate per credentials and no retry plugin (Temporal retries). */
 export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
   const { token, appId, appPrivateKey, apiUrl } = deps.config.github;
   const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -38,13 +39,13 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
   const base = { baseUrl: apiUrl, request, userAgent: 'issueflow', log };
 
   if (token) {
-    const octokit = new Octokit({ ...base, auth: token });
+    const octokit = gateRequests(new Octokit({ ...base, auth: token }), gateFor(`${apiUrl} token ${token}`));
     return { forRepo: async () => octokit };
   }
   if (appId && appPrivateKey) {
     // Keys pasted into one-line environment variables often carry literal "\n".
     const privateKey = appPrivateKey.replace(/\\n/g, '\n');
-    const app = new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey } });
+    const app = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey } }), gateFor(`${apiUrl} app ${appId}`));
     const installationOf = new Map<string, { id: number; until: number }>();
     // One Octokit per installation: auth-app caches its token and fetches a new one before expiry.
     const perInstallation = new Map<number, Octokit>();
@@ -59,7 +60,8 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
         const installationId = cached.id;
         let octokit = perInstallation.get(installationId);
         if (!octokit) {
-          octokit = new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } });
+          // Each installation token has its own limits, hence its own gate.
+          octokit = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } }), gateFor(`${apiUrl} installation ${installationId}`));
           perInstallation.set(installationId, octokit);
         }
         return octokit;

@@ -1,0 +1,62 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Octokit } from '@octokit/rest';
+import { FAILURE_TYPES } from '../types';
+import { githubStatus, rateLimitDelayMs } from './errors';
+
+/** A wait up to this long happens in the call; a longer one fails the attempt with `nextRetryDelay` instead. */
+const MAX_IN_CALL_WAIT_MS = 10_000;
+
+/**
+ * GitHub's rate limits count per token, not per call: once GitHub answered one call with a rate limit,
+ * every other call with the same credentials (other activities, other issues) must wait for the reset
+ * too. Retrying only the limited call (its `nextRetryDelay`) let the others go on hammering it.
+ */
+export class RateLimitGate {
+  private until = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Holds every call until `ms` from now (a later reset wins). */
+  block(ms: number): void {
+    this.until = Math.max(this.until, this.now() + ms);
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.until - this.now());
+  }
+}
+
+const gates = new Map<string, RateLimitGate>();
+
+/** The process's one gate for these credentials (several factories may build Octokits for the same token). */
+export function gateFor(credentials: string): RateLimitGate {
+  let gate = gates.get(credentials);
+  if (!gate) gates.set(credentials, (gate = new RateLimitGate()));
+  return gate;
+}
+
+/** Routes every request of `octokit` through `gate`: waits out an announced reset, and announces the ones GitHub answers. */
+export function gateRequests(octokit: Octokit, gate: RateLimitGate, maxWaitMs = MAX_IN_CALL_WAIT_MS): Octokit {
+  octokit.hook.wrap('request', async (request, options) => {
+    const wait = gate.remainingMs();
+    if (wait > maxWaitMs) {
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.githubRateLimited,
+        nonRetryable: false,
+        nextRetryDelay: wait,
+        message: `GitHub rate limit in effect for these credentials; retrying in ${Math.ceil(wait / 1000)} s.`,
+      });
+    }
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      return await request(options);
+    } catch (err) {
+      const status = githubStatus(err);
+      const e = err as { message?: string; response?: { headers?: Record<string, string | number | undefined>; data?: { message?: string } } };
+      const delay = status === undefined ? undefined : rateLimitDelayMs(status, e.response?.headers ?? {}, e.response?.data?.message ?? e.message ?? '');
+      if (delay !== undefined) gate.block(delay);
+      throw err;
+    }
+  });
+  return octokit;
+}
