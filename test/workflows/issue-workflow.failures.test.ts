@@ -62,7 +62,7 @@ test('a GitHub call that keeps failing (rate limit, nextRetryDelay) escalates af
       ['testing', 'done', expect.stringMatching(/^passed/)],
       ['escalated', 'running', 'complete failed'],
     ]);
-    expect(mock.named('ensurePullRequest').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(mock.named('ensurePullRequest').map((c) => c.attempt)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1)); // the GitHub retry policy's maximumAttempts
     expect(mock.lastComment('escalation-1')).toContain('API rate limit exceeded');
     broken = false;
     await handle.signal('command', command('retry', 'retry-1'));

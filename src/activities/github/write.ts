@@ -14,6 +14,8 @@ const issueName = (ref: IssueRef) => `${ref.owner}/${ref.repo}#${ref.issueNumber
 /** The write activities; each is idempotent, so a retry after a lost answer does no harm. */
 export function createGithubWriteActivities(deps: { octokits: OctokitFactory }): GithubWriteActivities {
   const { octokits } = deps;
+  // Labels this process saw exist: creating one on every state change cost a write (a 422) each time.
+  const labelsKnown = new Set<string>();
 
   return {
     /** Leaves exactly one `agent:*` label, the state's; creates the label with its colour when missing. */
@@ -25,12 +27,16 @@ export function createGithubWriteActivities(deps: { octokits: OctokitFactory }):
         octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...repo, issue_number: ref.issueNumber, per_page: 100 }),
       );
       const names = labels.map((l) => l.name);
+      const labelKey = `${repo.owner}/${repo.repo}`.toLowerCase() + `:${wanted.name}`;
       if (!names.includes(wanted.name)) {
-        try {
-          await octokit.rest.issues.createLabel({ ...repo, ...wanted });
-        } catch (err) {
-          // 422 already_exists: someone (or an earlier attempt) created it; that is what we want.
-          if (githubStatus(err) !== 422) throw toGithubFailure(err, { action: `create the label ${wanted.name} in ${repo.owner}/${repo.repo}`, permission: ISSUES_WRITE });
+        if (!labelsKnown.has(labelKey)) {
+          try {
+            await octokit.rest.issues.createLabel({ ...repo, ...wanted });
+          } catch (err) {
+            // 422 already_exists: someone (or an earlier attempt) created it; that is what we want.
+            if (githubStatus(err) !== 422) throw toGithubFailure(err, { action: `create the label ${wanted.name} in ${repo.owner}/${repo.repo}`, permission: ISSUES_WRITE });
+          }
+          labelsKnown.add(labelKey);
         }
         await githubCall({ action: `add the label ${wanted.name} to ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
           octokit.rest.issues.addLabels({ ...repo, issue_number: ref.issueNumber, labels: [wanted.name] }),

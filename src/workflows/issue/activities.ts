@@ -8,12 +8,14 @@ const GITHUB_NON_RETRYABLE: Failure[] = ['GithubNotFound', 'GithubUnauthorized',
 const AGENT_NON_RETRYABLE: Failure[] = ['AgentMissing', 'AgentFailed'];
 
 /**
- * GitHub: several attempts with back-off; a rate-limited call sets `nextRetryDelay` from GitHub's
- * reset header, so the maximum interval is generous. 4xx that a retry cannot fix are not retried.
+ * GitHub: many attempts with back-off; a rate-limited call sets `nextRetryDelay` from GitHub's reset
+ * header (not capped by the maximum interval). 4xx that a retry cannot fix are not retried. A state
+ * label takes up to 3 calls, so with 6 attempts a bad patch of GitHub (1 call in 5 failing) escalated
+ * an issue over a label now and then; 20 attempts at most a minute apart ride out a quarter of an hour.
  */
 const github: ActivityOptions = {
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 6, nonRetryableErrorTypes: GITHUB_NON_RETRYABLE },
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: GITHUB_NON_RETRYABLE },
 };
 
 /** The agent: long, heartbeating, expensive; one retry for a lost worker, none for a missing binary. */
