@@ -39,7 +39,7 @@ export interface E2EOptions {
   /** `own`: an embedded PostgreSQL of the suite's own, for `e2e.restartPostgres()` (default: a database in the run's cluster). */
   postgres?: 'shared' | 'own';
   /** Faults of the stand-in: `faultRate` of all requests fail with one of `faultKinds`. */
-  standin?: Pick<StandinOptions, 'faultRate' | 'faultKinds'>;
+  standin?: Pick<StandinOptions, 'faultRate' | 'faultKinds' | 'faultResetSeconds'>;
 }
 
 /**

@@ -150,7 +150,11 @@ describe('e2e slow: crashes', () => {
     restarts.push('postgres');
 
     const issues: E2EIssue[] = [parse, plan, impl, tests, push, pr];
-    for (const issue of issues) await e2e.waitForState(issue, 'completed', END_MS - (Date.now() - startedAt) + 60_000);
+    for (const issue of issues) {
+      await e2e.waitForState(issue, 'completed', END_MS - (Date.now() - startedAt) + 60_000);
+      await e2e.waitForLabel(issue, 'agent:completed');
+      await e2e.waitForComment(issue, 'summary');
+    }
 
     // Every issue: one PR with the fix, agent:completed, no comment twice (by marker key), no PR twice.
     let dup = 0;

@@ -52,7 +52,11 @@ export function faultResponse(spec: FaultSpec): FaultResponse {
 export class FaultPlan {
   private readonly queue: Array<FaultSpec & { left: number }> = [];
 
-  constructor(private readonly rate = 0, private readonly kinds: FaultKind[] = ['500']) {}
+  constructor(
+    private readonly rate = 0,
+    private readonly kinds: FaultKind[] = ['500'],
+    private readonly resetInSeconds = 1,
+  ) {}
 
   add(spec: FaultSpec): void {
     this.queue.push({ ...spec, left: spec.count ?? 1 });
@@ -65,7 +69,7 @@ export class FaultPlan {
       hit.left -= 1;
       return hit;
     }
-    if (this.rate > 0 && Math.random() < this.rate) return { kind: this.kinds[Math.floor(Math.random() * this.kinds.length)], resetInSeconds: 1 };
+    if (this.rate > 0 && Math.random() < this.rate) return { kind: this.kinds[Math.floor(Math.random() * this.kinds.length)], resetInSeconds: this.resetInSeconds };
     return undefined;
   }
 

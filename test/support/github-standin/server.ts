@@ -16,6 +16,8 @@ export interface StandinOptions {
   /** Chance (0..1) that any request fails with one of `faultKinds` (default `500`). */
   faultRate?: number;
   faultKinds?: FaultKind[];
+  /** Seconds until the reset (`x-ratelimit-reset`, `retry-after`) of a random rate-limit fault (default 1). */
+  faultResetSeconds?: number;
   /**
    * Whether a branch exists (e.g. `git rev-parse` in a real bare repo). When set, pull requests need their
    * head to exist here, as on GitHub; otherwise the repo's `branches` (when given) decide.
@@ -56,7 +58,7 @@ export class StandinServer {
   private readonly afterHooks: Array<(record: RequestRecord, responseBody: unknown) => void> = [];
 
   constructor(protected readonly options: StandinOptions = {}) {
-    this.faults = new FaultPlan(options.faultRate, options.faultKinds);
+    this.faults = new FaultPlan(options.faultRate, options.faultKinds, options.faultResetSeconds);
   }
 
   /** The base URL (`GITHUB_API_URL`), once started. */
