@@ -18,6 +18,9 @@ export interface Workers {
 }
 
 /** The worker process's three workers: workflows + main activities, GitHub writes, agent runs. */
+/** The most GitHub writes (POST/PATCH/PUT/DELETE) one activity of the write queue makes. */
+export const WRITES_PER_ACTIVITY = 2;
+
 export async function createWorkers(options: {
   config: Config;
   logger: Logger;
@@ -38,7 +41,8 @@ export async function createWorkers(options: {
       ...shared,
       taskQueue: config.temporal.githubWriteTaskQueue,
       activities: activities.githubWrites,
-      maxTaskQueueActivitiesPerSecond: config.github.writesPerSecond,
+      // GITHUB_WRITES_PER_SECOND counts GitHub writes; a write activity makes up to two (a state label: add, then remove the old).
+      maxTaskQueueActivitiesPerSecond: config.github.writesPerSecond / WRITES_PER_ACTIVITY,
     }),
     await Worker.create({
       ...shared,
