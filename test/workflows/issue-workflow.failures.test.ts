@@ -143,6 +143,9 @@ test('closing the issue cancels the workflow (Temporal cancellation): the same c
   });
 });
 
+// Retried once: it has hung under load (see resultWithin); a real regression fails both tries.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 test('continue-as-new carries the state: steps, cost, the seen deliveries', async () => {
   const mock = new MockActivities();
   const input = issueInput({ continueAsNewAtHistoryLength: 25 });
@@ -155,7 +158,7 @@ test('continue-as-new carries the state: steps, cost, the seen deliveries', asyn
     // The start's delivery id was seen in the first run: a redelivered `/agent cancel` with it is ignored.
     await handle.signal('command', command('cancel', input.trigger.deliveryId));
     await handle.signal('pullRequestClosed', merged);
-    expect((await handle.result()).outcome).toBe('merged');
+    expect((await resultWithin(handle, 20_000)).outcome).toBe('merged');
     const status = await statusOf(handle);
     expect(status.steps.map((s) => s.step)).toEqual(['queued', 'parsing', 'validating', 'analyzing', 'implementing', 'testing', 'completed']);
     expect(status.costUsd).toBe(0.5);
@@ -164,3 +167,21 @@ test('continue-as-new carries the state: steps, cost, the seen deliveries', asyn
     expect(mock.labels).toEqual(['queued', 'analyzing', 'implementing', 'testing', 'completed']);
   });
 });
+
+/**
+ * The result, or a failure that says where the run stands. Twice in full CI runs on a loaded machine this
+ * test waited out Jest's 60 s here without an answer (never reproduced alone); a bounded wait turns
+ * that into a readable failure instead of a hung run with workers still attached.
+ */
+async function resultWithin(handle: Awaited<ReturnType<typeof startIssue>>, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed-out'>((resolve) => (timer = setTimeout(() => resolve('timed-out'), ms)));
+  const result = await Promise.race([handle.result(), timedOut]).finally(() => clearTimeout(timer));
+  if (result !== 'timed-out') return result;
+  const described = await handle.describe();
+  const events = (await handle.fetchHistory()).events ?? [];
+  const pending = described.raw.pendingActivities?.map((a) => a.activityType?.name) ?? [];
+  throw new Error(
+    `no result within ${ms} ms: run ${described.runId} is ${described.status.name}, pending activities ${JSON.stringify(pending)}, last events ${events.slice(-12).map((e) => e.eventType).join(',')}`,
+  );
+}
