@@ -5,6 +5,7 @@
 // TEMPORAL_DEV_SERVER_PORT, ISSUEFLOW_EMBEDDED_PG_PORT, TEMPORAL_CLI_PATH.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import type { IssueStatus } from '../src/domain/status';
 import { issueBranch, issueWorkflowId } from '../src/domain/ids';
 import { temporalWorkflowUrl } from '../src/domain/status-comment';
 import { issueForm } from '../test/e2e/harness/issue-form';
@@ -82,7 +83,11 @@ async function main(keep: boolean, onStarted: (stop: () => Promise<void>, kill: 
   const pr = await narrator.until('the pull request', (s) => s?.pullRequest);
   const branch = issueBranch(issue.number);
   say(`🔀 issueflow opened PR #${pr.number}: ${pr.url} (the stand-in's link)\n   ${branch} → main, from the bare repo ${relative(process.cwd(), world.bareDir)}:\n${block(world.branchDiff(branch), 60)}`);
-  await narrator.until('the workflow to settle', (s) => (s?.state === 'completed' ? s : undefined));
+  // The label and the summary are written beside the state change, so they can land a moment after it.
+  const settled = (s: IssueStatus | undefined) =>
+    s?.state === 'completed' && world.standin.labelsOf(DEMO_REPO, issue.number).includes('agent:completed') && narrator.saw('summary') ? s : undefined;
+  await narrator.until('the workflow to settle', settled);
+  await narrator.tick(); // narrate what arrived between the last look and the check
   const took = ((Date.now() - t0) / 1000).toFixed(0);
   say(`✅ done in ${took} s: issue → question → answer → analysis → edit → tests pass → PR #${pr.number}. ` +
     'The workflow stays open, waiting for reviews or the merge.');
