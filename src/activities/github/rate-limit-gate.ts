@@ -38,16 +38,18 @@ export function gateFor(credentials: string): RateLimitGate {
 /** Routes every request of `octokit` through `gate`: waits out an announced reset, and announces the ones GitHub answers. */
 export function gateRequests(octokit: Octokit, gate: RateLimitGate, maxWaitMs = MAX_IN_CALL_WAIT_MS): Octokit {
   octokit.hook.wrap('request', async (request, options) => {
-    const wait = gate.remainingMs();
-    if (wait > maxWaitMs) {
-      throw ApplicationFailure.create({
-        type: FAILURE_TYPES.githubRateLimited,
-        nonRetryable: false,
-        nextRetryDelay: wait,
-        message: `GitHub rate limit in effect for these credentials; retrying in ${Math.ceil(wait / 1000)} s.`,
-      });
+    // Look again after each wait: another call may have met a later reset meanwhile.
+    for (let wait = gate.remainingMs(); wait > 0; wait = gate.remainingMs()) {
+      if (wait > maxWaitMs) {
+        throw ApplicationFailure.create({
+          type: FAILURE_TYPES.githubRateLimited,
+          nonRetryable: false,
+          nextRetryDelay: wait,
+          message: `GitHub rate limit in effect for these credentials; retrying in ${Math.ceil(wait / 1000)} s.`,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     try {
       return await request(options);
     } catch (err) {
