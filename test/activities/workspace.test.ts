@@ -66,13 +66,24 @@ describe('git workspace on a real repository', () => {
 
   test('pushes a commit that was made but not pushed, even with nothing new to commit', async () => {
     await ws.prepareWorkspace({ ref, branch });
+    writeFileSync(join(worktreePath(dataDir, ref), 'a.txt'), 'a\n');
+    const first = await ws.commitAndPush({ ref, branch, message: 'A' });
+    // As if the push had been lost: the remote does not have the commit.
+    git(['update-ref', '-d', `refs/heads/${branch}`], repo.bareDir);
+    const result = await ws.commitAndPush({ ref, branch, message: 'unused' });
+    expect(result).toMatchObject({ committed: false, pushed: true, sha: first.sha });
+    expect(branchSha(repo.bareDir, branch)).toBe(first.sha);
+  });
+
+  test("the agent's own commits are only files to issueflow: one commit of issueflow's, with all of them", async () => {
+    await ws.prepareWorkspace({ ref, branch });
     const wt = worktreePath(dataDir, ref);
     writeFileSync(join(wt, 'a.txt'), 'a\n');
     git(['add', 'a.txt'], wt);
-    git(['commit', '-q', '-m', 'Local only (fixes #42)'], wt);
-    const result = await ws.commitAndPush({ ref, branch, message: 'unused' });
-    expect(result).toMatchObject({ committed: false, pushed: true });
-    expect(branchSha(repo.bareDir, branch)).toBe(result.sha);
+    git(['-c', 'user.name=agent', '-c', 'user.email=agent@example.com', 'commit', '-q', '-m', 'The agent commits on its own'], wt);
+    const result = await ws.commitAndPush({ ref, branch, message: 'Add a' });
+    expect(result).toMatchObject({ committed: true, pushed: true, filesChanged: ['a.txt'] });
+    expect(git(['log', '-1', '--format=%an', branch], repo.bareDir)).toBe('issueflow');
   });
 
   test('a deleted worktree, or a fresh worker, is rebuilt from the pushed branch', async () => {
@@ -146,6 +157,47 @@ describe('git workspace on a real repository', () => {
     await ws.prepareWorkspace({ ref, branch });
     expect(git(['rev-parse', 'refs/remotes/origin/main'], mirrorPath(dataDir, ref))).toBe(branchSha(repo.bareDir, 'main'));
     expect(existsSync(marker)).toBe(false);
+  });
+
+  test('git config, attributes and hooks written in the worktree steer none of git calls; the next issue of the repo works', async () => {
+    await ws.prepareWorkspace({ ref, branch });
+    const wt = worktreePath(dataDir, ref);
+    const marker = join(dataDir, 'steered');
+    const run = `sh -c 'env > ${marker}; cat'`;
+    const steering: [string, string][] = [
+      ['url.file:///nowhere/evil.git.insteadOf', repo.url],
+      [`url.file:///nowhere/evil.git.pushInsteadOf`, repo.url],
+      ['http.proxy', 'http://127.0.0.1:9'],
+      ['http.sslVerify', 'false'],
+      ['credential.helper', `!${run}`],
+      ['core.sshCommand', run],
+      ['core.fsmonitor', run],
+      ['core.hooksPath', join(wt, 'hooks')],
+      ['include.path', join(wt, 'evil.config')],
+      ['filter.evil.clean', run],
+      ['filter.evil.smudge', run],
+      ['filter.evil.required', 'true'],
+    ];
+    for (const [key, value] of steering) git(['config', key, value], wt);
+    writeFileSync(join(wt, 'evil.config'), `[core]\n\tfsmonitor = ${run}\n`);
+    writeFileSync(join(wt, '.gitattributes'), '* filter=evil\n');
+    mkdirSync(join(wt, 'hooks'));
+    for (const name of ['pre-commit', 'post-commit', 'pre-push', 'reference-transaction', 'post-checkout']) {
+      writeFileSync(join(wt, 'hooks', name), `#!/bin/sh\nenv > ${marker}\n`, { mode: 0o755 });
+      writeFileSync(join(wt, '.git', 'hooks', name), `#!/bin/sh\nenv > ${marker}\n`, { mode: 0o755 });
+    }
+    writeFileSync(join(wt, 'edit.txt'), 'the edit\n');
+    const { sha } = await ws.commitAndPush({ ref, branch, message: 'Edit' });
+    expect(branchSha(repo.bareDir, branch)).toBe(sha);
+    expect(readFileOnBranch(repo.bareDir, branch, 'edit.txt')).toBe('the edit');
+
+    const next = { ...ref, issueNumber: 43 };
+    await ws.prepareWorkspace({ ref: next, branch: 'issueflow/issue-43' });
+    writeFileSync(join(worktreePath(dataDir, next), 'next.txt'), 'next\n');
+    const second = await ws.commitAndPush({ ref: next, branch: 'issueflow/issue-43', message: 'Next' });
+    expect(branchSha(repo.bareDir, 'issueflow/issue-43')).toBe(second.sha);
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(join(mirrorPath(dataDir, ref), 'config'), 'utf8')).not.toMatch(/evil|insteadOf|proxy|filter/);
   });
 
   test('cleanup removes the worktree and keeps the pushed branch', async () => {

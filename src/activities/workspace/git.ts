@@ -23,21 +23,35 @@ export function authHeader(token: string): string {
 }
 
 /**
- * Git's environment: the base environment, no prompts, no hooks (an agent shares the mirror and could
- * plant one to read this environment), and the token as an `http.<origin>/.extraHeader` given through
- * GIT_CONFIG_COUNT/KEY/VALUE: the environment form of `git -c`, which `ps` does not show to other users
- * and which is never written to `.git/config`.
+ * Settings that win over any config file: every key through which a config could run a command,
+ * rewrite a URL, add a proxy or credential, or pull in another file. issueflow's repositories are its
+ * own, but a setting that steers git must never depend on that alone.
+ */
+const PINNED_SETTINGS: [string, string][] = [
+  ['core.hooksPath', '/dev/null'],
+  ['core.fsmonitor', 'false'],
+  ['core.sshCommand', 'false'],
+  ['core.askPass', 'true'],
+  ['core.attributesFile', '/dev/null'],
+  ['credential.helper', ''],
+  ['http.proxy', ''],
+  ['http.sslVerify', 'true'],
+  ['protocol.ext.allow', 'never'],
+];
+
+/**
+ * Git's environment: the base environment, no prompts, no system or global config, the pinned
+ * settings, and the token as an `http.<origin>/.extraHeader` given through GIT_CONFIG_COUNT/KEY/VALUE:
+ * the environment form of `git -c`, which `ps` does not show to other users and which is never
+ * written to a config file. The agent never sees a repository that these commands read (see prepare.ts).
  */
 export function gitEnv(o: Pick<GitOptions, 'config' | 'token' | 'remoteUrl' | 'env' | 'extraEnv'>): Record<string, string> {
-  const settings: [string, string][] = [
-    ['core.hooksPath', '/dev/null'],
-    ['core.fsmonitor', 'false'],
-  ];
+  const settings: [string, string][] = [...PINNED_SETTINGS];
   if (o.token) {
     const origin = o.remoteUrl && /^https?:/.test(o.remoteUrl) ? new URL(o.remoteUrl).origin : undefined;
     settings.push([origin ? `http.${origin}/.extraHeader` : 'http.extraHeader', authHeader(o.token)]);
   }
-  const env: Record<string, string> = { ...buildCommandEnv(o.config, o.env), GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', ...o.extraEnv };
+  const env: Record<string, string> = { ...buildCommandEnv(o.config, o.env), GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...o.extraEnv };
   env.GIT_CONFIG_COUNT = String(settings.length);
   settings.forEach(([key, value], i) => Object.assign(env, { [`GIT_CONFIG_KEY_${i}`]: key, [`GIT_CONFIG_VALUE_${i}`]: value }));
   return env;

@@ -20,3 +20,16 @@ export function worktreePath(dataDir: string, ref: IssueRef): string {
 export function cloneUrl(template: string, ref: RepoRef): string {
   return template.replace(/\{owner\}/g, safe(ref.owner)).replace(/\{repo\}/g, safe(ref.repo));
 }
+
+/**
+ * issueflow's own index of an issue's worktree, inside the mirror: the agent's worktree holds files
+ * only as far as issueflow's git is concerned, never a `.git` that issueflow reads.
+ */
+export function indexPath(dataDir: string, ref: IssueRef): string {
+  return join(mirrorPath(dataDir, ref), 'issueflow', `index-issue-${ref.issueNumber}`);
+}
+
+/** The private HOME of the issue's sandboxed runs (agent and repo commands): `<dataDir>/homes/...`. */
+export function homePath(dataDir: string, ref: IssueRef): string {
+  return resolve(join(dataDir, 'homes', safe(ref.owner), safe(ref.repo), `issue-${ref.issueNumber}`));
+}

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { IssueRef } from '../../domain/ids';
 import type { WorkspaceDeps } from './index';
-import { cloneUrl, mirrorPath, worktreePath } from './paths';
+import { cloneUrl, homePath, indexPath, mirrorPath, worktreePath } from './paths';
 import { git, withLock, type GitOptions } from './git';
 
 /** The options every git call of a workspace shares. */
@@ -15,8 +15,18 @@ export async function gitOptions(deps: WorkspaceDeps, ref: IssueRef, cwd: string
 }
 
 /**
- * The remote, always from GIT_CLONE_URL: calls that carry the token never trust `origin`, which an
- * agent could re-point from its worktree (the mirror's config is shared).
+ * Git on the issue's worktree as issueflow sees it: the mirror's objects and refs, issueflow's own
+ * index, and the worktree's files. Whatever the agent writes into a `.git` of the worktree (config,
+ * hooks, alternates) is never read: the repository is named by GIT_DIR, not found by discovery.
+ */
+export function treeOptions(deps: WorkspaceDeps, ref: IssueRef): GitOptions {
+  const gitDir = mirrorPath(deps.config.dataDir, ref);
+  const extraEnv = { GIT_DIR: gitDir, GIT_WORK_TREE: worktreePath(deps.config.dataDir, ref), GIT_INDEX_FILE: indexPath(deps.config.dataDir, ref) };
+  return { cwd: gitDir, config: deps.config, env: deps.env, extraEnv };
+}
+
+/**
+ * The remote, always from GIT_CLONE_URL: calls that carry the token never trust a configured remote.
  */
 export function remoteUrl(deps: WorkspaceDeps, ref: IssueRef): string {
   return cloneUrl(deps.config.github.cloneUrlTemplate, ref);
@@ -46,54 +56,87 @@ async function defaultBranch(deps: WorkspaceDeps, ref: IssueRef, mirror: string)
   return local.stdout;
 }
 
-async function revParse(deps: WorkspaceDeps, ref: IssueRef, cwd: string, rev: string): Promise<string | undefined> {
-  const r = await git(['rev-parse', '--verify', '--quiet', rev], { ...(await gitOptions(deps, ref, cwd)), okCodes: [1] });
+/** The commit a revision names in `cwd`'s repository, or undefined. */
+export async function revParse(o: GitOptions, rev: string): Promise<string | undefined> {
+  const r = await git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { ...o, okCodes: [1] });
   return r.exitCode === 0 ? r.stdout : undefined;
 }
 
+/** Whether the worktree's files are exactly the branch's commit (nothing to add, nothing staged). */
+async function isClean(tree: GitOptions, branch: string): Promise<boolean> {
+  await git(['update-index', '-q', '--refresh'], { ...tree, okCodes: [1] });
+  if ((await git(['add', '--all', '--dry-run'], tree)).stdout !== '') return false;
+  return (await git(['diff-index', '--cached', '--quiet', `refs/heads/${branch}`, '--'], { ...tree, okCodes: [1] })).exitCode === 0;
+}
+
 /**
- * Mirror + worktree on `branch`. A missing worktree is built from the pushed branch (or the default
- * branch); an existing clean one that is behind the pushed branch is fast-forwarded to it.
+ * A new worktree at `start`: a shallow clone of the mirror for the agent's own use (its `git diff`
+ * and `git log`), made before the agent ever ran, and issueflow's index of the same commit.
+ */
+async function createWorktree(deps: WorkspaceDeps, ref: IssueRef, branch: string, start: string): Promise<void> {
+  const mirror = mirrorPath(deps.config.dataDir, ref);
+  const wt = worktreePath(deps.config.dataDir, ref);
+  const tree = treeOptions(deps, ref);
+  await rm(wt, { recursive: true, force: true });
+  await rm(indexPath(deps.config.dataDir, ref), { force: true });
+  await mkdir(dirname(wt), { recursive: true });
+  await mkdir(dirname(indexPath(deps.config.dataDir, ref)), { recursive: true });
+  const local = await gitOptions(deps, ref, mirror);
+  await git(['update-ref', `refs/heads/${branch}`, start], local);
+  await git(['clone', '--quiet', '--depth', '1', '--branch', branch, `file://${mirror}`, wt], await gitOptions(deps, ref, dirname(wt)));
+  await git(['read-tree', `refs/heads/${branch}`], tree);
+  await git(['update-index', '-q', '--refresh'], { ...tree, okCodes: [1] });
+}
+
+/**
+ * Mirror + worktree on `branch`. A missing worktree is built from the local branch (a commit not yet
+ * pushed), else the pushed branch, else the default branch; an existing clean one that is behind the
+ * pushed branch is moved to it.
  */
 export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string }> {
-  const mirror = mirrorPath(deps.config.dataDir, input.ref);
-  const wt = worktreePath(deps.config.dataDir, input.ref);
+  const { ref, branch } = input;
+  const mirror = mirrorPath(deps.config.dataDir, ref);
+  const wt = worktreePath(deps.config.dataDir, ref);
   return withLock(mirror, async () => {
-    await ensureMirror(deps, input.ref, mirror);
-    const baseBranch = await defaultBranch(deps, input.ref, mirror);
-    const pushed = await revParse(deps, input.ref, mirror, `refs/remotes/origin/${input.branch}`);
-    const local = await gitOptions(deps, input.ref, mirror);
+    await ensureMirror(deps, ref, mirror);
+    const baseBranch = await defaultBranch(deps, ref, mirror);
+    const local = await gitOptions(deps, ref, mirror);
+    const pushed = await revParse(local, `refs/remotes/origin/${branch}`);
+    const head = await revParse(local, `refs/heads/${branch}`);
+    const tree = treeOptions(deps, ref);
+    // Linked worktrees of an earlier layout are forgotten; their directories are rebuilt below.
     await git(['worktree', 'prune'], local);
-    if (existsSync(`${wt}/.git`)) {
-      const wtOptions = await gitOptions(deps, input.ref, wt);
-      const head = await revParse(deps, input.ref, wt, 'HEAD');
-      const clean = (await git(['status', '--porcelain'], wtOptions)).stdout === '';
-      const behind = pushed && head !== pushed && (await git(['merge-base', '--is-ancestor', head ?? 'HEAD', pushed], { ...wtOptions, okCodes: [1] })).exitCode === 0;
-      if (clean && behind) await git(['reset', '--hard', '--quiet', pushed], wtOptions);
-    } else {
-      await rm(wt, { recursive: true, force: true });
-      await mkdir(dirname(wt), { recursive: true });
-      const start = pushed ? `refs/remotes/origin/${input.branch}` : `refs/remotes/origin/${baseBranch}`;
-      await git(['worktree', 'add', '--quiet', '--no-track', '-B', input.branch, wt, start], local);
+    const ours = head && existsSync(indexPath(deps.config.dataDir, ref)) && isDirectory(wt) && !isFile(`${wt}/.git`);
+    if (!ours) {
+      await createWorktree(deps, ref, branch, head ?? pushed ?? (await revParse(local, `refs/remotes/origin/${baseBranch}`)) ?? baseBranch);
+    } else if (pushed && head !== pushed && (await isClean(tree, branch))) {
+      const behind = (await git(['merge-base', '--is-ancestor', head, pushed], { ...local, okCodes: [1] })).exitCode === 0;
+      if (behind) {
+        await git(['read-tree', '-u', '--reset', pushed], tree);
+        await git(['update-ref', `refs/heads/${branch}`, pushed, head], local);
+      }
     }
-    deps.logger.info({ repo: `${input.ref.owner}/${input.ref.repo}`, issue: input.ref.issueNumber, branch: input.branch, fromPushed: !!pushed }, 'workspace ready');
-    return { baseBranch, headSha: (await revParse(deps, input.ref, wt, 'HEAD')) ?? '' };
+    await mkdir(homePath(deps.config.dataDir, ref), { recursive: true });
+    deps.logger.info({ repo: `${ref.owner}/${ref.repo}`, issue: ref.issueNumber, branch, fromPushed: !!pushed }, 'workspace ready');
+    return { baseBranch, headSha: (await revParse(local, `refs/heads/${branch}`)) ?? '' };
   });
 }
 
-/** Removes the issue's worktree and its local branch; the pushed branch stays for the pull request. */
+const isDirectory = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+/** An earlier layout's linked worktree has a `.git` file pointing into the mirror. */
+const isFile = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isFile() === true;
+
+/** Removes the issue's worktree, index, private HOME and local branch; the pushed branch stays for the pull request. */
 export async function cleanupWorkspace(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string }): Promise<void> {
   const mirror = mirrorPath(deps.config.dataDir, input.ref);
-  const wt = worktreePath(deps.config.dataDir, input.ref);
   await withLock(mirror, async () => {
+    await rm(worktreePath(deps.config.dataDir, input.ref), { recursive: true, force: true });
+    await rm(homePath(deps.config.dataDir, input.ref), { recursive: true, force: true });
+    await rm(indexPath(deps.config.dataDir, input.ref), { force: true });
     if (existsSync(`${mirror}/HEAD`)) {
       const o = await gitOptions(deps, input.ref, mirror);
-      if (existsSync(wt)) await git(['worktree', 'remove', '--force', wt], { ...o, okCodes: [128] });
-      await rm(wt, { recursive: true, force: true });
       await git(['worktree', 'prune'], o);
-      await git(['branch', '-D', input.branch], { ...o, okCodes: [1] });
-    } else {
-      await rm(wt, { recursive: true, force: true });
+      await git(['update-ref', '-d', `refs/heads/${input.branch}`], o);
     }
   });
 }
