@@ -42,6 +42,14 @@ const list = z
   .optional()
   .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
+/** `host`, `host:port` or `[v6]:port` in a network allow-list, or the words `open` and `none`. */
+const allowList = list.refine((entries) => entries.every((e) => /^(open|none|\[[0-9a-fA-F:.]+\](:\d{1,5})?|[A-Za-z0-9.-]+(:\d{1,5})?)$/.test(e)), {
+  message: 'must be a comma-separated list of host or host:port, or open, or none',
+});
+
+/** Absolute paths only: the sandbox mounts them as they are. */
+const pathList = list.refine((paths) => paths.every((p) => p.startsWith('/')), { message: 'must be a comma-separated list of absolute paths' });
+
 /** Every environment variable issueflow reads; `.env.example` documents each one. */
 const envSchema = z.object({
   PORT: port(3000),
@@ -71,6 +79,11 @@ const envSchema = z.object({
   AGENT_FALLBACK: z.enum(AGENT_PRESETS).optional(),
   AGENT_ENV: list,
   AGENT_CONCURRENCY: positiveInt(2),
+  ISSUEFLOW_SANDBOX: z.enum(['auto', 'required', 'off']).default('auto'),
+  AGENT_NETWORK_ALLOW: allowList,
+  COMMAND_NETWORK_ALLOW: allowList,
+  SANDBOX_WRITABLE: pathList,
+  SANDBOX_HIDE: pathList,
   ISSUEFLOW_API_TOKEN: optional,
   ISSUEFLOW_API_RATE_LIMIT: positiveInt(300),
   GITHUB_APP_USER_ID: z
@@ -130,6 +143,18 @@ export interface Config {
     fallback?: (typeof AGENT_PRESETS)[number];
     envAllowList: string[];
     concurrency: number;
+  };
+  /** The sandbox around agent runs and repo commands (src/activities/sandbox). */
+  sandbox: {
+    mode: 'auto' | 'required' | 'off';
+    /** Where the agent may connect besides its provider's API: host[:port], `open` or `none`. */
+    agentNetworkAllow: string[];
+    /** Where set-up and test commands may connect (e.g. package registries); none by default. */
+    commandNetworkAllow: string[];
+    /** More paths the sandboxed runs may write (caches), beside the worktree and a private HOME and TMP. */
+    writable: string[];
+    /** More paths the sandboxed runs must not see, beside the data dir and the usual credential files. */
+    hidden: string[];
   };
   apiToken?: string;
   /** Jobs and admin API requests per minute per client. */
@@ -207,6 +232,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fallback: e.AGENT_FALLBACK,
       envAllowList: e.AGENT_ENV,
       concurrency: e.AGENT_CONCURRENCY,
+    },
+    sandbox: {
+      mode: e.ISSUEFLOW_SANDBOX,
+      agentNetworkAllow: e.AGENT_NETWORK_ALLOW,
+      commandNetworkAllow: e.COMMAND_NETWORK_ALLOW,
+      writable: e.SANDBOX_WRITABLE,
+      hidden: e.SANDBOX_HIDE,
     },
     apiToken: e.ISSUEFLOW_API_TOKEN,
     apiRateLimitPerMinute: e.ISSUEFLOW_API_RATE_LIMIT,

@@ -24,6 +24,9 @@ async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+/** These tests read pids the agent writes: outside a sandbox, whose pids are its own (sandbox.test.ts kills inside one). */
+const PIDS_OF_THE_HOST = { ISSUEFLOW_SANDBOX: 'off' } as const;
+
 describe('stopping agents: the whole process group goes', () => {
   let db: TestDatabase;
   let fx: AgentFixture;
@@ -40,7 +43,7 @@ describe('stopping agents: the whole process group goes', () => {
     forgetPids(fx);
     const { run: runIn } = activityEnv(1500);
     const started = Date.now();
-    const err = (await runIn(fx.agent().runAgent, fx.input(HANG)).catch((e: unknown) => e)) as Error & { type?: string };
+    const err = (await runIn(fx.agent(PIDS_OF_THE_HOST).runAgent, fx.input(HANG)).catch((e: unknown) => e)) as Error & { type?: string };
     expect(err).toMatchObject({ type: 'AgentTimedOut', nonRetryable: true });
     expect(err.message).toMatch(/printed nothing/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
@@ -51,7 +54,7 @@ describe('stopping agents: the whole process group goes', () => {
   test('cancellation kills the agent and its grandchild within 2 s', async () => {
     forgetPids(fx);
     const { env, run: runIn, heartbeats } = activityEnv(60_000);
-    const run = runIn(fx.agent().runAgent, fx.input(HANG)).catch((e: unknown) => e);
+    const run = runIn(fx.agent(PIDS_OF_THE_HOST).runAgent, fx.input(HANG)).catch((e: unknown) => e);
     await waitFor(() => heartbeats.length > 0);
     await waitFor(() => {
       try {
@@ -70,7 +73,7 @@ describe('stopping agents: the whole process group goes', () => {
 
   test('the hard time-out stops an agent that keeps talking', async () => {
     const prompt = Array.from({ length: 200 }, () => 'agent: say still working\nagent: sleep 100').join('\n');
-    const err = (await activityEnv(60_000).run(fx.agent().runAgent, fx.input(prompt, { timeoutMinutes: 0.02 })).catch((e: unknown) => e)) as Error & { type?: string };
+    const err = (await activityEnv(60_000).run(fx.agent(PIDS_OF_THE_HOST).runAgent, fx.input(prompt, { timeoutMinutes: 0.02 })).catch((e: unknown) => e)) as Error & { type?: string };
     expect(err).toMatchObject({ type: 'AgentTimedOut' });
     expect(err.message).toMatch(/longer than 0.02 minutes/);
     expect(err.message).toContain('still working');

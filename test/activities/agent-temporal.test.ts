@@ -30,7 +30,8 @@ describe('runAgent under a real Temporal worker', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../support/scripted-agent/agent-workflow'),
-      activities: fx.agent(),
+      // The cancellation test reads pids the agent writes: outside a sandbox, whose pids are its own (sandbox.test.ts kills inside one).
+      activities: fx.agent({ ISSUEFLOW_SANDBOX: 'off' }),
     });
     running = worker.run();
   }, 120_000);

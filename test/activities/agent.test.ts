@@ -64,11 +64,11 @@ describe('runAgent with the scripted agent', () => {
     try {
       // Even when AGENT_ENV names them, the service's secrets stay out.
       const agent = fx.agent({ AGENT_ENV: 'MY_AGENT_SETTING,GITHUB_TOKEN,DATABASE_URL' });
-      await activityEnv().run(agent.runAgent, fx.input('agent: dump-env ../agent-env.json'));
+      await activityEnv().run(agent.runAgent, fx.input('agent: dump-env agent-env.json'));
     } finally {
       for (const name of Object.keys({ ...secrets, ...extra })) delete process.env[name];
     }
-    const seen = JSON.parse(readFileSync(join(fx.workdir, '../agent-env.json'), 'utf8')) as Record<string, string>;
+    const seen = JSON.parse(readFileSync(join(fx.workdir, 'agent-env.json'), 'utf8')) as Record<string, string>;
     for (const name of Object.keys(secrets)) expect(seen[name]).toBeUndefined();
     expect(JSON.stringify(seen)).not.toMatch(/secretsecret|webhook-secret-value|api-token-value|user:pw/);
     expect(seen.ANTHROPIC_API_KEY).toBe(extra.ANTHROPIC_API_KEY);

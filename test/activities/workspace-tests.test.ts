@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -8,7 +9,6 @@ import { createWorkspaceActivities, worktreePath } from '../../src/activities/wo
 import { readRunLog } from '../../src/activities/run-log';
 import { createBareRepo, type TestRepo } from '../support/git-repos';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { processAlive } from '../support/scripted-agent';
 import { activityEnv } from '../support/scripted-agent/fixture';
 
 const ref = { owner: 'acme', repo: 'tiny', issueNumber: 5 };
@@ -72,18 +72,21 @@ describe('runTests in the worktree', () => {
 
   test('a hanging suite times out and its whole process group is killed', async () => {
     await setup(true);
-    const pidFile = join(worktreePath(dataDir, ref), 'bg.pid');
+    // Found by a marker in its command line, not a pid: a sandbox has pids of its own.
+    const marker = `issueflow-hanging-suite-${process.pid}-${Date.now()}`;
     const started = Date.now();
-    const r = await activityEnv().run(ws.runTests, {
+    const running = activityEnv().run(ws.runTests, {
       ...base,
       timeoutMinutes: 0.02,
-      testCommand: `sh -c 'trap "" TERM; sleep 60' & echo $! > ${pidFile}; sleep 60`,
+      testCommand: `sh -c 'trap "" TERM; sleep 60; : ${marker}' & sleep 60`,
     });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(processesWith(marker)).toBeGreaterThan(0);
+    const r = await running;
     expect(r).toMatchObject({ passed: false, timedOut: true, exitCode: null });
     expect(Date.now() - started).toBeLessThan(5000);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(pid).toBeGreaterThan(0);
-    expect(processAlive(pid)).toBe(false);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(processesWith(marker)).toBe(0);
   });
 
   test('cancellation stops the tests', async () => {
@@ -96,3 +99,12 @@ describe('runTests in the worktree', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 });
+
+/** How many processes of the machine have `marker` in their command line (pgrep never counts itself). */
+function processesWith(marker: string): number {
+  try {
+    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').length;
+  } catch {
+    return 0;
+  }
+}

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -12,7 +11,8 @@ import { agentCommand, type AgentPreset } from './presets';
 import { buildAgentEnv, envSecretValues, scrub } from './env';
 import { looksLikeProviderOutage, parsePlan, parseResultLine } from './parse';
 import { lastLines, runSupervised } from './supervised-process';
-import { worktreePath } from '../workspace/paths';
+import { homePath, worktreePath } from '../workspace/paths';
+import { agentPolicy, resolveCommand, sandboxCommand, sandboxEnabled } from '../sandbox';
 
 type Attempt = { ok: AgentRunResult } | { failure: ApplicationFailure; tryFallback: boolean };
 
@@ -43,10 +43,18 @@ async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, pres
   const secrets = [...secretValues(config), ...envSecretValues(env)];
   const clean = (text: string) => scrub(text, config, secrets);
   const idleTimeoutMs = ctx.info.heartbeatTimeoutMs || deps.defaultIdleTimeoutMs || 10 * 60_000;
+  const sandboxed = sandboxEnabled(config);
+  const file = sandboxed ? resolveCommand(cmd.file, env.PATH) : cmd.file;
+  if (!file) return spawnFailure(preset, cmd.file, 'ENOENT');
+  const boxed = sandboxed
+    ? await sandboxCommand(config, deps.logger, { file, args: cmd.args, cwd: workdir, env, home: homePath(config.dataDir, input.ref), network: agentPolicy(config, preset, env) })
+    : { file, args: cmd.args, env, close: async () => undefined };
   const run = await runSupervised({
-    ...cmd,
+    file: boxed.file,
+    args: boxed.args,
+    stdinFile: cmd.stdinFile,
     cwd: workdir,
-    env,
+    env: boxed.env,
     log: { pool: deps.pool, workflowId: input.workflowId, step: input.step, secrets, logger: deps.logger },
     hardTimeoutMs: input.timeoutMinutes * 60_000,
     idleTimeoutMs,
@@ -56,7 +64,7 @@ async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, pres
     killGraceMs: deps.killGraceMs,
     keepLine: isResultLine,
     onProgress: (p) => ctx.heartbeat({ bytes: p.bytes, lastLine: clean(p.lastLine) }),
-  });
+  }).finally(() => boxed.close());
   const outputTail = clean(lastLines(run.tail));
   const details = { agent: preset, exitCode: run.exitCode, outputTail };
   if (run.ended === 'cancelled') throw ctx.cancellationSignal.reason instanceof Error ? ctx.cancellationSignal.reason : new CancelledFailure('CANCELLED');
@@ -65,10 +73,7 @@ async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, pres
     const message = `The agent (${preset}) ${why} and was stopped.\n${lastLines(outputTail, 2000)}`;
     return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentTimedOut, nonRetryable: true, details: [details] }), tryFallback: false };
   }
-  if (run.spawnError) {
-    const message = `The agent command \`${cmd.file}\` could not be started (${run.spawnError}) for AGENT=${preset}: install it on the worker, put it on PATH, or set AGENT_FALLBACK.`;
-    return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentMissing, nonRetryable: true, details: [details] }), tryFallback: true };
-  }
+  if (run.spawnError) return spawnFailure(preset, cmd.file, run.spawnError, details);
   const stream = run.keptLine ? parseResultLine(run.keptLine) : undefined;
   if (run.exitCode !== 0 || stream?.isError) {
     const message = `The agent (${preset}) failed with exit code ${run.exitCode ?? run.signal}.\n${lastLines(outputTail, 2000)}`;
@@ -91,6 +96,11 @@ async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, pres
   };
 }
 
+function spawnFailure(preset: AgentPreset, file: string, code: string, details?: object): Attempt {
+  const message = `The agent command \`${file}\` could not be started (${code}) for AGENT=${preset}: install it on the worker, put it on PATH, or set AGENT_FALLBACK.`;
+  return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentMissing, nonRetryable: true, details: details ? [details] : [] }), tryFallback: true };
+}
+
 /** Runs the coding agent in the issue's worktree; see createAgentActivities for the guarantees. */
 export async function runAgentWith(deps: AgentDeps, input: AgentRunInput): Promise<AgentRunResult> {
   const ctx = Context.current();
@@ -102,7 +112,10 @@ export async function runAgentWith(deps: AgentDeps, input: AgentRunInput): Promi
   const primary = input.agent ?? deps.config.agent.preset;
   const fallback = deps.config.agent.fallback;
   const presets = fallback && fallback !== primary ? [primary, fallback] : [primary];
-  const dir = await mkdtemp(join(tmpdir(), 'issueflow-prompt-'));
+  // The prompt sits in the issue's private HOME: the one place besides the worktree that a sandboxed agent sees.
+  const home = homePath(deps.config.dataDir, input.ref);
+  await mkdir(home, { recursive: true });
+  const dir = await mkdtemp(join(home, '.issueflow-prompt-'));
   try {
     const promptFile = join(dir, 'prompt.md');
     await writeFile(promptFile, input.prompt, { mode: 0o600 });

@@ -8,7 +8,8 @@ import { buildCommandEnv, scrub } from '../agent/env';
 import { lastLines, runSupervised } from '../agent/supervised-process';
 import { createRunLog } from '../run-log';
 import type { WorkspaceDeps } from './index';
-import { worktreePath } from './paths';
+import { homePath, worktreePath } from './paths';
+import { commandPolicy, sandboxCommand, sandboxEnabled } from '../sandbox';
 
 export interface RunTestsInput {
   workflowId: string;
@@ -21,7 +22,8 @@ export interface RunTestsInput {
 }
 
 /**
- * Runs the repository's set-up then test command with `sh -c` in the worktree, within one time-out
+ * Runs the repository's set-up then test command with `sh -c` in the worktree, sandboxed like the
+ * agent (with COMMAND_NETWORK_ALLOW for its network), within one time-out
  * for both, in a process group that is killed on time-out or cancellation. A failing or timed-out
  * run is a result, not an error: the workflow decides whether to ask the agent for a fix.
  */
@@ -42,18 +44,21 @@ export async function runTests(deps: WorkspaceDeps, input: RunTestsInput): Promi
     const headerLog = createRunLog({ pool: deps.pool, workflowId: input.workflowId, step: input.step, secrets });
     await headerLog.write(header);
     await headerLog.close();
+    const boxed = sandboxEnabled(deps.config)
+      ? await sandboxCommand(deps.config, deps.logger, { file: 'sh', args: ['-c', command], cwd: wt, env, home: homePath(deps.config.dataDir, input.ref), network: commandPolicy(deps.config) })
+      : { file: 'sh', args: ['-c', command], env, close: async () => undefined };
     const run = await runSupervised({
-      file: 'sh',
-      args: ['-c', command],
+      file: boxed.file,
+      args: boxed.args,
       cwd: wt,
-      env,
+      env: boxed.env,
       log: { pool: deps.pool, workflowId: input.workflowId, step: input.step, secrets, logger: deps.logger },
       hardTimeoutMs: Math.max(1, deadline - Date.now()),
       signal: ctx.cancellationSignal,
       killGraceMs: deps.killGraceMs,
       progressEveryMs: 5000,
       onProgress: (p) => ctx.heartbeat({ bytes: p.bytes }),
-    });
+    }).finally(() => boxed.close());
     tail = (tail + header + run.tail).slice(-64 * 1024);
     const outputTail = scrub(lastLines(tail), deps.config, secrets);
     const base = { durationMs: Date.now() - started, outputTail };

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import { bwrapArgs } from './bwrap';
+import { openEgress } from './egress';
+import type { NetworkPolicy } from './policy';
+
+export { agentPolicy, commandPolicy, type NetworkPolicy } from './policy';
+
+/** Whether runs are sandboxed on this machine, and if not, why. */
+export type SandboxStatus = { available: true } | { available: false; reason: string };
+
+let probed: SandboxStatus | undefined;
+
+/** Tries bubblewrap (all namespaces) and socat once per process; the answer is cached. */
+export function probeSandbox(): SandboxStatus {
+  if (probed) return probed;
+  try {
+    execFileSync('bwrap', ['--die-with-parent', '--unshare-all', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', 'true'], { stdio: 'pipe', timeout: 10_000 });
+  } catch (err) {
+    const e = err as { code?: string; stderr?: Buffer };
+    const why = e.code === 'ENOENT' ? 'bubblewrap (bwrap) is not installed' : `bwrap cannot create namespaces here: ${String(e.stderr ?? err).trim().split('\n')[0]}`;
+    return (probed = { available: false, reason: why });
+  }
+  try {
+    execFileSync('socat', ['-V'], { stdio: 'pipe', timeout: 10_000 });
+  } catch {
+    return (probed = { available: false, reason: 'socat is not installed (it relays the allowed endpoints into the sandbox)' });
+  }
+  return (probed = { available: true });
+}
+
+/** Whether this run is to be sandboxed: `off` never, otherwise when the machine allows (start refuses `required` without it). */
+export function sandboxEnabled(config: Config): boolean {
+  return config.sandbox.mode !== 'off' && probeSandbox().available;
+}
+
+/** Credential files and folders of the service's user that no sandboxed run may read. */
+const CREDENTIAL_PATHS = ['.ssh', '.aws', '.azure', '.config/gh', '.config/gcloud', '.docker', '.kube', '.gnupg', '.netrc', '.git-credentials', '.npmrc', '.pypirc', '.claude', '.claude.json', '.codex', '.gemini', '.config/issueflow'];
+
+/** Finds a command on PATH as the sandbox will, so a missing binary is still ENOENT to the caller. */
+export function resolveCommand(file: string, path: string | undefined): string | undefined {
+  if (file.includes('/')) return existsSync(file) ? resolve(file) : undefined;
+  for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, file);
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+export interface SandboxRequest {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** The private HOME of this issue's runs (made if missing). */
+  home: string;
+  network: NetworkPolicy;
+}
+
+export interface SandboxedCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Ends the run's network relays. */
+  close(): Promise<void>;
+}
+
+/**
+ * The command wrapped in bubblewrap: it sees the machine read-only without issueflow's data dir,
+ * its `.env` and the usual credential files, writes only its worktree, a private HOME and TMP (and
+ * SANDBOX_WRITABLE), and connects only where `network` allows.
+ */
+export async function sandboxCommand(config: Config, logger: Logger, r: SandboxRequest): Promise<SandboxedCommand> {
+  const dataDir = resolve(config.dataDir);
+  await mkdir(r.home, { recursive: true });
+  // Unix socket paths are short (108 bytes), so the relays live in the host's /tmp, which no sandbox sees.
+  const egress = r.network.kind === 'allow' ? await openEgress(await mkdtemp(join(tmpdir(), 'issueflow-egress-')), r.network.endpoints, logger) : undefined;
+  const hidden = [...CREDENTIAL_PATHS.map((p) => join(homedir(), p)), resolve('.env'), ...config.sandbox.hidden].filter((p) => existsSync(p));
+  const args = bwrapArgs({
+    file: r.file,
+    args: r.args,
+    cwd: r.cwd,
+    writable: [r.cwd, r.home, ...config.sandbox.writable.filter((p) => existsSync(p))],
+    hiddenDirs: [dataDir, ...hidden.filter((p) => statSync(p).isDirectory())],
+    hiddenFiles: hidden.filter((p) => !statSync(p).isDirectory()),
+    network: r.network.kind === 'open' ? 'open' : 'isolated',
+    forwards: egress?.forwards ?? [],
+  });
+  const env = { ...r.env, ...egress?.env, HOME: r.home, TMPDIR: '/tmp' };
+  return { file: 'bwrap', args, env, close: async () => egress?.close() };
+}
