@@ -9,7 +9,7 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 # git for the worktrees; the agent CLI of your choice is installed in a derived image (see README).
-RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates curl bubblewrap socat && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production ISSUEFLOW_DATA_DIR=/data
 COPY --from=build /app/node_modules ./node_modules

@@ -9,6 +9,7 @@ import { createPool } from '../infra/postgres';
 import { migrate } from '../infra/migrate';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../infra/temporal';
 import { createActivities } from '../activities';
+import { checkSandboxAtStart } from '../activities/sandbox';
 import { startInfrastructure, type Infrastructure } from './infrastructure';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createWorkers } from './workers';
@@ -26,6 +27,7 @@ export interface Service {
  * HTTP API. This and src/worker/* are the only places that build pools and connections.
  */
 export async function startService(config: Config, logger: Logger, parts: { api: boolean; worker: boolean }): Promise<Service> {
+  if (parts.worker) checkSandboxAtStart(config, logger);
   installTemporalRuntime(logger, parts.worker ? config.temporal.metricsBindAddress : undefined);
   const infrastructure = await startInfrastructure(config, logger);
   const cleanups: Array<() => Promise<void>> = [() => infrastructure.stop()];

@@ -84,4 +84,11 @@ describe('issueflow start on its embedded defaults', () => {
     expect(bad.output().trim().split('\n')).toHaveLength(1);
     expect(bad.output()).toMatch(/GITHUB_WEBHOOK_SECRET is required/);
   });
+
+  test('ISSUEFLOW_SANDBOX=required on a machine without bubblewrap refuses to start, in one line that says how to fix it', async () => {
+    const bad = spawnIssueflow(['start'], { ...env, ISSUEFLOW_SANDBOX: 'required', PATH: '/nonexistent' });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().trim().split('\n')).toHaveLength(1);
+    expect(bad.output()).toMatch(/ISSUEFLOW_SANDBOX=required, but bubblewrap \(bwrap\) is not installed: install bubblewrap and socat/);
+  });
 });

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import type { Config } from '../../config';
+import { ConfigError, type Config } from '../../config';
 import type { Logger } from '../../logger';
 import { bwrapArgs } from './bwrap';
 import { openEgress } from './egress';
@@ -37,6 +37,25 @@ export function probeSandbox(): SandboxStatus {
 /** Whether this run is to be sandboxed: `off` never, otherwise when the machine allows (start refuses `required` without it). */
 export function sandboxEnabled(config: Config): boolean {
   return config.sandbox.mode !== 'off' && probeSandbox().available;
+}
+
+/**
+ * At a worker's start: `required` without a working sandbox refuses to start; `auto` says loudly that
+ * agents and repo commands will run unsandboxed, and how to fix it.
+ */
+export function checkSandboxAtStart(config: Config, logger: Logger): void {
+  if (config.sandbox.mode === 'off') {
+    logger.warn('ISSUEFLOW_SANDBOX=off: agents and repo commands run with the worker\'s own view of the machine, network and processes');
+    return;
+  }
+  const status = probeSandbox();
+  if (status.available) {
+    logger.info({ agentNetwork: config.sandbox.agentNetworkAllow, commandNetwork: config.sandbox.commandNetworkAllow }, 'sandbox: bubblewrap');
+    return;
+  }
+  const fix = 'install bubblewrap and socat (apt-get install bubblewrap socat) and allow user namespaces (README: Sandbox)';
+  if (config.sandbox.mode === 'required') throw new ConfigError(`Invalid configuration: ISSUEFLOW_SANDBOX=required, but ${status.reason}: ${fix}.`);
+  logger.warn(`SANDBOX UNAVAILABLE: ${status.reason}. Agents and repo commands run UNSANDBOXED and can read this machine's processes and files: ${fix}, or set ISSUEFLOW_SANDBOX=required to refuse to start without it.`);
 }
 
 /** Credential files and folders of the service's user that no sandboxed run may read. */
