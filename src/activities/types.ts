@@ -3,6 +3,7 @@
  * only through `import type`; src/activities implements it with Octokit, execa, git and pg.
  */
 import type { IssueRef, RepoRef } from '../domain/ids';
+import type { AgentPlan } from '../domain/plan';
 import type { RepoConfig } from '../domain/repo-config';
 import type { IssueState } from '../domain/states';
 
@@ -76,13 +77,7 @@ export interface AgentRunInput {
   timeoutMinutes: number;
 }
 
-export interface AgentPlan {
-  summary: string;
-  steps: string[];
-  complexity: 'simple' | 'complex';
-  estimate?: string;
-  questions: string[];
-}
+export type { AgentPlan } from '../domain/plan';
 
 export interface AgentRunResult {
   agent: string;

@@ -1,4 +1,4 @@
-import type { AgentPlan } from '../activities/types';
+import type { AgentPlan } from './plan';
 import type { ParsedTask } from './issue-parser';
 
 /** One message of the issue's conversation that the agent must see: answers, plan feedback, reviews. */

@@ -1,7 +1,7 @@
 import { patched } from '@temporalio/workflow';
-import type { AgentPlan } from '../../activities/types';
 import { issueBranch } from '../../domain/ids';
 import { parseIssue } from '../../domain/issue-parser';
+import { planNeedsApproval, readComplexity, type AgentPlan } from '../../domain/plan';
 import { buildPlanPrompt, type PromptInput } from '../../domain/prompt';
 import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
@@ -45,7 +45,8 @@ export async function runAgent(flow: Flow, mode: 'plan' | 'implement', step: str
 
 function planComment(plan: AgentPlan, needsApproval: boolean): string {
   const lines = ['### Proposed plan', '', plan.summary, '', ...plan.steps.map((s, i) => `${i + 1}. ${s}`), ''];
-  lines.push(`Complexity: **${plan.complexity}**${plan.estimate ? ` · estimate: ${plan.estimate}` : ''}`);
+  const complexity = plan.complexity === 'unknown' ? 'not stated by the agent, so approval is needed' : plan.complexity;
+  lines.push(`Complexity: **${complexity}**${plan.estimate ? ` · estimate: ${plan.estimate}` : ''}`);
   if (needsApproval) lines.push('', 'Comment `/agent approve` to start, or reply with the changes you want and I will revise the plan.');
   return lines.join('\n');
 }
@@ -64,7 +65,7 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
   const plan: AgentPlan = {
     summary: raw.summary?.trim() || result.resultText.trim(),
     steps: Array.isArray(raw.steps) ? raw.steps : [],
-    complexity: raw.complexity === 'simple' ? 'simple' : 'complex',
+    complexity: readComplexity(raw.complexity),
     ...(raw.estimate ? { estimate: raw.estimate } : {}),
     questions: Array.isArray(raw.questions) ? raw.questions.filter((q) => typeof q === 'string' && q.trim()) : [],
   };
@@ -79,8 +80,7 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
     return outcome === 'timeout' ? { end: 'stale' } : 'analyze';
   }
   data.plan = plan;
-  const approval = data.config.approval;
-  const needsApproval = approval === 'always' || (approval === 'complex' && plan.complexity === 'complex');
+  const needsApproval = planNeedsApproval(data.config.approval, plan.complexity);
   state.note(`${plan.complexity}${plan.estimate ? `, ${plan.estimate}` : ''}`);
   if (!needsApproval) return 'implement';
   const outcome = await askAndWait(flow, {
