@@ -28,6 +28,8 @@ export interface IssueSnapshot {
   body: string;
   labels: string[];
   author: string;
+  /** The author has write access (owner, member, collaborator), from GitHub's `author_association`. */
+  authorTrusted: boolean;
   state: 'open' | 'closed';
   htmlUrl: string;
 }

@@ -10,18 +10,17 @@ import { ensureWorkspace } from './workspace';
 
 const MINUTE = 60_000;
 
-/** What every prompt shares: the issue (re-read after an edit), the plan so far and the whole conversation. */
+/** What every prompt shares: the issue as it reads now, the plan so far and the whole conversation. */
 export function promptInput(flow: Flow): PromptInput {
   const { state } = flow;
   const { data } = state;
-  if (data.pending.edited || !data.task) {
-    data.task = parseIssue({ ...data.issue, answers: state.answers() });
-    data.pending.edited = false;
-  }
+  // Parsed afresh each time (pure and cheap): a wait consumes `pending.edited`, so it cannot say the issue changed.
+  data.task = parseIssue({ ...data.issue, answers: state.answers() });
   return {
     issueNumber: state.ref.issueNumber,
     repo: `${state.ref.owner}/${state.ref.repo}`,
     branch: issueBranch(state.ref.issueNumber),
+    issue: data.issue,
     task: data.task,
     plan: data.plan,
     conversation: data.conversation,

@@ -16,7 +16,8 @@ export interface FlowData {
   status: IssueStatus;
   seen: string[];
   config: RepoConfig;
-  issue: Pick<IssueSnapshot, 'title' | 'body' | 'labels' | 'author'>;
+  /** `authorTrusted` is absent in runs carried over from before it was kept: read as false. */
+  issue: Pick<IssueSnapshot, 'title' | 'body' | 'labels' | 'author'> & { authorTrusted?: boolean };
   task?: ParsedTask;
   plan?: AgentPlan;
   conversation: ConversationEntry[];

@@ -24,6 +24,7 @@ export const FORM_ISSUE: IssueSnapshot = {
   ].join('\n\n'),
   labels: ['agent'],
   author: 'alice',
+  authorTrusted: true,
   state: 'open',
   htmlUrl: 'https://github.com/acme/app/issues/7',
 };
