@@ -18,7 +18,11 @@ export function readComplexity(value: unknown): PlanComplexity {
   return v === 'simple' || v === 'complex' ? v : 'unknown';
 }
 
-/** Whether a plan waits for `/agent approve`. Fails closed: under `complex` only a plan that says it is simple goes ahead. */
-export function planNeedsApproval(rule: RepoConfig['approval'], complexity: PlanComplexity): boolean {
-  return rule === 'always' || (rule === 'complex' && complexity !== 'simple');
+/**
+ * Whether a plan waits for `/agent approve`. Fails closed: under `complex` only a plan that says it
+ * is simple goes ahead; after a change by someone without write access (`untrustedChange`) every plan
+ * waits, whatever the rule, since nobody with write access has seen the task as it now reads.
+ */
+export function planNeedsApproval(rule: RepoConfig['approval'], complexity: PlanComplexity, untrustedChange = false): boolean {
+  return untrustedChange || rule === 'always' || (rule === 'complex' && complexity !== 'simple');
 }

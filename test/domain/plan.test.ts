@@ -13,3 +13,7 @@ test('the approval gate fails closed: under `complex` only a simple plan goes ah
   expect(planNeedsApproval('always', 'simple')).toBe(true);
   expect(planNeedsApproval('never', 'unknown')).toBe(false);
 });
+
+test('after a change by someone without write access every plan waits, whatever the rule', () => {
+  for (const rule of ['never', 'complex', 'always'] as const) expect(planNeedsApproval(rule, 'simple', true)).toBe(true);
+});

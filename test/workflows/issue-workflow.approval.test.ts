@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parsePlan } from '../../src/activities/agent/parse';
 import { MockActivities } from './support/mock-activities';
-import { createIssueflowTestEnv, inState, issueInput, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -32,5 +32,57 @@ test('under `approval: complex` a plan in prose (no complexity) waits for approv
     await waitForStatus(handle, inState('completed'), 'completed after the approval');
     await handle.signal('pullRequestClosed', merged);
     expect((await handle.result()).outcome).toBe('merged');
+  });
+});
+
+/** Tests fail once while the test holds them, so the edit lands mid-story and a fix round follows. */
+function failFirstTestRunUntilReleased(mock: MockActivities): { running: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let started!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const running = new Promise<void>((r) => (started = r));
+  let runs = 0;
+  mock.overrides.runTests = async () => {
+    if (++runs > 1) return { passed: true, exitCode: 0, timedOut: false, durationMs: 10, outputTail: 'ok' };
+    started();
+    await held;
+    return { passed: false, exitCode: 1, timedOut: false, durationMs: 10, outputTail: 'FAIL header.test.ts' };
+  };
+  return { running, release };
+}
+
+const approve = (id: string) => ({ deliveryId: id, command: 'approve' as const, author: 'bob', source: 'issue-comment' as const });
+
+test.each([
+  [false, 'someone without write access asks for approval again before any more work'],
+  [true, 'someone with write access goes on as before'],
+])('an edit of the issue after approval (trusted: %s): %s', async (trusted) => {
+  const mock = new MockActivities();
+  mock.config = { ...mock.config, approval: 'always' };
+  const tests = failFirstTestRunUntilReleased(mock);
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('awaiting-approval'), 'the plan');
+    await handle.signal('command', approve('approve-1'));
+    await tests.running;
+    const body = mock.issue.body.replace('_No response_', 'Also print the build number in the footer.');
+    await handle.signal('issueEdited', { deliveryId: 'edit-1', title: mock.issue.title, body, author: trusted ? 'bob' : 'mallory', trusted });
+    tests.release();
+    if (!trusted) {
+      await waitForStatus(handle, (s) => s.state === 'awaiting-approval' && s.steps.filter((x) => x.step === 'analyzing').length === 2, 'the plan again');
+      expect(mock.agentRuns('implement')).toHaveLength(1);
+      expect(mock.agentRuns('plan')[1].prompt).toContain('Also print the build number');
+      expect(mock.lastComment('plan-2')).toMatch(/@mallory, who has no write access, changed the issue/);
+      await handle.signal('command', approve('approve-2'));
+    }
+    await waitForStatus(handle, inState('completed'), 'completed');
+    const implementRuns = mock.agentRuns('implement');
+    expect(implementRuns).toHaveLength(2);
+    expect(implementRuns[1].prompt).toContain('Also print the build number');
+    expect(mock.agentRuns('plan')).toHaveLength(trusted ? 1 : 2);
+    expect(mock.labels.filter((l) => l === 'awaiting-approval')).toHaveLength(trusted ? 1 : 2);
+    await handle.signal('pullRequestClosed', merged);
+    expect((await handle.result()).outcome).toBe('merged');
+    if (!trusted) await recordHistory(handle, 'untrusted-edit-reapproval');
   });
 });

@@ -42,10 +42,16 @@ export async function runAgent(flow: Flow, mode: 'plan' | 'implement', step: str
   return result;
 }
 
-function planComment(plan: AgentPlan, needsApproval: boolean): string {
+/** An edit by someone without write access is pending approval; runs recorded before this rule carry on as they did. */
+export function untrustedEditPending(flow: Flow): boolean {
+  return flow.state.data.untrustedEdit !== undefined && patched('reapprove-after-untrusted-edit');
+}
+
+function planComment(plan: AgentPlan, needsApproval: boolean, editedBy?: string): string {
   const lines = ['### Proposed plan', '', plan.summary, '', ...plan.steps.map((s, i) => `${i + 1}. ${s}`), ''];
   const complexity = plan.complexity === 'unknown' ? 'not stated by the agent, so approval is needed' : plan.complexity;
   lines.push(`Complexity: **${complexity}**${plan.estimate ? ` · estimate: ${plan.estimate}` : ''}`);
+  if (editedBy) lines.push('', `@${editedBy}, who has no write access, changed the issue after work on it began, so someone with write access needs to approve this plan.`);
   if (needsApproval) lines.push('', 'Comment `/agent approve` to start, or reply with the changes you want and I will revise the plan.');
   return lines.join('\n');
 }
@@ -79,15 +85,19 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
     return outcome === 'timeout' ? { end: 'stale' } : 'analyze';
   }
   data.plan = plan;
-  const needsApproval = planNeedsApproval(data.config.approval, plan.complexity);
+  const edit = untrustedEditPending(flow) ? data.untrustedEdit : undefined;
+  const needsApproval = planNeedsApproval(data.config.approval, plan.complexity, edit !== undefined);
   state.note(`${plan.complexity}${plan.estimate ? `, ${plan.estimate}` : ''}`);
   if (!needsApproval) return 'implement';
   const outcome = await askAndWait(flow, {
     state: 'awaiting-approval',
     key: `plan-${n}`,
     question: 'Approve the plan with `/agent approve`, or reply with changes.',
-    comment: planComment(plan, true),
+    comment: planComment(plan, true, edit?.by),
   });
   if (outcome === 'timeout') return { end: 'stale' };
-  return outcome === 'approved' || outcome === 'resume' ? 'implement' : 'analyze';
+  if (outcome !== 'approved' && outcome !== 'resume') return 'analyze';
+  // The approval covers the edit it was asked for; one that came in meanwhile asks again.
+  if (data.untrustedEdit === edit) data.untrustedEdit = undefined;
+  return 'implement';
 }

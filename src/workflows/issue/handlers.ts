@@ -68,6 +68,9 @@ export function registerHandlers(flow: Flow): void {
   });
   setHandler(issueEditedSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
+    const changed = args.title !== data.issue.title || args.body !== data.issue.body;
+    // Before analysis the gate has not looked at the task yet; after it, an untrusted change must be looked at again.
+    if (changed && args.trusted !== true && data.phase !== 'intake') data.untrustedEdit = { by: args.author, at: now() };
     // The text is now partly the editor's: it stays trusted only if both were.
     data.issue = { ...data.issue, title: args.title, body: args.body, authorTrusted: data.issue.authorTrusted === true && args.trusted === true };
     data.pending.edited = true;
