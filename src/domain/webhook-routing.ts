@@ -37,7 +37,6 @@ export type WebhookDecision =
   | { kind: 'cancel'; ref: IssueRef; workflowId: string }
   | { kind: 'ignore'; reason: string; ref?: IssueRef };
 
-
 interface User {
   id?: number;
   login?: string;
@@ -99,7 +98,6 @@ export function isBotOrSelf(user: User | undefined, options: RoutingOptions, via
   if (options.appUserId !== undefined && user.id === options.appUserId) return true;
   return options.appId !== undefined && viaAppId === options.appId;
 }
-
 
 const isSameUser = (a: User | undefined, b: User | undefined) => (a?.id !== undefined && b?.id !== undefined ? a.id === b.id : !!a?.login && a.login === b?.login);
 
