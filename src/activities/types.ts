@@ -3,6 +3,7 @@
  * only through `import type`; src/activities implements it with Octokit, execa, git and pg.
  */
 import type { IssueRef, RepoRef } from '../domain/ids';
+import type { AgentPlan } from '../domain/plan';
 import type { RepoConfig } from '../domain/repo-config';
 import type { IssueState } from '../domain/states';
 
@@ -27,6 +28,8 @@ export interface IssueSnapshot {
   body: string;
   labels: string[];
   author: string;
+  /** The author has write access (owner, member, collaborator), from GitHub's `author_association`. */
+  authorTrusted: boolean;
   state: 'open' | 'closed';
   htmlUrl: string;
 }
@@ -76,13 +79,7 @@ export interface AgentRunInput {
   timeoutMinutes: number;
 }
 
-export interface AgentPlan {
-  summary: string;
-  steps: string[];
-  complexity: 'simple' | 'complex';
-  estimate?: string;
-  questions: string[];
-}
+export type { AgentPlan } from '../domain/plan';
 
 export interface AgentRunResult {
   agent: string;

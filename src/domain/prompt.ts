@@ -1,10 +1,13 @@
-import type { AgentPlan } from '../activities/types';
+import type { AgentPlan } from './plan';
 import type { ParsedTask } from './issue-parser';
+import { byline, fenced, UNTRUSTED_MARK, UNTRUSTED_NOTE } from './quote';
 
 /** One message of the issue's conversation that the agent must see: answers, plan feedback, reviews. */
 export interface ConversationEntry {
   kind: 'answer' | 'plan-feedback' | 'review' | 'instruction';
   author: string;
+  /** The author has write access; what others write reaches the agent as quoted data. */
+  trusted: boolean;
   body: string;
   at: string;
   /** Review comments on a line of the pull request. */
@@ -12,10 +15,20 @@ export interface ConversationEntry {
   line?: number;
 }
 
+/** The issue as it reads on GitHub now (after edits): the agent sees it verbatim beside the parsed fields. */
+export interface IssueText {
+  title: string;
+  body: string;
+  author: string;
+  /** Everyone who wrote the title and body has write access; absent reads as false. */
+  authorTrusted?: boolean;
+}
+
 export interface PromptInput {
   issueNumber: number;
   repo: string;
   branch: string;
+  issue: IssueText;
   task: ParsedTask;
   plan?: AgentPlan;
   conversation: ConversationEntry[];
@@ -29,14 +42,23 @@ const PLAN_FORMAT = [
   '"estimate": string, "questions": string[]}. Ask questions only when the task cannot be done without the answer.',
 ].join(' ');
 
+/** The parsed fields come from the issue and the answers: they are trusted only when all of those are. */
+const taskTrusted = (input: PromptInput) => input.issue.authorTrusted === true && input.conversation.every((e) => e.kind !== 'answer' || e.trusted);
+
 function taskSection(input: PromptInput): string[] {
-  const { task } = input;
-  const out = [`# Issue #${input.issueNumber} in ${input.repo}: ${task.title}`, ''];
-  out.push(`Type: ${task.taskType}. Priority: ${task.priority}. Author: @${task.author || 'unknown'}.`, '');
-  out.push('## Description', task.description || '(none)', '');
-  if (task.acceptanceCriteria.length) out.push('## Acceptance criteria', ...task.acceptanceCriteria.map((c) => `- ${c}`), '');
-  if (task.relevantFiles.length) out.push('## Relevant files', ...task.relevantFiles.map((f) => `- ${f}`), '');
-  if (task.context) out.push('## Context', task.context, '');
+  const { task, issue } = input;
+  const trusted = taskTrusted(input);
+  // An untrusted title never stands as prompt text: it is quoted with the issue below.
+  const out = [`# Issue #${input.issueNumber} in ${input.repo}${issue.authorTrusted ? `: ${task.title}` : ''}`, ''];
+  if (!issue.authorTrusted || input.conversation.some((e) => !e.trusted)) out.push(UNTRUSTED_NOTE, '');
+  out.push(`Type: ${task.taskType}. Priority: ${task.priority}. Author: ${byline(task.author, issue.authorTrusted)}.`, '');
+  const field = (heading: string, text: string) => out.push(`## ${heading}${trusted ? '' : ` (${UNTRUSTED_MARK})`}`, ...(trusted ? [text] : fenced(text)), '');
+  field('Description', task.description || '(none)');
+  if (task.acceptanceCriteria.length) field('Acceptance criteria', task.acceptanceCriteria.map((c) => `- ${c}`).join('\n'));
+  if (task.relevantFiles.length) field('Relevant files', task.relevantFiles.map((f) => `- ${f}`).join('\n'));
+  if (task.context) field('Context', task.context);
+  // Verbatim, because the fields above keep only what the parser understood (a note beside a path, say).
+  out.push(`## The issue as written by ${byline(issue.author, issue.authorTrusted)}, verbatim`, 'Title:', ...fenced(issue.title), 'Body:', ...fenced(issue.body), '');
   return out;
 }
 
@@ -45,7 +67,8 @@ function conversationSection(entries: ConversationEntry[]): string[] {
   const out = ['## Conversation so far (oldest first; later messages win)'];
   for (const e of entries) {
     const where = e.path ? ` on ${e.path}${e.line ? `:${e.line}` : ''}` : '';
-    out.push(`### ${e.kind} from @${e.author}${where} at ${e.at}`, e.body.trim(), '');
+    const body = e.body.trim();
+    out.push(`### ${e.kind} from ${byline(e.author, e.trusted)}${where} at ${e.at}`, ...(e.trusted ? [body] : fenced(body)), '');
   }
   return out;
 }

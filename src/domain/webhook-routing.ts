@@ -9,6 +9,7 @@ import type {
 import { parseComment } from './commands';
 import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
 import { parseMarker } from './markers';
+import { isTrustedAssociation as trusted } from './trust';
 
 /** Who issueflow is on GitHub and what it listens to; from the service configuration. */
 export interface RoutingOptions {
@@ -35,9 +36,6 @@ export type WebhookDecision =
   | ({ kind: 'signal'; ref: IssueRef; workflowId: string } & { signal: SignalDecision })
   | { kind: 'cancel'; ref: IssueRef; workflowId: string }
   | { kind: 'ignore'; reason: string; ref?: IssueRef };
-
-/** Author associations that may trigger and command issueflow. */
-export const TRUSTED_ASSOCIATIONS: readonly string[] = ['OWNER', 'MEMBER', 'COLLABORATOR'];
 
 interface User {
   id?: number;
@@ -101,8 +99,6 @@ export function isBotOrSelf(user: User | undefined, options: RoutingOptions, via
   return options.appId !== undefined && viaAppId === options.appId;
 }
 
-const trusted = (association: string | undefined) => TRUSTED_ASSOCIATIONS.includes(association ?? '');
-
 const isSameUser = (a: User | undefined, b: User | undefined) => (a?.id !== undefined && b?.id !== undefined ? a.id === b.id : !!a?.login && a.login === b?.login);
 
 function target(ctx: Ctx, issueNumber: number): { ref: IssueRef; workflowId: string } {
@@ -155,9 +151,12 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       }
       return start(ctx, n, 'assigned', sender);
     }
-    case 'edited':
+    case 'edited': {
       if (isBotOrSelf(p.sender, options)) return ignore('edited by a bot', ref);
-      return { kind: 'signal', ...target(ctx, n), signal: { name: 'issueEdited', args: { deliveryId: ctx.deliveryId, title: p.issue?.title ?? '', body: p.issue?.body ?? '', author: sender } } };
+      // The payload gives only the issue author's association; anyone else who can edit an issue has triage or write access.
+      const editorTrusted = trusted(p.issue?.author_association) || (!!p.issue?.user && !isSameUser(p.sender, p.issue.user));
+      return { kind: 'signal', ...target(ctx, n), signal: { name: 'issueEdited', args: { deliveryId: ctx.deliveryId, title: p.issue?.title ?? '', body: p.issue?.body ?? '', author: sender, trusted: editorTrusted } } };
+    }
     case 'closed':
       return { kind: 'cancel', ...target(ctx, n) };
     default:
@@ -201,7 +200,7 @@ function routeIssueComment(ctx: Ctx): WebhookDecision {
   }
   const isIssueAuthor = c.user?.id !== undefined && c.user.id === p.issue?.user?.id;
   if (!isTrusted && !isIssueAuthor) return ignore('commenter is neither the issue author nor a collaborator', ref);
-  return { kind: 'signal', ...target(ctx, n), signal: { name: 'feedback', args: { deliveryId, author, body: parsed.text, commentId: c.id } } };
+  return { kind: 'signal', ...target(ctx, n), signal: { name: 'feedback', args: { deliveryId, author, body: parsed.text, commentId: c.id, trusted: isTrusted } } };
 }
 
 function routePullRequest(ctx: Ctx): WebhookDecision {

@@ -22,6 +22,8 @@ export interface FeedbackSignalArgs extends DeliveredSignal {
   author: string;
   body: string;
   commentId?: number;
+  /** The author has write access (owner, member, collaborator). Absent (older senders) counts as false. */
+  trusted?: boolean;
 }
 
 /** The issue's title or body was edited. */
@@ -29,6 +31,8 @@ export interface IssueEditedSignalArgs extends DeliveredSignal {
   title: string;
   body: string;
   author: string;
+  /** The editor has write access. Absent (older senders) counts as false. */
+  trusted?: boolean;
 }
 
 /** A review, a review comment or a comment on issueflow's pull request: another round of work. */

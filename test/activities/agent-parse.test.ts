@@ -33,10 +33,18 @@ describe('plan parsing', () => {
     expect(parsePlan(text)).toEqual({ summary: 'Add a flag', steps: ['edit cli.ts'], complexity: 'complex', estimate: '1h', questions: ['Which default?'] });
   });
 
-  test('without a usable block the text is the summary, simple, with no questions', () => {
-    expect(parsePlan('  I will change the README.  ')).toEqual({ summary: 'I will change the README.', steps: [], complexity: 'simple', questions: [] });
+  test('without a usable block the text is the summary, of unknown complexity, with no questions', () => {
+    expect(parsePlan('  I will change the README.  ')).toEqual({ summary: 'I will change the README.', steps: [], complexity: 'unknown', questions: [] });
     expect(parsePlan('```json\n{not json}\n```').questions).toEqual([]);
     expect(parsePlan('```json\n["a"]\n```').steps).toEqual([]);
+  });
+
+  test('a block without a readable complexity says unknown, never simple', () => {
+    const block = (json: string) => parsePlan(`\`\`\`json\n${json}\n\`\`\``).complexity;
+    expect(block('{"summary":"s"}')).toBe('unknown');
+    expect(block('{"summary":"s","complexity":"trivial"}')).toBe('unknown');
+    expect(block('{"summary":"s","complexity":1}')).toBe('unknown');
+    expect(block('{"summary":"s","complexity":" Simple "}')).toBe('simple');
   });
 });
 

@@ -25,7 +25,13 @@ describe('GitHub read activities against the stand-in', () => {
     const issue = standin.openIssue(REPO, { author: 'alice', title: 'Crash on start', body: 'Stack trace…', labels: ['agent', 'bug'] });
     standin.issue(REPO, issue.number).state = 'closed';
     const snapshot = await github.getIssue({ ...repoRef, issueNumber: issue.number });
-    expect(snapshot).toEqual({ title: 'Crash on start', body: 'Stack trace…', labels: ['agent', 'bug'], author: 'alice', state: 'closed', htmlUrl: `${standin.url}/octo/app/issues/${issue.number}` });
+    expect(snapshot).toEqual({ title: 'Crash on start', body: 'Stack trace…', labels: ['agent', 'bug'], author: 'alice', authorTrusted: false, state: 'closed', htmlUrl: `${standin.url}/octo/app/issues/${issue.number}` });
+  });
+
+  test("getIssue says whether the author has write access, from GitHub's author_association", async () => {
+    standin.setPermission(REPO, 'carol', 'write');
+    const issue = standin.openIssue(REPO, { author: 'carol', title: 'Tidy up', body: 'Please.', labels: [] });
+    expect((await github.getIssue({ ...repoRef, issueNumber: issue.number })).authorTrusted).toBe(true);
   });
 
   test('getRepoConfig: absent file means defaults, not found', async () => {

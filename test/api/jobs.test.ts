@@ -105,7 +105,7 @@ describe('jobs API: workflows', () => {
     // A signal that arrives while the worker holds a workflow task is buffered until the task completes.
     const { signals } = await eventually(() => history(h.client, a1), (x) => x.signals.length === 2);
     expect(signals).toEqual([
-      { name: 'feedback', arg: { deliveryId: fb.json().deliveryId, author: 'ops', body: 'use the v2 endpoint' } },
+      { name: 'feedback', arg: { deliveryId: fb.json().deliveryId, author: 'ops', body: 'use the v2 endpoint', trusted: true } },
       { name: 'command', arg: { deliveryId: retry.json().deliveryId, command: 'retry', args: 'tests', author: 'api', source: 'api' } },
     ]);
     expect((await h.app.inject({ method: 'POST', url: `/jobs/${enc(a1)}/signals/feedback`, headers: auth, payload: {} })).statusCode).toBe(400);

@@ -83,7 +83,8 @@ describe('routeWebhook: comments', () => {
   });
 
   it('the issue author may answer but not command; strangers may do neither', () => {
-    expect(route('issue_comment', comment('yes, the login page', 'NONE'))).toMatchObject({ signal: { name: 'feedback' } });
+    expect(route('issue_comment', comment('yes, the login page', 'NONE'))).toMatchObject({ signal: { name: 'feedback', args: { trusted: false } } });
+    expect(route('issue_comment', comment('yes, the login page', 'MEMBER'))).toMatchObject({ signal: { name: 'feedback', args: { trusted: true } } });
     expect(route('issue_comment', comment('/agent approve', 'NONE'))).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('owner') });
     const stranger = comment('please do it', 'NONE');
     stranger.comment.user.id = 1234;
@@ -129,6 +130,18 @@ describe('routeWebhook: issue and pull request lifecycle', () => {
     const closed = example('issues', 'opened');
     closed.action = 'closed';
     expect(route('issues', closed)).toEqual({ kind: 'cancel', ref: { owner: 'Codertocat', repo: 'Hello-World', issueNumber: 1 }, workflowId: WF });
+  });
+
+  it("an edit by the issue's author is trusted as the author is; anyone else able to edit has triage or write access", () => {
+    const edited = (association: string, editorId?: number) => {
+      const p = example('issues', 'edited');
+      p.issue.author_association = association;
+      if (editorId !== undefined) p.sender = { ...p.sender, id: editorId, login: 'maintainer' };
+      return route('issues', p);
+    };
+    expect(edited('OWNER')).toMatchObject({ signal: { name: 'issueEdited', args: { trusted: true } } });
+    expect(edited('NONE')).toMatchObject({ signal: { name: 'issueEdited', args: { trusted: false } } });
+    expect(edited('NONE', 4242)).toMatchObject({ signal: { name: 'issueEdited', args: { trusted: true } } });
   });
 
   it('pull_request.closed on an issueflow branch signals pullRequestClosed; other branches are ignored', () => {

@@ -1,4 +1,4 @@
-import type { AgentPlan } from '../types';
+import { readComplexity, type AgentPlan } from '../../domain/plan';
 
 /** What the final `{"type":"result"}` line of Claude Code's stream-json says. */
 export interface StreamJsonResult {
@@ -49,7 +49,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
 
 /**
  * Reads the plan from plan-mode result text: the last fenced ```json block with `plan` or `summary`,
- * else the whole text as the summary with no steps and no questions.
+ * else the whole text as the summary with no steps, no questions and an `unknown` complexity.
  */
 export function parsePlan(resultText: string): AgentPlan {
   const blocks = [...resultText.matchAll(FENCED_JSON)].map((m) => m[1]).reverse();
@@ -66,12 +66,13 @@ export function parsePlan(resultText: string): AgentPlan {
     return {
       summary: summary.trim(),
       steps: strings(obj.steps),
-      complexity: obj.complexity === 'complex' ? 'complex' : 'simple',
+      complexity: readComplexity(obj.complexity),
       estimate: typeof obj.estimate === 'string' ? obj.estimate : undefined,
       questions: strings(obj.questions),
     };
   }
-  return { summary: resultText.trim(), steps: [], complexity: 'simple', questions: [] };
+  // Prose is a plan too, but one that does not say how complex it is: the gate asks for approval.
+  return { summary: resultText.trim(), steps: [], complexity: 'unknown', questions: [] };
 }
 
 const OUTAGE = [/rate[ _-]?limit/i, /\boverloaded/i, /\b(429|529|503)\b/, /too many requests/i, /quota exceeded/i, /service unavailable/i];

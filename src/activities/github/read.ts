@@ -1,6 +1,7 @@
 import { parse, YAMLParseError } from 'yaml';
 import type { IssueRef, RepoRef } from '../../domain/ids';
 import { DEFAULT_REPO_CONFIG, validateRepoConfig } from '../../domain/repo-config';
+import { isTrustedAssociation } from '../../domain/trust';
 import type { GithubReadActivities, IssueSnapshot, RepoConfigResult } from '../types';
 import { githubCall, githubStatus, toGithubFailure } from './errors';
 import type { OctokitFactory } from './octokit';
@@ -28,7 +29,7 @@ export function createGithubReadActivities(deps: { octokits: OctokitFactory }): 
   }
 
   return {
-    /** The issue's title, body, labels, author and state. */
+    /** The issue's title, body, labels, author (and whether they have write access) and state. */
     async getIssue(ref: IssueRef): Promise<IssueSnapshot> {
       const octokit = await octokits.forRepo(ref);
       const where = `${ref.owner}/${ref.repo}#${ref.issueNumber}`;
@@ -40,6 +41,7 @@ export function createGithubReadActivities(deps: { octokits: OctokitFactory }): 
         body: data.body ?? '',
         labels: data.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
         author: data.user?.login ?? 'ghost',
+        authorTrusted: isTrustedAssociation(data.author_association),
         state: data.state === 'closed' ? 'closed' : 'open',
         htmlUrl: data.html_url,
       };

@@ -1,7 +1,7 @@
 import { patched } from '@temporalio/workflow';
-import type { AgentPlan } from '../../activities/types';
 import { issueBranch } from '../../domain/ids';
 import { parseIssue } from '../../domain/issue-parser';
+import { planNeedsApproval, readComplexity, type AgentPlan } from '../../domain/plan';
 import { buildPlanPrompt, type PromptInput } from '../../domain/prompt';
 import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
@@ -10,18 +10,17 @@ import { ensureWorkspace } from './workspace';
 
 const MINUTE = 60_000;
 
-/** What every prompt shares: the issue (re-read after an edit), the plan so far and the whole conversation. */
+/** What every prompt shares: the issue as it reads now, the plan so far and the whole conversation. */
 export function promptInput(flow: Flow): PromptInput {
   const { state } = flow;
   const { data } = state;
-  if (data.pending.edited || !data.task) {
-    data.task = parseIssue({ ...data.issue, answers: state.answers() });
-    data.pending.edited = false;
-  }
+  // Parsed afresh each time (pure and cheap): a wait consumes `pending.edited`, so it cannot say the issue changed.
+  data.task = parseIssue({ ...data.issue, answers: state.answers() });
   return {
     issueNumber: state.ref.issueNumber,
     repo: `${state.ref.owner}/${state.ref.repo}`,
     branch: issueBranch(state.ref.issueNumber),
+    issue: data.issue,
     task: data.task,
     plan: data.plan,
     conversation: data.conversation,
@@ -43,9 +42,16 @@ export async function runAgent(flow: Flow, mode: 'plan' | 'implement', step: str
   return result;
 }
 
-function planComment(plan: AgentPlan, needsApproval: boolean): string {
+/** An edit by someone without write access is pending approval; runs recorded before this rule carry on as they did. */
+export function untrustedEditPending(flow: Flow): boolean {
+  return flow.state.data.untrustedEdit !== undefined && patched('reapprove-after-untrusted-edit');
+}
+
+function planComment(plan: AgentPlan, needsApproval: boolean, editedBy?: string): string {
   const lines = ['### Proposed plan', '', plan.summary, '', ...plan.steps.map((s, i) => `${i + 1}. ${s}`), ''];
-  lines.push(`Complexity: **${plan.complexity}**${plan.estimate ? ` · estimate: ${plan.estimate}` : ''}`);
+  const complexity = plan.complexity === 'unknown' ? 'not stated by the agent, so approval is needed' : plan.complexity;
+  lines.push(`Complexity: **${complexity}**${plan.estimate ? ` · estimate: ${plan.estimate}` : ''}`);
+  if (editedBy) lines.push('', `@${editedBy}, who has no write access, changed the issue after work on it began, so someone with write access needs to approve this plan.`);
   if (needsApproval) lines.push('', 'Comment `/agent approve` to start, or reply with the changes you want and I will revise the plan.');
   return lines.join('\n');
 }
@@ -64,7 +70,7 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
   const plan: AgentPlan = {
     summary: raw.summary?.trim() || result.resultText.trim(),
     steps: Array.isArray(raw.steps) ? raw.steps : [],
-    complexity: raw.complexity === 'simple' ? 'simple' : 'complex',
+    complexity: readComplexity(raw.complexity),
     ...(raw.estimate ? { estimate: raw.estimate } : {}),
     questions: Array.isArray(raw.questions) ? raw.questions.filter((q) => typeof q === 'string' && q.trim()) : [],
   };
@@ -79,16 +85,19 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
     return outcome === 'timeout' ? { end: 'stale' } : 'analyze';
   }
   data.plan = plan;
-  const approval = data.config.approval;
-  const needsApproval = approval === 'always' || (approval === 'complex' && plan.complexity === 'complex');
+  const edit = untrustedEditPending(flow) ? data.untrustedEdit : undefined;
+  const needsApproval = planNeedsApproval(data.config.approval, plan.complexity, edit !== undefined);
   state.note(`${plan.complexity}${plan.estimate ? `, ${plan.estimate}` : ''}`);
   if (!needsApproval) return 'implement';
   const outcome = await askAndWait(flow, {
     state: 'awaiting-approval',
     key: `plan-${n}`,
     question: 'Approve the plan with `/agent approve`, or reply with changes.',
-    comment: planComment(plan, true),
+    comment: planComment(plan, true, edit?.by),
   });
   if (outcome === 'timeout') return { end: 'stale' };
-  return outcome === 'approved' || outcome === 'resume' ? 'implement' : 'analyze';
+  if (outcome !== 'approved' && outcome !== 'resume') return 'analyze';
+  // The approval covers the edit it was asked for; one that came in meanwhile asks again.
+  if (data.untrustedEdit === edit) data.untrustedEdit = undefined;
+  return 'implement';
 }

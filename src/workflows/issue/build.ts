@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import { buildImplementPrompt } from '../../domain/prompt';
-import { promptInput, runAgent } from './analyze';
+import { promptInput, runAgent, untrustedEditPending } from './analyze';
 import { ensureWorkspace } from './workspace';
 import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
@@ -25,6 +25,8 @@ export async function commitWork(flow: Flow, message: string): Promise<boolean> 
 export async function implement(flow: Flow): Promise<PhaseResult> {
   const { state } = flow;
   const { data } = state;
+  // The task changed by someone without write access since it was approved: plan again and ask before any more work.
+  if (untrustedEditPending(flow)) return 'analyze';
   state.enter('implementing');
   data.status.branch = issueBranch(state.ref.issueNumber);
   await Promise.all([publish(flow), ensureWorkspace(flow)]);

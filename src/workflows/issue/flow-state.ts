@@ -16,7 +16,8 @@ export interface FlowData {
   status: IssueStatus;
   seen: string[];
   config: RepoConfig;
-  issue: Pick<IssueSnapshot, 'title' | 'body' | 'labels' | 'author'>;
+  /** `authorTrusted` is absent in runs carried over from before it was kept: read as false. */
+  issue: Pick<IssueSnapshot, 'title' | 'body' | 'labels' | 'author'> & { authorTrusted?: boolean };
   task?: ParsedTask;
   plan?: AgentPlan;
   conversation: ConversationEntry[];
@@ -32,6 +33,11 @@ export interface FlowData {
   /** Whether the worktree is known to exist now; false after long waits, so it is prepared again. */
   workspaceReady: boolean;
   cancelledBy?: string;
+  /**
+   * Someone without write access changed the issue's title or body after intake: the next plan waits
+   * for a person's approval, and no implementation runs before it. Cleared by that approval.
+   */
+  untrustedEdit?: { by: string; at: string };
 }
 
 /** The one place of mutable state; handlers and steps change it only through these methods. */

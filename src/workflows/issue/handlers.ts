@@ -63,17 +63,22 @@ export function registerHandlers(flow: Flow): void {
   setHandler(feedbackSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
     const kind = state.state === 'awaiting-approval' ? 'plan-feedback' : 'answer';
-    data.conversation.push({ kind, author: args.author, body: clip(args.body), at: now() });
+    data.conversation.push({ kind, author: args.author, trusted: args.trusted === true, body: clip(args.body), at: now() });
     data.pending.feedback++;
   });
   setHandler(issueEditedSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
-    data.issue = { ...data.issue, title: args.title, body: args.body };
+    const changed = args.title !== data.issue.title || args.body !== data.issue.body;
+    // Before analysis the gate has not looked at the task yet; after it, an untrusted change must be looked at again.
+    if (changed && args.trusted !== true && data.phase !== 'intake') data.untrustedEdit = { by: args.author, at: now() };
+    // The text is now partly the editor's: it stays trusted only if both were.
+    data.issue = { ...data.issue, title: args.title, body: args.body, authorTrusted: data.issue.authorTrusted === true && args.trusted === true };
     data.pending.edited = true;
   });
   setHandler(reviewSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
-    data.conversation.push({ kind: 'review', author: args.author, body: clip(args.body), at: now(), ...(args.path ? { path: args.path } : {}), ...(args.line ? { line: args.line } : {}) });
+    // Routing passes reviews only from owners, members and collaborators.
+    data.conversation.push({ kind: 'review', author: args.author, trusted: true, body: clip(args.body), at: now(), ...(args.path ? { path: args.path } : {}), ...(args.line ? { line: args.line } : {}) });
     data.pending.reviews++;
   });
   setHandler(pullRequestClosedSignal, (args) => {

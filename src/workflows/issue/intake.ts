@@ -14,7 +14,7 @@ export async function intake(flow: Flow): Promise<PhaseResult> {
   const { data } = state;
   if (!data.issue.title && !data.issue.body) {
     const issue = await flow.acts.getIssue.executeWithOptions({ summary: summary(flow, 'read the issue') }, [state.ref]);
-    data.issue = { title: issue.title, body: issue.body, labels: issue.labels, author: issue.author };
+    data.issue = { title: issue.title, body: issue.body, labels: issue.labels, author: issue.author, authorTrusted: issue.authorTrusted };
   }
   for (;;) {
     state.enter('parsing');

@@ -26,7 +26,9 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const prompt = opts.prompt ?? (opts.promptFile ? fs.readFileSync(opts.promptFile, 'utf8') : fs.readFileSync(0, 'utf8'));
-const instructions = [...prompt.matchAll(/^\s*agent:\s*([a-z-]+)[ \t]*(.*)$/gm)].map((m) => ({ verb: m[1], arg: m[2].trim() }));
+// Each distinct line once: the prompt quotes the issue both verbatim and as parsed fields.
+const lines = [...new Set([...prompt.matchAll(/^\s*agent:\s*([a-z-]+)[ \t]*(.*)$/gm)].map((m) => `${m[1]} ${m[2].trim()}`))];
+const instructions = lines.map((l) => ({ verb: l.slice(0, l.indexOf(' ')), arg: l.slice(l.indexOf(' ') + 1) }));
 const within = (p) => path.resolve(opts.workdir, p);
 const unescape = (s) => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 

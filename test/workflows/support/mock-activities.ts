@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { AgentRunInput, AgentRunResult, IssueflowActivities, IssueSnapshot } from '../../../src/activities/types';
+import type { PlanComplexity } from '../../../src/domain/plan';
 import { DEFAULT_REPO_CONFIG, type RepoConfig } from '../../../src/domain/repo-config';
 import type { IssueState } from '../../../src/domain/states';
 
@@ -23,6 +24,7 @@ export const FORM_ISSUE: IssueSnapshot = {
   ].join('\n\n'),
   labels: ['agent'],
   author: 'alice',
+  authorTrusted: true,
   state: 'open',
   htmlUrl: 'https://github.com/acme/app/issues/7',
 };
@@ -43,7 +45,7 @@ export class MockActivities {
   issue: IssueSnapshot = FORM_ISSUE;
   config: RepoConfig = DEFAULT_REPO_CONFIG;
   /** Plan mode result's plan; questions are asked only when set. */
-  plan = { summary: 'Read the greeting from settings.', steps: ['Add settings.greeting', 'Use it in the header'], complexity: 'simple' as 'simple' | 'complex', estimate: '20 min', questions: [] as string[] };
+  plan = { summary: 'Read the greeting from settings.', steps: ['Add settings.greeting', 'Use it in the header'], complexity: 'simple' as PlanComplexity, estimate: '20 min', questions: [] as string[] };
   overrides: Partial<IssueflowActivities> = {};
 
   named(name: keyof IssueflowActivities): Call[] {
