@@ -44,7 +44,8 @@ describe('e2e slow: concurrency', () => {
   let stats = '';
 
   beforeAll(async () => {
-    e2e = await startE2E({ env: { AGENT_CONCURRENCY: String(AGENT_CONCURRENCY), GITHUB_WRITES_PER_SECOND: String(WRITES_PER_SECOND) } });
+    // The sandboxed agents append their trace lines to a file in `dir`.
+    e2e = await startE2E({ env: { AGENT_CONCURRENCY: String(AGENT_CONCURRENCY), GITHUB_WRITES_PER_SECOND: String(WRITES_PER_SECOND), SANDBOX_WRITABLE: dir } });
   });
 
   afterEach(() => {

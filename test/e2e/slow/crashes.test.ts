@@ -52,8 +52,9 @@ describe('e2e slow: crashes', () => {
       temporal: 'own-sqlite',
       postgres: 'own',
       files: { 'e2e-tests.sh': TEST_SCRIPT },
-      // Two runs wait in their pause; the others still need agent slots.
-      env: { AGENT_CONCURRENCY: '4' },
+      // Two runs wait in their pause; the others still need agent slots. The sandboxed agents and tests
+      // write their flag files into `dir`, which the suite watches.
+      env: { AGENT_CONCURRENCY: '4', SANDBOX_WRITABLE: dir },
       repoConfig: DEFAULT_REPO_CONFIG.replace('testCommand: npm test', 'testCommand: sh e2e-tests.sh').replace('agentMinutes: 2', 'agentMinutes: 4').replace('testMinutes: 1', 'testMinutes: 4'),
     });
     const hook = join(e2e.bare.bareDir, 'hooks', 'post-receive');

@@ -115,6 +115,12 @@ async function main() {
       const script = 'process.on("SIGTERM",()=>{});const f=process.argv[1];if(f)require("fs").writeFileSync(f,String(process.pid));setInterval(()=>{},60000)';
       const child = spawn(process.execPath, ['-e', script, arg ? path.resolve(opts.workdir, arg) : ''], { stdio: ['ignore', 'inherit', 'inherit'] });
       say(`Started helper process ${child.pid}`);
+    } else if (verb === 'attack' && opts.mode === 'implement') {
+      // `attack <report> <attack.js args>`: see attack.js; the report lands in the worktree.
+      const [, out, rest = ''] = /^(\S+)\s*([\s\S]*)$/.exec(arg) ?? [];
+      const extra = rest.split(/\s+/).filter(Boolean);
+      require('node:child_process').execFileSync(process.execPath, [path.join(__dirname, 'attack.js'), '--out', out, '--workdir', opts.workdir, ...extra], { cwd: opts.workdir, stdio: 'inherit' });
+      say(`Attacked; report in ${out}`);
     } else if (verb === 'write-pid') fs.writeFileSync(path.resolve(opts.workdir, arg), String(process.pid));
     else if (verb === 'hang') {
       say('Thinking...');
