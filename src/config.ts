@@ -73,13 +73,6 @@ const envSchema = z.object({
   AGENT_CONCURRENCY: positiveInt(2),
   ISSUEFLOW_API_TOKEN: optional,
   ISSUEFLOW_API_RATE_LIMIT: positiveInt(300),
-  GITHUB_APP_USER_ID: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
-    .refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be a whole number (the user id of issueflow on GitHub)' })
-    .transform((v) => (v === undefined ? undefined : Number(v))),
-  GITHUB_APP_LOGIN: optional,
   TEMPORAL_METRICS_BIND: optional,
   TEMPORAL_METRICS_URL: url,
   TRIGGER_LABEL: z.string().min(1).default('agent'),
@@ -134,8 +127,6 @@ export interface Config {
   apiToken?: string;
   /** Jobs and admin API requests per minute per client. */
   apiRateLimitPerMinute: number;
-  /** issueflow's own GitHub user: assigning an issue to it starts work; its comments are never commands. */
-  appUser: { id?: number; login?: string };
   /** Where `/metrics` reads the worker's SDK metrics: TEMPORAL_METRICS_URL, else from TEMPORAL_METRICS_BIND. */
   temporalMetrics: { url?: string };
   triggerLabel: string;
@@ -210,7 +201,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     apiToken: e.ISSUEFLOW_API_TOKEN,
     apiRateLimitPerMinute: e.ISSUEFLOW_API_RATE_LIMIT,
-    appUser: { id: e.GITHUB_APP_USER_ID, login: e.GITHUB_APP_LOGIN },
     temporalMetrics: {
       url: e.TEMPORAL_METRICS_URL ?? (e.TEMPORAL_METRICS_BIND ? `http://${e.TEMPORAL_METRICS_BIND.replace(/^0\.0\.0\.0/, '127.0.0.1')}/metrics` : undefined),
     },

@@ -172,7 +172,11 @@ const otherHandlers: Record<string, (ctx: RouteContext) => RouteResult> = {
   'users/get-by-username': (ctx) => ({ status: 200, body: ctx.payloads.publicUser(ctx.params.username) }),
   'apps/get-authenticated': (ctx) => (ctx.app ? { status: 200, body: ctx.payloads.app(ctx.app) } : notFound()),
   'apps/list-installations': (ctx) => {
-    const mine = [...ctx.store.installations.values()].filter((i) => i.appId === ctx.app?.id).map((i) => ctx.payloads.installation(i, ctx.app?.slug));
+    const mine = [...ctx.store.installations.values()].filter((i) => i.appId === ctx.app?.id).map((i) => {
+      const inst = ctx.payloads.installation(i, ctx.app?.slug);
+      // This list's description wants an account that is a user and an enterprise at once (allOf); give it both.
+      return { ...inst, account: { ...inst.account, name: i.account, slug: i.account.toLowerCase(), created_at: inst.created_at, updated_at: inst.updated_at } };
+    });
     return page(ctx, '/app/installations', mine);
   },
   'apps/create-installation-access-token': (ctx) => {
