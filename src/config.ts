@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALL_REPOS } from './domain/repo-scope';
 
 /** Agent presets the agent runner knows how to call (see src/activities/agent). */
 export const AGENT_PRESETS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
@@ -65,7 +66,8 @@ const envSchema = z.object({
   GITHUB_API_URL: url.transform((v) => v ?? 'https://api.github.com'),
   GIT_CLONE_URL: z.string().default('https://github.com/{owner}/{repo}.git'),
   GITHUB_WRITES_PER_SECOND: positiveNumber(1),
-  ALLOWED_REPOS: list,
+  ALLOWED_REPOS: list.refine((xs) => xs.every((x) => x === ALL_REPOS || /^[\w.-]+\/[\w.-]+$/.test(x)), { message: 'must be comma-separated owner/repo names, or * for every repository' }),
+  ALLOWED_OWNERS: list.refine((xs) => xs.every((x) => /^[\w.-]+$/.test(x)), { message: 'must be comma-separated user or organisation names (no slashes)' }),
   AGENT: z.enum(AGENT_PRESETS).default('claude-code'),
   AGENT_COMMAND: optional,
   AGENT_FALLBACK: z.enum(AGENT_PRESETS).optional(),
@@ -116,6 +118,7 @@ export interface Config {
     cloneUrlTemplate: string;
     writesPerSecond: number;
     allowedRepos: string[];
+    allowedOwners: string[];
   };
   agent: {
     preset: (typeof AGENT_PRESETS)[number];
@@ -191,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cloneUrlTemplate: e.GIT_CLONE_URL,
       writesPerSecond: e.GITHUB_WRITES_PER_SECOND,
       allowedRepos: e.ALLOWED_REPOS,
+      allowedOwners: e.ALLOWED_OWNERS,
     },
     agent: {
       preset: e.AGENT,
@@ -209,6 +213,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logRetentionDays: e.LOG_RETENTION_DAYS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
   };
+}
+
+/**
+ * For `start`, `worker` and `api`: a GitHub App is installed by whoever chooses to, so it must be told
+ * whose repositories it serves (a token reaches only what its user can, hence no such rule for it).
+ */
+export function requireRepoScope(config: Config): void {
+  const { appId, allowedRepos, allowedOwners } = config.github;
+  if (appId && !allowedRepos.length && !allowedOwners.length) {
+    throw new ConfigError(
+      'Invalid configuration: ALLOWED_REPOS or ALLOWED_OWNERS is required with a GitHub App (GITHUB_APP_ID): list the repositories (owner/repo) or owners it serves, or set ALLOWED_REPOS=* to serve every installation.',
+    );
+  }
+}
+
+/** Whether ALLOWED_REPOS=* opens issueflow to every repository that reaches it (worth a warning at start). */
+export function servesEveryRepo(config: Config): boolean {
+  return config.github.allowedRepos.includes(ALL_REPOS);
 }
 
 /** Values that must never reach logs, comments, errors or the agent's environment. */

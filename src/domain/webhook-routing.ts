@@ -8,12 +8,11 @@ import type {
 } from '../workflows/messages';
 import { parseComment } from './commands';
 import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
+import { servesRepo, type RepoScope } from './repo-scope';
 
 /** Who issueflow is on GitHub and what it listens to; from the service configuration. */
-export interface RoutingOptions {
+export interface RoutingOptions extends RepoScope {
   triggerLabel: string;
-  /** `owner/repo` names (case-insensitive); empty means every repository. */
-  allowedRepos: readonly string[];
   /**
    * The id of issueflow's own GitHub user (the token's user or the App's bot user, learned at start), for
    * assignment and self-detection. An id, never a login or a marker: those can be copied or renamed.
@@ -67,9 +66,7 @@ export function routeWebhook(event: string, raw: unknown, deliveryId: string, op
   const owner = p.repository?.owner?.login;
   const repo = p.repository?.name;
   if (!owner || !repo) return ignore(`${event} without a repository`);
-  const fullName = `${owner}/${repo}`;
-  const allowed = options.allowedRepos.map((r) => r.toLowerCase());
-  if (allowed.length && !allowed.includes(fullName.toLowerCase())) return ignore(`repository ${fullName} is not in ALLOWED_REPOS`);
+  if (!servesRepo(options, owner, repo)) return ignore(`repository ${owner}/${repo} is not in ALLOWED_REPOS or ALLOWED_OWNERS`);
   const ctx: Ctx = { event, p, owner, repo, deliveryId, options };
   switch (event) {
     case 'issues':

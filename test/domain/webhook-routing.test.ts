@@ -1,7 +1,7 @@
 import { issueNumberFromBody, routeWebhook, type RoutingOptions, type WebhookDecision } from '../../src/domain/webhook-routing';
 import { example } from '../api/support/webhook-examples';
 
-const options: RoutingOptions = { triggerLabel: 'agent', allowedRepos: [], appUserId: 999, appId: 77 };
+const options: RoutingOptions = { triggerLabel: 'agent', allowedRepos: [], allowedOwners: [], appUserId: 999, appId: 77 };
 const WF = 'Codertocat/Hello-World#1';
 const route = (event: string, payload: unknown, o: Partial<RoutingOptions> = {}): WebhookDecision => routeWebhook(event, payload, 'd-1', { ...options, ...o });
 
@@ -67,6 +67,14 @@ describe('routeWebhook: starting', () => {
   it('honours ALLOWED_REPOS, case-insensitively', () => {
     expect(route('issues', labeled(), { allowedRepos: ['octo/other'] })).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('ALLOWED_REPOS') });
     expect(route('issues', labeled(), { allowedRepos: ['codertocat/hello-world'] })).toMatchObject({ kind: 'start' });
+    expect(route('issues', labeled(), { allowedRepos: ['*'] })).toMatchObject({ kind: 'start' });
+  });
+
+  it('honours ALLOWED_OWNERS, case-insensitively, beside ALLOWED_REPOS', () => {
+    expect(route('issues', labeled(), { allowedOwners: ['octo'] })).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('ALLOWED_OWNERS') });
+    expect(route('issues', labeled(), { allowedOwners: ['codertocat'] })).toMatchObject({ kind: 'start' });
+    expect(route('issues', labeled(), { allowedOwners: ['octo'], allowedRepos: ['Codertocat/Hello-World'] })).toMatchObject({ kind: 'start' });
+    expect(route('issues', labeled(), { allowedOwners: ['codertocat-evil'] })).toMatchObject({ kind: 'ignore' });
   });
 });
 

@@ -17,7 +17,8 @@ export interface OctokitFactory {
 
 /** Dependencies of the factory. */
 export interface OctokitFactoryDeps {
-  config: Pick<Config, 'github'>;
+  /** Only the credentials and where GitHub is. */
+  config: { github: Pick<Config['github'], 'token' | 'appId' | 'appPrivateKey' | 'apiUrl'> };
   /** A request that takes longer fails (retryably), so a hung connection does not hang the activity. */
   requestTimeoutMs?: number;
   /** Where Octokit's own warnings (deprecations) go; silent by default. */
