@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALL_REPOS } from './domain/repo-scope';
 
 /** Agent presets the agent runner knows how to call (see src/activities/agent). */
 export const AGENT_PRESETS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
@@ -73,7 +74,8 @@ const envSchema = z.object({
   GITHUB_API_URL: url.transform((v) => v ?? 'https://api.github.com'),
   GIT_CLONE_URL: z.string().default('https://github.com/{owner}/{repo}.git'),
   GITHUB_WRITES_PER_SECOND: positiveNumber(1),
-  ALLOWED_REPOS: list,
+  ALLOWED_REPOS: list.refine((xs) => xs.every((x) => x === ALL_REPOS || /^[\w.-]+\/[\w.-]+$/.test(x)), { message: 'must be comma-separated owner/repo names, or * for every repository' }),
+  ALLOWED_OWNERS: list.refine((xs) => xs.every((x) => /^[\w.-]+$/.test(x)), { message: 'must be comma-separated user or organisation names (no slashes)' }),
   AGENT: z.enum(AGENT_PRESETS).default('claude-code'),
   AGENT_COMMAND: optional,
   AGENT_FALLBACK: z.enum(AGENT_PRESETS).optional(),
@@ -86,13 +88,6 @@ const envSchema = z.object({
   SANDBOX_HIDE: pathList,
   ISSUEFLOW_API_TOKEN: optional,
   ISSUEFLOW_API_RATE_LIMIT: positiveInt(300),
-  GITHUB_APP_USER_ID: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
-    .refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be a whole number (the user id of issueflow on GitHub)' })
-    .transform((v) => (v === undefined ? undefined : Number(v))),
-  GITHUB_APP_LOGIN: optional,
   TEMPORAL_METRICS_BIND: optional,
   TEMPORAL_METRICS_URL: url,
   TRIGGER_LABEL: z.string().min(1).default('agent'),
@@ -136,6 +131,7 @@ export interface Config {
     cloneUrlTemplate: string;
     writesPerSecond: number;
     allowedRepos: string[];
+    allowedOwners: string[];
   };
   agent: {
     preset: (typeof AGENT_PRESETS)[number];
@@ -159,8 +155,6 @@ export interface Config {
   apiToken?: string;
   /** Jobs and admin API requests per minute per client. */
   apiRateLimitPerMinute: number;
-  /** issueflow's own GitHub user: assigning an issue to it starts work; its comments are never commands. */
-  appUser: { id?: number; login?: string };
   /** Where `/metrics` reads the worker's SDK metrics: TEMPORAL_METRICS_URL, else from TEMPORAL_METRICS_BIND. */
   temporalMetrics: { url?: string };
   triggerLabel: string;
@@ -225,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cloneUrlTemplate: e.GIT_CLONE_URL,
       writesPerSecond: e.GITHUB_WRITES_PER_SECOND,
       allowedRepos: e.ALLOWED_REPOS,
+      allowedOwners: e.ALLOWED_OWNERS,
     },
     agent: {
       preset: e.AGENT,
@@ -242,7 +237,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     apiToken: e.ISSUEFLOW_API_TOKEN,
     apiRateLimitPerMinute: e.ISSUEFLOW_API_RATE_LIMIT,
-    appUser: { id: e.GITHUB_APP_USER_ID, login: e.GITHUB_APP_LOGIN },
     temporalMetrics: {
       url: e.TEMPORAL_METRICS_URL ?? (e.TEMPORAL_METRICS_BIND ? `http://${e.TEMPORAL_METRICS_BIND.replace(/^0\.0\.0\.0/, '127.0.0.1')}/metrics` : undefined),
     },
@@ -251,6 +245,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logRetentionDays: e.LOG_RETENTION_DAYS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
   };
+}
+
+/**
+ * For `start`, `worker` and `api`: a GitHub App is installed by whoever chooses to, so it must be told
+ * whose repositories it serves (a token reaches only what its user can, hence no such rule for it).
+ */
+export function requireRepoScope(config: Config): void {
+  const { appId, allowedRepos, allowedOwners } = config.github;
+  if (appId && !allowedRepos.length && !allowedOwners.length) {
+    throw new ConfigError(
+      'Invalid configuration: ALLOWED_REPOS or ALLOWED_OWNERS is required with a GitHub App (GITHUB_APP_ID): list the repositories (owner/repo) or owners it serves, or set ALLOWED_REPOS=* to serve every installation.',
+    );
+  }
+}
+
+/** Whether ALLOWED_REPOS=* opens issueflow to every repository that reaches it (worth a warning at start). */
+export function servesEveryRepo(config: Config): boolean {
+  return config.github.allowedRepos.includes(ALL_REPOS);
 }
 
 /** Values that must never reach logs, comments, errors or the agent's environment. */

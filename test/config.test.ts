@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, secretValues } from '../src/config';
+import { ConfigError, loadConfig, requireRepoScope, secretValues, servesEveryRepo } from '../src/config';
 
 describe('configuration', () => {
   test('an empty environment gives the embedded defaults', () => {
@@ -23,6 +23,8 @@ describe('configuration', () => {
     [{ GITHUB_APP_ID: '1' }, /GITHUB_APP_PRIVATE_KEY is required/],
     [{ AGENT: 'custom' }, /AGENT_COMMAND is required when AGENT=custom/],
     [{ AGENT_CONCURRENCY: '0' }, /AGENT_CONCURRENCY must be a positive whole number/],
+    [{ ALLOWED_REPOS: 'octo' }, /ALLOWED_REPOS must be comma-separated owner\/repo names, or \*/],
+    [{ ALLOWED_OWNERS: 'octo/app' }, /ALLOWED_OWNERS must be comma-separated user or organisation names/],
   ])('%j stops the start with one line naming the variable', (env, message) => {
     let error: unknown;
     try {
@@ -38,6 +40,35 @@ describe('configuration', () => {
   test('webhooks switch on by themselves when a secret is set', () => {
     expect(loadConfig({ GITHUB_WEBHOOK_SECRET: 's3cret-value' }).webhooks).toEqual({ enabled: true, secret: 's3cret-value' });
     expect(loadConfig({ GITHUB_WEBHOOK_SECRET: 's3cret-value', ISSUEFLOW_WEBHOOKS: 'off' }).webhooks.enabled).toBe(false);
+  });
+
+  describe('which repositories a GitHub App serves', () => {
+    const app = { GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: 'pem' };
+    const refusal = (env: Record<string, string>) => {
+      try {
+        requireRepoScope(loadConfig(env));
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    };
+
+    test('without ALLOWED_REPOS or ALLOWED_OWNERS, the start is refused with one line naming both', () => {
+      const error = refusal(app);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/^Invalid configuration: ALLOWED_REPOS or ALLOWED_OWNERS is required with a GitHub App \(GITHUB_APP_ID\)/);
+      expect((error as Error).message).not.toContain('\n');
+    });
+
+    test('either list, or ALLOWED_REPOS=* (a choice, warned about), lets it start; a token needs neither', () => {
+      expect(refusal({ ...app, ALLOWED_REPOS: 'octo/app' })).toBeUndefined();
+      expect(refusal({ ...app, ALLOWED_OWNERS: 'octo, acme' })).toBeUndefined();
+      expect(loadConfig({ ...app, ALLOWED_OWNERS: 'octo, acme' }).github.allowedOwners).toEqual(['octo', 'acme']);
+      expect(refusal({ ...app, ALLOWED_REPOS: '*' })).toBeUndefined();
+      expect(servesEveryRepo(loadConfig({ ...app, ALLOWED_REPOS: '*' }))).toBe(true);
+      expect(servesEveryRepo(loadConfig({ ...app, ALLOWED_REPOS: 'octo/app' }))).toBe(false);
+      expect(refusal({ GITHUB_TOKEN: 'ghp_x' })).toBeUndefined();
+    });
   });
 
   test('secretValues lists every secret that is set, for scrubbing', () => {

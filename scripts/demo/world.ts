@@ -60,8 +60,6 @@ export class DemoWorld {
       GITHUB_API_URL: this.githubUrl,
       GITHUB_TOKEN: this.secrets.githubToken,
       GITHUB_WEBHOOK_SECRET: this.secrets.webhookSecret,
-      GITHUB_APP_USER_ID: String(this.standin.payloads.user(BOT_LOGIN).id),
-      GITHUB_APP_LOGIN: BOT_LOGIN,
       GIT_CLONE_URL: `${pathToFileURL(this.gitRoot).href}/{owner}/{repo}.git`,
       AGENT: 'custom',
       AGENT_COMMAND: scriptedAgentCommand(),

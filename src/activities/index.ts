@@ -4,7 +4,7 @@ import type { RepoRef } from '../domain/ids';
 import type { Logger } from '../logger';
 import type { ActivityGroups } from '../worker/workers';
 import { createAgentActivities } from './agent';
-import { createGithubReadActivities, createGithubWriteActivities, createOctokitFactory, type OctokitFactory } from './github';
+import { createGithubReadActivities, createGithubWriteActivities, type OctokitFactory } from './github';
 import { createNotifyActivities } from './notify';
 import { createRetentionActivities } from './retention';
 import { createWorkspaceActivities } from './workspace';
@@ -13,11 +13,13 @@ export interface ActivityDeps {
   config: Config;
   logger: Logger;
   pool: Pool;
+  /** The process's GitHub clients (built in src/worker, which also learns issueflow's GitHub user with them). */
+  octokits: OctokitFactory;
 }
 
 /** Builds every activity from its dependencies, grouped by the task queue it runs on. */
 export function createActivities(deps: ActivityDeps): ActivityGroups {
-  const octokits = createOctokitFactory({ config: deps.config });
+  const { octokits } = deps;
   const workspace = createWorkspaceActivities({ ...deps, getToken: gitToken(deps.config, octokits) });
   return {
     main: {

@@ -54,8 +54,9 @@ export interface GithubWriteActivities {
   /** Leaves exactly one `agent:*` label, the one of `state`; creates missing labels. */
   setStateLabel(input: { ref: IssueRef; state: IssueState }): Promise<void>;
   /**
-   * Creates or edits the comment marked `<!-- issueflow:{workflowId}:{key} -->`. The status comment
-   * uses key `status` and is edited in place; other keys name one comment each (`question-1`, ...).
+   * Creates or edits the comment marked `<!-- issueflow:{workflowId}:{key} -->` that issueflow's own
+   * GitHub user wrote; a marker in anybody else's comment is ignored. The status comment uses key
+   * `status` and is edited in place; other keys name one comment each (`question-1`, ...).
    */
   upsertComment(input: { ref: IssueRef; workflowId: string; key: string; body: string }): Promise<{ commentId: number; url: string }>;
   /** Finds the open PR of `branch` or opens one. */

@@ -21,7 +21,9 @@ export interface ApiServices {
   client: Client;
   pool: Pool;
   config: Config;
-  /** Overrides what the routes read of the config (tests); from `config` when absent. */
+  /** issueflow's own GitHub user, learned at start; webhooks by it are never input. */
+  identity?: { id: number };
+  /** Overrides what the routes read of the config (tests); from `config` and `identity` when absent. */
   api?: ApiOptions;
   metrics?: ApiMetrics;
   /** Event stream timing, shortened by tests. */
@@ -61,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 async function registerServices(app: FastifyInstance, s: ApiServices): Promise<void> {
-  const api = s.api ?? apiOptionsFrom(s.config);
+  const api = s.api ?? apiOptionsFrom(s.config, s.identity);
   const metrics = s.metrics ?? new ApiMetrics();
   const notifier = new LogNotifier(s.pool);
   app.addHook('onClose', async () => notifier.close());

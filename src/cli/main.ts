@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, secretValues } from '../config';
+import { ConfigError, loadConfig, requireRepoScope, secretValues, servesEveryRepo } from '../config';
 import { createLogger } from '../logger';
 import { requireSharedInfrastructure } from '../worker/infrastructure';
 import { startService } from '../worker/service';
@@ -40,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`issueflow: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
+  requireRepoScope(config);
+  if (servesEveryRepo(config)) logger.warn('ALLOWED_REPOS=*: issueflow serves every repository that sends it webhooks, whoever installed it there');
   if (command !== 'start') requireSharedInfrastructure(config, command);
   const service = await startService(config, logger, parts);
   if (service.apiUrl) console.log(`issueflow API:  ${service.apiUrl}  (ready: ${service.apiUrl}/health/ready)`);

@@ -1,6 +1,7 @@
 /**
- * Hidden markers that let issueflow find its own comments again: `<!-- issueflow:{workflowId}:{key} -->`.
- * GitHub does not render HTML comments, so the marker is invisible to readers.
+ * Hidden markers that tell issueflow's own comments apart: `<!-- issueflow:{workflowId}:{key} -->`.
+ * GitHub does not render HTML comments, so the marker is invisible to readers. A marker says which
+ * comment it is, never whose: anybody can copy one, so ownership is the author's user id.
  */
 
 /** The marker of one comment of one workflow. */

@@ -8,17 +8,17 @@ import type {
 } from '../workflows/messages';
 import { parseComment } from './commands';
 import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
-import { parseMarker } from './markers';
 import { isTrustedAssociation as trusted } from './trust';
+import { servesRepo, type RepoScope } from './repo-scope';
 
 /** Who issueflow is on GitHub and what it listens to; from the service configuration. */
-export interface RoutingOptions {
+export interface RoutingOptions extends RepoScope {
   triggerLabel: string;
-  /** `owner/repo` names (case-insensitive); empty means every repository. */
-  allowedRepos: readonly string[];
-  /** issueflow's own GitHub user (the token's user or the App's bot user), for assignment and self-detection. */
+  /**
+   * The id of issueflow's own GitHub user (the token's user or the App's bot user, learned at start), for
+   * assignment and self-detection. An id, never a login or a marker: those can be copied or renamed.
+   */
   appUserId?: number;
-  appLogin?: string;
   /** The GitHub App id, to recognise comments made through the App (`performed_via_github_app`). */
   appId?: number;
 }
@@ -64,9 +64,7 @@ export function routeWebhook(event: string, raw: unknown, deliveryId: string, op
   const owner = p.repository?.owner?.login;
   const repo = p.repository?.name;
   if (!owner || !repo) return ignore(`${event} without a repository`);
-  const fullName = `${owner}/${repo}`;
-  const allowed = options.allowedRepos.map((r) => r.toLowerCase());
-  if (allowed.length && !allowed.includes(fullName.toLowerCase())) return ignore(`repository ${fullName} is not in ALLOWED_REPOS`);
+  if (!servesRepo(options, owner, repo)) return ignore(`repository ${owner}/${repo} is not in ALLOWED_REPOS or ALLOWED_OWNERS`);
   const ctx: Ctx = { event, p, owner, repo, deliveryId, options };
   switch (event) {
     case 'issues':
@@ -142,7 +140,7 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       return start(ctx, n, 'labeled', sender);
     case 'assigned': {
       const a = p.assignee;
-      const toApp = !!a && ((options.appUserId !== undefined && a.id === options.appUserId) || (!!options.appLogin && a.login?.toLowerCase() === options.appLogin.toLowerCase()));
+      const toApp = options.appUserId !== undefined && a?.id === options.appUserId;
       if (!toApp) return ignore('assigned to someone other than issueflow', ref);
       if (isBotOrSelf(p.sender, options)) return ignore('assigned by a bot', ref);
       // Templates assign as the author too (see labeled).
@@ -175,9 +173,8 @@ function routeIssueComment(ctx: Ctx): WebhookDecision {
   const c = p.comment;
   const n = p.issue?.number;
   if (!c || !n) return ignore('comment without an issue');
+  // By user id alone: issueflow's marker in someone else's comment does not make it issueflow's.
   if (isBotOrSelf(c.user, options, c.performed_via_github_app?.id ?? undefined)) return ignore('comment by a bot or by issueflow');
-  // issueflow's own comments carry its hidden marker; with a personal token they come from a plain user.
-  if (parseMarker(c.body)) return ignore("issueflow's own comment (marker)");
   const author = c.user?.login ?? 'unknown';
   const parsed = parseComment(c.body ?? '');
   const isTrusted = trusted(c.author_association);

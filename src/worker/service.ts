@@ -10,6 +10,8 @@ import { migrate } from '../infra/migrate';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../infra/temporal';
 import { createActivities } from '../activities';
 import { checkSandboxAtStart } from '../activities/sandbox';
+import { createOctokitFactory } from '../activities/github';
+import { learnGithubIdentity } from './github-identity';
 import { startInfrastructure, type Infrastructure } from './infrastructure';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createWorkers } from './workers';
@@ -29,6 +31,9 @@ export interface Service {
 export async function startService(config: Config, logger: Logger, parts: { api: boolean; worker: boolean }): Promise<Service> {
   if (parts.worker) checkSandboxAtStart(config, logger);
   installTemporalRuntime(logger, parts.worker ? config.temporal.metricsBindAddress : undefined);
+  // Before anything starts: wrong GitHub credentials stop the start here, naming the call that failed.
+  const octokits = createOctokitFactory({ config });
+  const identity = await learnGithubIdentity(config, octokits, logger);
   const infrastructure = await startInfrastructure(config, logger);
   const cleanups: Array<() => Promise<void>> = [() => infrastructure.stop()];
   const stop = async () => {
@@ -55,7 +60,7 @@ export async function startService(config: Config, logger: Logger, parts: { api:
 
     if (parts.worker) {
       const nativeConnection = await connectWorker(infrastructure.temporal);
-      const workers = await createWorkers({ config, logger, connection: nativeConnection, activities: createActivities({ config, logger, pool }) });
+      const workers = await createWorkers({ config, logger, connection: nativeConnection, activities: createActivities({ config, logger, pool, octokits }) });
       const running = workers.run();
       running.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));
       cleanups.unshift(async () => {
@@ -72,7 +77,7 @@ export async function startService(config: Config, logger: Logger, parts: { api:
       const app = await buildApp({
         logger,
         checks: [temporalCheck(connection), namespaceCheck(connection, config.temporal.namespace), databaseCheck(pool), migrationsCheck(pool)],
-        services: { client, pool, config, metrics: new ApiMetrics({ defaultMetrics: true }) },
+        services: { client, pool, config, identity, metrics: new ApiMetrics({ defaultMetrics: true }) },
       });
       await app.listen({ port: config.port, host: config.host });
       cleanups.unshift(() => app.close());

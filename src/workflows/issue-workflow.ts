@@ -1,4 +1,4 @@
-import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, log, workflowInfo } from '@temporalio/workflow';
 import { issueWorkflowId } from '../domain/ids';
 import type { IssueRef } from '../domain/ids';
 import type { RepoConfig } from '../domain/repo-config';
@@ -26,7 +26,7 @@ const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, ana
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWorkflowResult> {
   const ref: IssueRef = { owner: input.owner, repo: input.repo, issueNumber: input.issueNumber };
   const workflowId = issueWorkflowId(ref);
-  const carried = input.carried as FlowData | undefined;
+  const carried = carriedState(input);
   const state = new FlowState(ref, workflowId, carried ?? newFlowData(ref, workflowId, DEFAULT_CONFIG, input.trigger.deliveryId));
   const flow: Flow = { state, acts: createActivityProxies(input), input };
   registerHandlers(flow);
@@ -48,6 +48,17 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
     if (state.data.cancelledBy) return result;
     throw err;
   }
+}
+
+/**
+ * The state carried over by continue-as-new, only in a run continued from another: from anyone else
+ * (a client starting the workflow) it would skip intake and approval and set, say, the test command.
+ */
+function carriedState(input: IssueWorkflowInput): FlowData | undefined {
+  if (input.carried === undefined) return undefined;
+  if (workflowInfo().continuedFromExecutionRunId) return input.carried as FlowData;
+  log.warn('ignoring `carried` in the input of a fresh start: only a continue-as-new carries state; starting from intake');
+  return undefined;
 }
 
 /** Queued: label and status comment, and the repo's config (problems: a comment, and the defaults). */

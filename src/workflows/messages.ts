@@ -67,7 +67,7 @@ export interface IssueWorkflowInput {
   trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'command' | 'api'; actor: string };
   /** GitHub App installation, when issueflow runs as an App. */
   installationId?: number;
-  /** Set by continue-as-new: the state to carry on with. */
+  /** Set by continue-as-new: the state to carry on with. Ignored (with a warning) in a run not continued from another. */
   carried?: unknown;
   /** Task queue of the rate-limited GitHub writes; default `{this workflow's task queue}-github-writes`. */
   githubWriteTaskQueue?: string;

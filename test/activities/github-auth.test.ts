@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { createGithubActivities, createOctokitFactory } from '../../src/activities/github';
+import { createGithubActivities, createOctokitFactory, type OctokitFactory } from '../../src/activities/github';
 import { FAILURE_TYPES } from '../../src/activities/types';
 import { GithubStandin } from '../support/github-standin';
 
@@ -12,6 +12,7 @@ const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 describe('GitHub App authentication against the stand-in', () => {
   let standin: GithubStandin;
   let github: ReturnType<typeof createGithubActivities>;
+  let octokits: OctokitFactory;
 
   beforeEach(async () => {
     standin = new GithubStandin({ app: { id: APP_ID, publicKey, slug: 'issueflow' } });
@@ -20,23 +21,39 @@ describe('GitHub App authentication against the stand-in', () => {
     standin.createRepo('octo/other');
     standin.installApp('octo', ['octo/app']);
     const config = { github: { apiUrl, appId: String(APP_ID), appPrivateKey: pem.replace(/\n/g, '\\n'), cloneUrlTemplate: '', writesPerSecond: 1, allowedRepos: [] } };
-    github = createGithubActivities({ octokits: createOctokitFactory({ config, requestTimeoutMs: 10_000 }) });
+    octokits = createOctokitFactory({ config, requestTimeoutMs: 10_000 });
+    github = createGithubActivities({ octokits });
   });
   afterEach(async () => {
     await standin.stop();
     standin.assertNoViolations();
   });
 
-  test('looks up the installation with a JWT, gets an installation token and uses it (once, cached)', async () => {
+  test('learns its bot user at start, looks up the installation with a JWT, gets an installation token and uses it (once, cached)', async () => {
     const issue = standin.openIssue('octo/app', { title: 'x' });
     const ref = { owner: 'octo', repo: 'app', issueNumber: issue.number };
+    // As the service does at start: GET /app for the slug, then the bot user `<slug>[bot]` as an installation.
+    expect(await octokits.identity()).toEqual({ id: standin.payloads.user('issueflow[bot]').id, login: 'issueflow[bot]' });
     await github.upsertComment({ ref, workflowId: 'wf', key: 'status', body: 'hello' });
     await github.setStateLabel({ ref, state: 'queued' });
     const log = standin.requests.map((r) => `${r.operationId} ${r.auth} ${r.status}`);
-    expect(log.slice(0, 3)).toEqual(['apps/get-repo-installation app 200', 'apps/create-installation-access-token app 201', 'issues/list-comments installation 200']);
-    expect(log.filter((l) => l.startsWith('apps/'))).toHaveLength(2);
-    expect(standin.requests.slice(2).every((r) => r.auth === 'installation')).toBe(true);
+    expect(log.slice(0, 6)).toEqual([
+      'apps/get-authenticated app 200',
+      'apps/list-installations app 200',
+      'apps/create-installation-access-token app 201',
+      'users/get-by-username installation 200',
+      'apps/get-repo-installation app 200',
+      'issues/list-comments installation 200',
+    ]);
+    expect(log.filter((l) => l.startsWith('apps/'))).toHaveLength(4);
+    expect(standin.requests.slice(5).every((r) => r.auth === 'installation')).toBe(true);
     expect(standin.listComments('octo/app', issue.number)[0].author).toBe('issueflow[bot]');
+  });
+
+  test('an App installed nowhere yet learns its bot user anonymously (a public user lookup)', async () => {
+    standin.store.installations.clear();
+    expect(await octokits.identity()).toMatchObject({ login: 'issueflow[bot]' });
+    expect(standin.requests.map((r) => `${r.operationId} ${r.auth}`)).toEqual(['apps/get-authenticated app', 'apps/list-installations app', 'users/get-by-username anonymous']);
   });
 
   test('a repository without the App installed fails non-retryably, saying to install it', async () => {

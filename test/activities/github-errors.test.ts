@@ -12,7 +12,7 @@ describe('GitHub failures become the right ApplicationFailures', () => {
   let standin: GithubStandin;
   let apiUrl: string;
   const activities = (token = 'standin-token') =>
-    createGithubActivities({ octokits: createOctokitFactory({ config: { github: { apiUrl, token, cloneUrlTemplate: '', writesPerSecond: 1, allowedRepos: [] } }, requestTimeoutMs: 10_000 }) });
+    createGithubActivities({ octokits: createOctokitFactory({ config: { github: { apiUrl, token } }, requestTimeoutMs: 10_000 }) });
 
   beforeEach(async () => {
     standin = new GithubStandin();

@@ -24,7 +24,7 @@ describe('rate-limit gate: one rate-limit answer holds every call with the same 
   });
 
   const octokitFor = () =>
-    createOctokitFactory({ config: { github: { apiUrl, token: 'standin-token', cloneUrlTemplate: '', writesPerSecond: 1, allowedRepos: [] } } }).forRepo(ref);
+    createOctokitFactory({ config: { github: { apiUrl, token: 'standin-token' } } }).forRepo(ref);
 
   test.each(['secondary-rate-limit', 'primary-rate-limit'] as const)('after a %s answer, the next call (another endpoint) waits until the reset', async (kind) => {
     const octokit = await octokitFor();

@@ -26,7 +26,7 @@ describe('GitHub write activities retried by a real Temporal server', () => {
     standin = new GithubStandin();
     const apiUrl = await standin.start();
     standin.createRepo(REPO, { branches: [] });
-    const octokits = createOctokitFactory({ config: { github: { apiUrl, token: 'standin-token', cloneUrlTemplate: '', writesPerSecond: 1, allowedRepos: [] } }, requestTimeoutMs: 10_000 });
+    const octokits = createOctokitFactory({ config: { github: { apiUrl, token: 'standin-token' } }, requestTimeoutMs: 10_000 });
     taskQueue = `github-retry-${randomUUID()}`;
     worker = await Worker.create({
       connection: env.nativeConnection,

@@ -63,6 +63,23 @@ describe('the GitHub stand-in checks traffic against GitHub\'s OpenAPI descripti
     expect(await res.json()).toMatchObject({ message: 'Bad credentials' });
   });
 
+  test('users have one id each: GET /user and GET /users/{login} (public, also anonymous) and comments agree', async () => {
+    const me = (await (await call('GET', '/user')).json()) as { login: string; id: number };
+    expect(me.login).toBe('issueflow-bot');
+    const anonymous = await fetch(`${standin.url}/users/issueflow-bot`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toMatchObject({ login: 'issueflow-bot', id: me.id, type: 'User' });
+    expect(standin.requests.at(-1)).toMatchObject({ operationId: 'users/get-by-username', auth: 'anonymous' });
+    const issue = standin.openIssue(REPO, { title: 'x' });
+    await call('POST', `/repos/octo/app/issues/${issue.number}/comments`, { body: 'mine' });
+    standin.addComment(REPO, issue.number, { author: 'mallory', body: 'theirs' });
+    const comments = (await (await call('GET', `/repos/octo/app/issues/${issue.number}/comments`)).json()) as Array<{ user: { id: number } }>;
+    expect(comments[0].user.id).toBe(me.id);
+    expect(comments[1].user.id).not.toBe(me.id);
+    expect((await fetch(`${standin.url}/user`)).status).toBe(401);
+    expect(() => standin.assertNoViolations()).not.toThrow();
+  });
+
   test('failNext answers matching requests with the fault, then serves normally', async () => {
     standin.failNext({ method: 'GET', path: /^\/repos\/octo\/app$/, kind: 'primary-rate-limit', resetInSeconds: 30, count: 2 });
     const first = await call('GET', '/repos/octo/app');

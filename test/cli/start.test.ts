@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { temporalCliPath } from '../support/binaries';
 import { buildOnce, processesMentioning, spawnIssueflow, waitForStatus, type ServiceProcess } from '../support/service-process';
 
 jest.setTimeout(240_000);
+
+const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 
 /** The foundation's promise: `issueflow start` with no configuration runs everything, stops cleanly, keeps its data. */
 describe('issueflow start on its embedded defaults', () => {
@@ -76,6 +79,22 @@ describe('issueflow start on its embedded defaults', () => {
     const bad = spawnIssueflow(['start'], { ...env, PORT: 'abc' });
     expect(await bad.exited).toBe(2);
     expect(bad.output().trim()).toBe('Invalid configuration: PORT must be a port number from 1 to 65535 (got "abc").');
+  });
+
+  test.each(['start', 'worker', 'api'])('with a GitHub App and no ALLOWED_REPOS or ALLOWED_OWNERS, `issueflow %s` refuses to start in one line', async (command) => {
+    const bad = spawnIssueflow([command], { ...env, GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: appKey });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().trim().split('\n')).toHaveLength(1);
+    expect(bad.output()).toMatch(/^Invalid configuration: ALLOWED_REPOS or ALLOWED_OWNERS is required with a GitHub App \(GITHUB_APP_ID\)/);
+  });
+
+  test('ALLOWED_REPOS=* is a choice: the start goes on, with a warning; a GitHub that cannot say who issueflow is stops it', async () => {
+    // Port 1 answers nobody: learning issueflow's GitHub user, the first thing after the configuration, fails.
+    const star = spawnIssueflow(['start'], { ...env, GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: appKey, ALLOWED_REPOS: '*', GITHUB_API_URL: 'http://127.0.0.1:1' });
+    expect(await star.exited).toBe(1);
+    expect(star.output()).toMatch(/"level":40.*ALLOWED_REPOS=\*: issueflow serves every repository/);
+    expect(star.output()).toMatch(/could not learn issueflow's own GitHub user at start/);
+    expect(processesMentioning(dataDir)).toEqual([]);
   });
 
   test('webhooks switched on without a secret stop the start, naming GITHUB_WEBHOOK_SECRET', async () => {

@@ -1,7 +1,7 @@
 import { issueNumberFromBody, routeWebhook, type RoutingOptions, type WebhookDecision } from '../../src/domain/webhook-routing';
 import { example } from '../api/support/webhook-examples';
 
-const options: RoutingOptions = { triggerLabel: 'agent', allowedRepos: [], appUserId: 999, appLogin: 'issueflow-app', appId: 77 };
+const options: RoutingOptions = { triggerLabel: 'agent', allowedRepos: [], allowedOwners: [], appUserId: 999, appId: 77 };
 const WF = 'Codertocat/Hello-World#1';
 const route = (event: string, payload: unknown, o: Partial<RoutingOptions> = {}): WebhookDecision => routeWebhook(event, payload, 'd-1', { ...options, ...o });
 
@@ -45,13 +45,18 @@ describe('routeWebhook: starting', () => {
     expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('owner') });
   });
 
-  it('starts when issueflow is assigned, by user id or login, not for anyone else', () => {
+  it('starts when issueflow is assigned, by user id only, not for anyone else', () => {
     const p = example('issues', 'assigned');
     expect(route('issues', p)).toMatchObject({ kind: 'ignore' });
     expect(route('issues', p, { appUserId: p.assignee.id })).toMatchObject({ kind: 'ignore', reason: 'assigned by a bot' });
-    expect(route('issues', p, { appUserId: undefined, appLogin: 'codertocat' })).toMatchObject({ kind: 'start', input: { trigger: { kind: 'assigned' } } });
+    p.assignee = { ...p.assignee, id: 999 };
+    expect(route('issues', p)).toMatchObject({ kind: 'start', input: { trigger: { kind: 'assigned' } } });
+    // A login that looks like issueflow's is somebody else.
+    p.assignee = { ...p.assignee, id: 4242, login: 'issueflow-app[bot]' };
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('someone other than issueflow') });
+    p.assignee = { ...p.assignee, id: 999 };
     p.issue.author_association = 'NONE';
-    expect(route('issues', p, { appUserId: undefined, appLogin: 'codertocat' })).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('issue template') });
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('issue template') });
   });
 
   it('/agent run from a collaborator starts, with the command signal for a running workflow', () => {
@@ -62,6 +67,14 @@ describe('routeWebhook: starting', () => {
   it('honours ALLOWED_REPOS, case-insensitively', () => {
     expect(route('issues', labeled(), { allowedRepos: ['octo/other'] })).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('ALLOWED_REPOS') });
     expect(route('issues', labeled(), { allowedRepos: ['codertocat/hello-world'] })).toMatchObject({ kind: 'start' });
+    expect(route('issues', labeled(), { allowedRepos: ['*'] })).toMatchObject({ kind: 'start' });
+  });
+
+  it('honours ALLOWED_OWNERS, case-insensitively, beside ALLOWED_REPOS', () => {
+    expect(route('issues', labeled(), { allowedOwners: ['octo'] })).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('ALLOWED_OWNERS') });
+    expect(route('issues', labeled(), { allowedOwners: ['codertocat'] })).toMatchObject({ kind: 'start' });
+    expect(route('issues', labeled(), { allowedOwners: ['octo'], allowedRepos: ['Codertocat/Hello-World'] })).toMatchObject({ kind: 'start' });
+    expect(route('issues', labeled(), { allowedOwners: ['codertocat-evil'] })).toMatchObject({ kind: 'ignore' });
   });
 });
 
@@ -101,11 +114,18 @@ describe('routeWebhook: comments', () => {
     const viaApp = comment('/agent run');
     viaApp.comment.performed_via_github_app = { id: 77 };
     expect(route('issue_comment', viaApp)).toMatchObject({ kind: 'ignore' });
-    const marked = comment('<!-- issueflow:Codertocat/Hello-World#1:status -->\n**Status**: awaiting approval\n/agent approve');
-    expect(route('issue_comment', marked)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('marker') });
     const named = comment('/agent retry');
     named.comment.user.login = 'someone[bot]';
     expect(route('issue_comment', named)).toMatchObject({ kind: 'signal' });
+  });
+
+  it("a comment carrying issueflow's marker is input like any other unless issueflow (by user id) wrote it", () => {
+    const text = '<!-- issueflow:Codertocat/Hello-World#1:status -->\n**Status**: awaiting approval';
+    expect(route('issue_comment', comment(`${text}\n/agent approve`))).toMatchObject({ kind: 'signal', signal: { name: 'command', args: { command: 'approve' } } });
+    expect(route('issue_comment', comment(`${text}\nplease use the login page`, 'NONE'))).toMatchObject({ kind: 'signal', signal: { name: 'feedback' } });
+    const own = comment(text);
+    own.comment.user.id = 999;
+    expect(route('issue_comment', own)).toMatchObject({ kind: 'ignore', reason: 'comment by a bot or by issueflow' });
   });
 
   it('ignores unknown commands and quoted commands are feedback', () => {

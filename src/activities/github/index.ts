@@ -7,6 +7,7 @@ export { createOctokitFactory, type OctokitFactory, type OctokitFactoryDeps } fr
 export { createGithubReadActivities, REPO_CONFIG_PATH } from './read';
 export { createGithubWriteActivities } from './write';
 export { GITHUB_UNAVAILABLE, toGithubFailure, rateLimitDelayMs } from './errors';
+export type { GithubIdentity } from './identity';
 
 /** Dependencies of the GitHub activities: where to get an Octokit for a repository. */
 export interface GithubActivitiesDeps {

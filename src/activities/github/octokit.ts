@@ -5,16 +5,20 @@ import type { Config } from '../../config';
 import type { RepoRef } from '../../domain/ids';
 import { FAILURE_TYPES } from '../types';
 import { toGithubFailure } from './errors';
+import { appIdentity, once, tokenIdentity, type GithubIdentity } from './identity';
 import { gateFor, gateRequests } from './rate-limit-gate';
 
 /** Gives the Octokit to use for a repository: the token's, or the App installation's of that repository. */
 export interface OctokitFactory {
   forRepo(ref: RepoRef): Promise<Octokit>;
+  /** issueflow's own GitHub user, asked of GitHub once and then remembered. */
+  identity(): Promise<GithubIdentity>;
 }
 
 /** Dependencies of the factory. */
 export interface OctokitFactoryDeps {
-  config: Pick<Config, 'github'>;
+  /** Only the credentials and where GitHub is. */
+  config: { github: Pick<Config['github'], 'token' | 'appId' | 'appPrivateKey' | 'apiUrl'> };
   /** A request that takes longer fails (retryably), so a hung connection does not hang the activity. */
   requestTimeoutMs?: number;
   /** Where Octokit's own warnings (deprecations) go; silent by default. */
@@ -40,7 +44,7 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
 
   if (token) {
     const octokit = gateRequests(new Octokit({ ...base, auth: token }), gateFor(`${apiUrl} token ${token}`));
-    return { forRepo: async () => octokit };
+    return { forRepo: async () => octokit, identity: once(() => tokenIdentity(octokit)) };
   }
   if (appId && appPrivateKey) {
     // Keys pasted into one-line environment variables often carry literal "\n".
@@ -49,6 +53,15 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
     const installationOf = new Map<string, { id: number; until: number }>();
     // One Octokit per installation: auth-app caches its token and fetches a new one before expiry.
     const perInstallation = new Map<number, Octokit>();
+    const installation = (installationId: number) => {
+      let octokit = perInstallation.get(installationId);
+      if (!octokit) {
+        // Each installation token has its own limits, hence its own gate.
+        octokit = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } }), gateFor(`${apiUrl} installation ${installationId}`));
+        perInstallation.set(installationId, octokit);
+      }
+      return octokit;
+    };
     return {
       async forRepo(ref) {
         const key = `${ref.owner}/${ref.repo}`.toLowerCase();
@@ -57,26 +70,19 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
           cached = { id: await lookUpInstallation(app, ref), until: Date.now() + INSTALLATION_TTL_MS };
           installationOf.set(key, cached);
         }
-        const installationId = cached.id;
-        let octokit = perInstallation.get(installationId);
-        if (!octokit) {
-          // Each installation token has its own limits, hence its own gate.
-          octokit = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } }), gateFor(`${apiUrl} installation ${installationId}`));
-          perInstallation.set(installationId, octokit);
-        }
-        return octokit;
+        return installation(cached.id);
       },
+      identity: once(() => appIdentity({ app, installation, anonymous: gateRequests(new Octokit(base), gateFor(`${apiUrl} anonymous`)) })),
     };
   }
-  return {
-    async forRepo() {
-      throw ApplicationFailure.create({
-        type: FAILURE_TYPES.githubUnauthorized,
-        nonRetryable: true,
-        message: 'No GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY.',
-      });
-    },
+  const noCredentials = async (): Promise<never> => {
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.githubUnauthorized,
+      nonRetryable: true,
+      message: 'No GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY.',
+    });
   };
+  return { forRepo: noCredentials, identity: noCredentials };
 }
 
 async function lookUpInstallation(app: Octokit, ref: RepoRef): Promise<number> {

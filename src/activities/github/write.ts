@@ -1,6 +1,6 @@
 import type { IssueRef } from '../../domain/ids';
 import { isStateLabel, stateLabelSpec } from '../../domain/labels';
-import { commentMarker, markedBody } from '../../domain/markers';
+import { commentMarker, hasMarker, markedBody } from '../../domain/markers';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES, type GithubWriteActivities } from '../types';
 import { githubCall, githubStatus, toGithubFailure } from './errors';
@@ -52,15 +52,17 @@ export function createGithubWriteActivities(deps: { octokits: OctokitFactory }):
       }
     },
 
-    /** Edits the comment carrying the marker (only when its text changed) or creates it. */
+    /** Edits issueflow's own comment carrying the marker (only when its text changed) or creates it. */
     async upsertComment({ ref, workflowId, key, body }) {
       const octokit = await octokits.forRepo(ref);
+      const self = await octokits.identity();
       const repo = { owner: ref.owner, repo: ref.repo };
       const marker = commentMarker(workflowId, key);
       const text = markedBody(workflowId, key, body);
       const ctx = { action: `comment on ${issueName(ref)}`, permission: ISSUES_WRITE };
       const comments = await githubCall(ctx, () => octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: ref.issueNumber, per_page: 100 }));
-      const existing = comments.find((c) => (c.body ?? '').includes(marker));
+      // Anybody can paste the marker into a comment: only one issueflow itself wrote is its own to edit.
+      const existing = comments.find((c) => c.user?.id === self.id && hasMarker(c.body, marker));
       if (existing && existing.body === text) return { commentId: existing.id, url: existing.html_url };
       const { data } = existing
         ? await githubCall(ctx, () => octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body: text }))

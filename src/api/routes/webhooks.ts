@@ -63,7 +63,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   const secret = config.webhooks.secret;
   if (!secret) throw new Error('GITHUB_WEBHOOK_SECRET is required for the webhook route; set it to the secret of your GitHub webhook or App.');
   const webhooks = new Webhooks({ secret });
-  const routing: RoutingOptions = { triggerLabel: config.triggerLabel, allowedRepos: config.github.allowedRepos, appUserId: api.appUserId, appLogin: api.appLogin, appId: api.appId };
+  const { allowedRepos, allowedOwners } = config.github;
+  const routing: RoutingOptions = { triggerLabel: config.triggerLabel, allowedRepos, allowedOwners, appUserId: api.appUserId, appId: api.appId };
 
   const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
     request.log.warn({ deliveryId: header(request, 'x-github-delivery'), event: header(request, 'x-github-event'), reason: code }, 'webhook rejected');

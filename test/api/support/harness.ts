@@ -14,7 +14,7 @@ import { createLocalEnv } from '../../support/temporal';
 export const SECRET = 'test-webhook-secret-0123456789';
 export const TOKEN = 'test-api-token-abcdefghijklmnop';
 export const TASK_QUEUE = 'issueflow-api-test';
-export const API_OPTIONS: ApiOptions = { appUserId: 999_001, appLogin: 'issueflow-test', appId: 77, rateLimitPerMinute: 1000 };
+export const API_OPTIONS: ApiOptions = { appUserId: 999_001, appId: 77, rateLimitPerMinute: 1000 };
 
 /** A config as loadConfig makes it from the environment, with test values. */
 export function testConfig(env: Record<string, string> = {}): Config {

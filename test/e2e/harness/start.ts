@@ -104,8 +104,6 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       AGENT_COMMAND: scriptedAgentCommand(),
       ISSUEFLOW_API_TOKEN: secrets.apiToken,
       ISSUEFLOW_DATA_DIR: dataDir,
-      GITHUB_APP_USER_ID: String(standin.payloads.user(BOT_LOGIN).id),
-      GITHUB_APP_LOGIN: BOT_LOGIN,
       SHUTDOWN_GRACE_SECONDS: '3',
       LOG_LEVEL: 'warn',
       ...options.env,

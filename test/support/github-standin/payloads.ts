@@ -35,6 +35,27 @@ export class Payloads {
     };
   }
 
+  /** `GET /users/{username}` and `GET /user`: the public view of a user (ids follow from logins, one id per login). */
+  publicUser(login: string) {
+    const at = '2011-01-25T18:44:36Z';
+    return {
+      ...this.user(login),
+      user_view_type: 'public',
+      name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null,
+      public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: at, updated_at: at,
+    };
+  }
+
+  /** `GET /app`: the App itself (the `integration` schema); its bot user is `<slug>[bot]`. */
+  app(app: { id: number; slug: string; owner: string }) {
+    const at = '2020-01-01T00:00:00Z';
+    return {
+      id: app.id, slug: app.slug, node_id: `A_${app.id}`, client_id: `Iv1.${app.id}`, owner: this.user(app.owner), name: app.slug,
+      description: null, external_url: `${this.base}/apps/${app.slug}`, html_url: `${this.base}/apps/${app.slug}`, created_at: at, updated_at: at,
+      permissions: { issues: 'write', pull_requests: 'write', contents: 'write', metadata: 'read' }, events: ['issues', 'issue_comment'],
+    };
+  }
+
   label(repo: StandinRepo, l: StandinLabel) {
     const url = `${this.apiRepo(repo)}/labels/${encodeURIComponent(l.name)}`;
     return { id: l.id, node_id: `LA_${l.id}`, url, name: l.name, description: l.description, color: l.color, default: false };
@@ -199,11 +220,11 @@ export class Payloads {
     };
   }
 
-  installation(inst: StandinInstallation) {
+  installation(inst: StandinInstallation, appSlug = 'issueflow') {
     return {
       id: inst.id, account: this.user(inst.account), repository_selection: 'selected', access_tokens_url: `${this.base}/app/installations/${inst.id}/access_tokens`,
       repositories_url: `${this.base}/installation/repositories`, html_url: `${this.base}/settings/installations/${inst.id}`, app_id: inst.appId,
-      app_slug: 'issueflow', target_id: this.numericId(`user:${inst.account}`), target_type: 'User', single_file_name: null,
+      app_slug: appSlug, target_id: this.numericId(`user:${inst.account}`), target_type: 'User', single_file_name: null,
       permissions: { issues: 'write', pull_requests: 'write', contents: 'write', metadata: 'read' }, events: ['issues', 'issue_comment'],
       created_at: now(), updated_at: now(), suspended_by: null, suspended_at: null,
     };

@@ -9,8 +9,12 @@ export interface RouteContext {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   store: StandinStore;
   payloads: Payloads;
-  /** The login the credentials belong to (the App's bot for installation tokens). */
+  /** The login the credentials belong to (the App's bot for installation tokens); '' for an anonymous request. */
   actor: string;
+  /** How the request authenticated (GitHub answers some routes differently for an App). */
+  auth?: 'token' | 'installation' | 'app' | 'anonymous';
+  /** The GitHub App the stand-in plays, when it has one. */
+  app?: { id: number; slug: string; owner: string };
   /** StandinOptions.branchExists: where branches live when not in the stand-in itself. */
   branchExists?: (fullName: string, branch: string) => boolean;
   /** StandinOptions.hasCommitsBetween. */
@@ -154,12 +158,27 @@ const repoHandlers: Record<string, Handler> = {
   },
   'apps/get-repo-installation': (ctx, repo) => {
     const inst = repo.installationId === undefined ? undefined : ctx.store.installations.get(repo.installationId);
-    return inst ? { status: 200, body: ctx.payloads.installation(inst) } : notFound();
+    return inst ? { status: 200, body: ctx.payloads.installation(inst, ctx.app?.slug) } : notFound();
   },
 };
 
 /** Routes outside `/repos/{owner}/{repo}`. */
 const otherHandlers: Record<string, (ctx: RouteContext) => RouteResult> = {
+  'users/get-authenticated': (ctx) => {
+    // GitHub: an installation token is no user ("Resource not accessible by integration").
+    if (ctx.auth !== 'token') return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' } };
+    return { status: 200, body: ctx.payloads.publicUser(ctx.actor) };
+  },
+  'users/get-by-username': (ctx) => ({ status: 200, body: ctx.payloads.publicUser(ctx.params.username) }),
+  'apps/get-authenticated': (ctx) => (ctx.app ? { status: 200, body: ctx.payloads.app(ctx.app) } : notFound()),
+  'apps/list-installations': (ctx) => {
+    const mine = [...ctx.store.installations.values()].filter((i) => i.appId === ctx.app?.id).map((i) => {
+      const inst = ctx.payloads.installation(i, ctx.app?.slug);
+      // This list's description wants an account that is a user and an enterprise at once (allOf); give it both.
+      return { ...inst, account: { ...inst.account, name: i.account, slug: i.account.toLowerCase(), created_at: inst.created_at, updated_at: inst.updated_at } };
+    });
+    return page(ctx, '/app/installations', mine);
+  },
   'apps/create-installation-access-token': (ctx) => {
     const inst = ctx.store.installations.get(Number(ctx.params.installation_id));
     if (!inst) return notFound();

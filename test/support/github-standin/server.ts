@@ -12,7 +12,7 @@ export interface StandinOptions {
   /** Personal tokens it accepts, token -> login. Default: `standin-token` for `issueflow-bot`. */
   tokens?: Record<string, string>;
   /** A GitHub App whose JWTs it accepts (verified with the public key). */
-  app?: { id: number; publicKey: KeyObject | string; slug?: string };
+  app?: { id: number; publicKey: KeyObject | string; slug?: string; owner?: string };
   /** Chance (0..1) that any request fails with one of `faultKinds` (default `500`). */
   faultRate?: number;
   faultKinds?: FaultKind[];
@@ -37,14 +37,16 @@ export interface RequestRecord {
   operationId?: string;
   status?: number;
   fault?: FaultKind;
-  /** `token`, `installation` (an installation token it issued) or `app` (a JWT). */
-  auth?: 'token' | 'installation' | 'app';
+  /** `token`, `installation` (an installation token it issued), `app` (a JWT) or `anonymous` (a public read without credentials). */
+  auth?: 'token' | 'installation' | 'app' | 'anonymous';
   rateLimitReset?: number;
   /** The request's JSON body (for request-log assertions, e.g. which labels were added). */
   body?: unknown;
 }
 
 const DOCS = 'https://docs.github.com/rest';
+/** Public reads GitHub answers without credentials (the stand-in's few; GitHub has many more). */
+const PUBLIC_READS = new Set(['users/get-by-username']);
 
 /** The HTTP side of the stand-in: routing, auth, OpenAPI validation, faults and the request log. */
 export class StandinServer {
@@ -160,8 +162,9 @@ export class StandinServer {
       return { status: 422, body: { message: `Invalid request.\n\n${problems.join('\n')}`, documentation_url: DOCS, status: '422' } };
     }
     const actor = this.authenticate(req, match.operationId, match.params, record);
-    if (!actor) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' } };
-    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween });
+    if (actor === undefined) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' } };
+    const app = this.options.app && { id: this.options.app.id, slug: this.appSlug, owner: this.options.app.owner ?? 'octocat' };
+    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, auth: record.auth, app, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween });
     if (!result) {
       this.violations.push(`${where}: the stand-in does not implement ${match.operationId}`);
       return { status: 501, body: { message: `Not implemented by the stand-in: ${match.operationId}` } };
@@ -173,22 +176,31 @@ export class StandinServer {
     return { ...result, check };
   }
 
-  /** The login the request acts as, or undefined for bad credentials. */
+  /** The App's slug; its bot user, who writes with installation tokens, is `<slug>[bot]`. */
+  private get appSlug(): string {
+    return this.options.app?.slug ?? 'issueflow';
+  }
+
+  /** The login the request acts as ('' when anonymous), or undefined for bad credentials. */
   private authenticate(req: IncomingMessage, operationId: string, params: Record<string, string>, record: RequestRecord): string | undefined {
     const [scheme, credential] = (req.headers.authorization ?? '').split(' ');
-    if (!credential) return undefined;
+    if (!credential) {
+      if (!PUBLIC_READS.has(operationId)) return undefined;
+      record.auth = 'anonymous';
+      return '';
+    }
     const app = this.options.app;
     if (operationId.startsWith('apps/')) {
       if (!app || scheme.toLowerCase() !== 'bearer' || !verifyJwt(credential, app.id, app.publicKey)) return undefined;
       record.auth = 'app';
-      return `${app.slug ?? 'issueflow'}[bot]`;
+      return `${this.appSlug}[bot]`;
     }
     const installationId = this.store.installationTokens.get(credential);
     if (installationId !== undefined) {
       const repo = params.owner && this.store.repo(params.owner, params.repo);
       if (repo && repo.installationId !== installationId) return undefined;
       record.auth = 'installation';
-      return `${app?.slug ?? 'issueflow'}[bot]`;
+      return `${this.appSlug}[bot]`;
     }
     const login = (this.options.tokens ?? { 'standin-token': 'issueflow-bot' })[credential];
     if (login) record.auth = 'token';
