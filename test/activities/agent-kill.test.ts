@@ -72,7 +72,7 @@ describe('stopping agents: the whole process group goes', () => {
   });
 
   test('the hard time-out stops an agent that keeps talking', async () => {
-    const prompt = Array.from({ length: 200 }, () => 'agent: say still working\nagent: sleep 100').join('\n');
+    const prompt = Array.from({ length: 200 }, (_, i) => `agent: say still working ${i}\nagent: sleep ${100 + i}`).join('\n');
     const err = (await activityEnv(60_000).run(fx.agent(PIDS_OF_THE_HOST).runAgent, fx.input(prompt, { timeoutMinutes: 0.02 })).catch((e: unknown) => e)) as Error & { type?: string };
     expect(err).toMatchObject({ type: 'AgentTimedOut' });
     expect(err.message).toMatch(/longer than 0.02 minutes/);
