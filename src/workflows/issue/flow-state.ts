@@ -32,6 +32,8 @@ export interface FlowData {
   /** Whether the worktree is known to exist now; false after long waits, so it is prepared again. */
   workspaceReady: boolean;
   cancelledBy?: string;
+  /** The issue was closed as completed: with a merged PR, the merge's doing (GitHub closes what it fixes). */
+  issueClosed?: { stateReason: 'completed'; by: string };
 }
 
 /** The one place of mutable state; handlers and steps change it only through these methods. */
