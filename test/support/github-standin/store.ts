@@ -37,7 +37,7 @@ export interface StandinIssue {
   updatedAt: string;
   closedAt: string | null;
   /** Why it is closed (GitHub's `state_reason`); null while open. */
-  stateReason?: 'completed' | 'not_planned' | null;
+  stateReason?: 'completed' | 'not_planned' | 'reopened' | null;
 }
 
 export interface StandinPull {
