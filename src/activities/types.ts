@@ -34,6 +34,14 @@ export interface IssueSnapshot {
   htmlUrl: string;
 }
 
+/** A pull request as the workflow needs it: which one, and whether it is still open, merged or closed. */
+export interface PullRequestSnapshot {
+  number: number;
+  url: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+}
+
 export interface RepoConfigResult {
   config: RepoConfig;
   /** One line per invalid key; the defaults are used for the whole file when any is invalid. */
@@ -47,6 +55,10 @@ export interface GithubReadActivities {
   getRepoConfig(ref: RepoRef): Promise<RepoConfigResult>;
   /** The given paths that do not exist on the default branch. */
   findMissingFiles(ref: RepoRef, paths: string[]): Promise<string[]>;
+  /** One pull request, as it is now (its webhook may be late or lost). */
+  getPullRequest(input: { ref: RepoRef; number: number }): Promise<PullRequestSnapshot>;
+  /** The newest pull request from `branch` of the repository itself (forks excluded), in any state; null when none. */
+  findPullRequest(input: { ref: RepoRef; branch: string }): Promise<PullRequestSnapshot | null>;
 }
 
 /** Writes run on the rate-limited GitHub write task queue. Each is idempotent. */

@@ -60,8 +60,12 @@ export async function applyDecision(client: Client, taskQueue: string, decision:
   switch (decision.kind) {
     case 'ignore':
       return { outcome: 'ignored', reason: decision.reason };
-    case 'cancel':
+    case 'cancel': {
+      // Signal first: the run reads why before the cancellation reaches it. No run, nothing to cancel.
+      const told = decision.signal && (await signalIssueWorkflow(client, decision.workflowId, decision.signal));
+      if (told && told.outcome === 'ignored') return told;
       return cancelIssueWorkflow(client, decision.workflowId);
+    }
     case 'signal':
       return signalIssueWorkflow(client, decision.workflowId, decision.signal);
     case 'start': {

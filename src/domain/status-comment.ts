@@ -74,6 +74,8 @@ export function renderStatusComment(status: IssueStatus, links: StatusCommentLin
   const ui = temporalWorkflowUrl(links, status.workflowId);
   if (ui) links_.push(`[Temporal](${ui})`);
   if (links_.length) out.push(links_.join(' · '), '');
+  const previous = status.previousPullRequest;
+  if (previous) out.push(`Previous PR: [#${previous.number}](${previous.url}) (${previous.state})`, '');
   const attempts = Object.entries(status.attempts).filter(([, n]) => n > 1);
   const cost = `Agent cost: $${status.costUsd.toFixed(2)}${status.agent ? ` (${status.agent})` : ''}`;
   out.push(attempts.length ? `${cost} · attempts: ${attempts.map(([k, n]) => `${k} ${n}`).join(', ')}` : cost);

@@ -9,6 +9,9 @@ export interface StepRecord {
   note?: string;
 }
 
+/** Where a pull request stands on GitHub. */
+export type PullRequestState = 'open' | 'closed' | 'merged';
+
 /** What the workflow's status query returns: the whole truth about where an issue stands. */
 export interface IssueStatus {
   workflowId: string;
@@ -19,6 +22,8 @@ export interface IssueStatus {
   pendingQuestion?: string;
   attempts: Record<string, number>;
   pullRequest?: { number: number; url: string };
+  /** The PR of an earlier story of the same issue (reopened, or triggered again), as it stood when this one began. */
+  previousPullRequest?: { number: number; url: string; state: PullRequestState };
   branch?: string;
   lastError?: { step: string; message: string; type?: string };
   costUsd: number;

@@ -1,6 +1,7 @@
 import type {
   CommandSignalArgs,
   FeedbackSignalArgs,
+  IssueClosedSignalArgs,
   IssueEditedSignalArgs,
   IssueWorkflowInput,
   PullRequestClosedSignalArgs,
@@ -27,14 +28,18 @@ export type SignalDecision =
   | { name: 'command'; args: CommandSignalArgs }
   | { name: 'feedback'; args: FeedbackSignalArgs }
   | { name: 'issueEdited'; args: IssueEditedSignalArgs }
+  | { name: 'issueClosed'; args: IssueClosedSignalArgs }
   | { name: 'review'; args: ReviewSignalArgs }
   | { name: 'pullRequestClosed'; args: PullRequestClosedSignalArgs };
 
-/** What one webhook delivery asks of issueflow. `start.orSignal` is sent instead when the workflow already runs. */
+/**
+ * What one webhook delivery asks of issueflow. `start.orSignal` is sent instead when the workflow already
+ * runs; `cancel.signal` is sent before the cancellation, so the run knows why it is cancelled.
+ */
 export type WebhookDecision =
   | { kind: 'start'; ref: IssueRef; workflowId: string; input: IssueWorkflowInput; orSignal?: SignalDecision }
   | ({ kind: 'signal'; ref: IssueRef; workflowId: string } & { signal: SignalDecision })
-  | { kind: 'cancel'; ref: IssueRef; workflowId: string }
+  | { kind: 'cancel'; ref: IssueRef; workflowId: string; signal?: SignalDecision }
   | { kind: 'ignore'; reason: string; ref?: IssueRef };
 
 interface User {
@@ -42,6 +47,8 @@ interface User {
   login?: string;
   type?: string;
 }
+// A fork's repo is null once the fork is deleted.
+type PullRequestSide = { ref?: string; repo?: { id?: number } | null };
 // The parts of GitHub's payloads issueflow reads; everything optional because payloads are untrusted input.
 interface Payload {
   action?: string;
@@ -50,10 +57,10 @@ interface Payload {
   sender?: User;
   label?: { name?: string };
   assignee?: User | null;
-  issue?: { number?: number; title?: string; body?: string | null; user?: User; author_association?: string; labels?: Array<{ name?: string }>; pull_request?: unknown };
+  issue?: { number?: number; title?: string; body?: string | null; user?: User; author_association?: string; labels?: Array<{ name?: string }>; pull_request?: unknown; state_reason?: string | null };
   comment?: { id?: number; body?: string | null; user?: User; author_association?: string; path?: string; line?: number | null; performed_via_github_app?: { id?: number } | null };
   review?: { body?: string | null; user?: User; author_association?: string; state?: string };
-  pull_request?: { number?: number; merged?: boolean; body?: string | null; head?: { ref?: string } };
+  pull_request?: { number?: number; merged?: boolean; body?: string | null; head?: PullRequestSide; base?: PullRequestSide };
 }
 
 const ignore = (reason: string, ref?: IssueRef): WebhookDecision => ({ kind: 'ignore', reason, ...(ref ? { ref } : {}) });
@@ -138,6 +145,14 @@ function routeIssues(ctx: Ctx): WebhookDecision {
         return ignore('labeled by its own author, who is not an owner, member or collaborator (an issue template label)', ref);
       }
       return start(ctx, n, 'labeled', sender);
+    case 'reopened': {
+      // A new story for an issue issueflow worked on (it still has the trigger label); the old PR is looked up by the run.
+      const hasLabel = (p.issue?.labels ?? []).some((l) => l.name === options.triggerLabel);
+      if (!hasLabel) return ignore(`reopened without the trigger label ${options.triggerLabel}`, ref);
+      if (isBotOrSelf(p.sender, options)) return ignore('reopened by a bot', ref);
+      if (isSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) return ignore('reopened by its own author, who is not an owner, member or collaborator', ref);
+      return start(ctx, n, 'reopened', sender);
+    }
     case 'assigned': {
       const a = p.assignee;
       const toApp = options.appUserId !== undefined && a?.id === options.appUserId;
@@ -156,6 +171,10 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       return { kind: 'signal', ...target(ctx, n), signal: { name: 'issueEdited', args: { deliveryId: ctx.deliveryId, title: p.issue?.title ?? '', body: p.issue?.body ?? '', author: sender, trusted: editorTrusted } } };
     }
     case 'closed':
+      // Closed as completed is also how GitHub closes the issue a merged PR fixes: the run looks at its PR before it cancels.
+      if (p.issue?.state_reason === 'completed') {
+        return { kind: 'cancel', ...target(ctx, n), signal: { name: 'issueClosed', args: { deliveryId: ctx.deliveryId, stateReason: 'completed', by: sender } } };
+      }
       return { kind: 'cancel', ...target(ctx, n) };
     default:
       return ignore(`issues.${p.action} is not handled`, ref);
@@ -205,6 +224,9 @@ function routePullRequest(ctx: Ctx): WebhookDecision {
   const pr = p.pull_request;
   const issue = issueNumberOfBranch(pr?.head?.ref ?? '');
   if (!pr?.number || !issue) return ignore(`${event} on a pull request not opened by issueflow`);
+  // Anyone can name a fork's branch issueflow/issue-N; issueflow pushes only to the repository itself. Ids, not names: a repo can be renamed.
+  const headRepo = pr.head?.repo?.id;
+  if (headRepo === undefined || headRepo !== pr.base?.repo?.id) return ignore(`${event} on a pull request from a fork, not opened by issueflow`, target(ctx, issue).ref);
   const t = target(ctx, issue);
   if (event === 'pull_request') {
     if (p.action !== 'closed') return ignore(`pull_request.${p.action} is not handled`, t.ref);

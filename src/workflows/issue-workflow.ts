@@ -1,4 +1,4 @@
-import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, log, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
 import { issueWorkflowId } from '../domain/ids';
 import type { IssueRef } from '../domain/ids';
 import type { RepoConfig } from '../domain/repo-config';
@@ -11,7 +11,8 @@ import { intake } from './issue/intake';
 import { implement, test } from './issue/build';
 import { complete, listen } from './issue/complete';
 import { bestEffort, describeFailure, escalate } from './issue/escalation';
-import { cleanUpCancelled, finish } from './issue/finish';
+import { endCancelled, ENDINGS_PATCH, lookUpPreviousPullRequest } from './issue/endings';
+import { finish } from './issue/finish';
 import { FlowState, newFlowData, type FlowData } from './issue/flow-state';
 import { registerHandlers } from './issue/handlers';
 import { isEnding, type Ending, type Flow, type Phase, type PhaseResult } from './issue/phases';
@@ -38,14 +39,19 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   if (state.data.cancelledBy) story.cancel();
   try {
     const ending = await story.run(() => (carried ? runPhases(flow, carried.phase) : start(flow)));
-    const result = await finish(flow, ending);
-    await condition(allHandlersFinished);
-    return result;
+    const end = async () => {
+      const result = await finish(flow, ending);
+      await condition(allHandlersFinished);
+      return result;
+    };
+    // Once the story has ended, a cancellation changes nothing: it is GitHub closing the issue the merged PR fixes.
+    return await (patched(ENDINGS_PATCH) ? CancellationScope.nonCancellable(end) : end());
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    const result = await cleanUpCancelled(flow);
+    const result = await endCancelled(flow);
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
-    if (state.data.cancelledBy) return result;
+    // A run cancelled in Temporal ends cancelled there too, unless `/agent cancel` or the PR ended it.
+    if (state.data.cancelledBy || result.outcome !== 'cancelled') return result;
     throw err;
   }
 }
@@ -65,7 +71,11 @@ function carriedState(input: IssueWorkflowInput): FlowData | undefined {
 async function start(flow: Flow): Promise<Ending> {
   const { state } = flow;
   // Reporting must not stop the start: a label that failed now is set again at the next state.
-  const [, config] = await Promise.all([bestEffort('show the queued state', () => publish(flow)), readConfig(flow)]);
+  const [, config] = await Promise.all([
+    bestEffort('show the queued state', () => publish(flow)),
+    readConfig(flow),
+    patched(ENDINGS_PATCH) ? lookUpPreviousPullRequest(flow) : undefined,
+  ]);
   state.data.config = config.config;
   if (config.problems.length) {
     const body = [`\`.github/issueflow.yml\` could not be used, so I work with the defaults:`, '', ...config.problems.map((p) => `- ${p}`)].join('\n');

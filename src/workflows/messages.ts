@@ -46,6 +46,12 @@ export interface ReviewSignalArgs extends DeliveredSignal {
   reviewState?: string;
 }
 
+/** The issue was closed as completed (by a person, or by GitHub for a merged PR that fixes it); a cancellation follows. */
+export interface IssueClosedSignalArgs extends DeliveredSignal {
+  stateReason: 'completed';
+  by: string;
+}
+
 /** issueflow's pull request was merged or closed. */
 export interface PullRequestClosedSignalArgs extends DeliveredSignal {
   pullRequestNumber: number;
@@ -57,6 +63,7 @@ export const feedbackSignal = defineSignal<[FeedbackSignalArgs]>('feedback');
 export const issueEditedSignal = defineSignal<[IssueEditedSignalArgs]>('issueEdited');
 export const reviewSignal = defineSignal<[ReviewSignalArgs]>('review');
 export const pullRequestClosedSignal = defineSignal<[PullRequestClosedSignalArgs]>('pullRequestClosed');
+export const issueClosedSignal = defineSignal<[IssueClosedSignalArgs]>('issueClosed');
 export const statusQuery = defineQuery<IssueStatus>('status');
 
 /** What starts an issue's workflow. */
@@ -64,7 +71,7 @@ export interface IssueWorkflowInput {
   owner: string;
   repo: string;
   issueNumber: number;
-  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'command' | 'api'; actor: string };
+  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'reopened' | 'command' | 'api'; actor: string };
   /** GitHub App installation, when issueflow runs as an App. */
   installationId?: number;
   /** Set by continue-as-new: the state to carry on with. Ignored (with a warning) in a run not continued from another. */

@@ -57,6 +57,24 @@ describe('GitHub read activities against the stand-in', () => {
     expect(broken.problems[0]).toMatch(/not valid YAML/);
   });
 
+  test('getPullRequest says whether a PR is open, closed or merged', async () => {
+    const pull = standin.openPullRequest(REPO, { head: 'issueflow/issue-1', title: 'Fix' });
+    expect(await github.getPullRequest({ ref: repoRef, number: pull.number })).toEqual({ number: pull.number, url: `${standin.url}/octo/app/pull/${pull.number}`, state: 'open', merged: false });
+    standin.mergePullRequest(REPO, pull.number, 'octo');
+    expect(await github.getPullRequest({ ref: repoRef, number: pull.number })).toMatchObject({ state: 'closed', merged: true });
+  });
+
+  test("findPullRequest finds the newest PR of a branch in the repository itself, not a fork's of the same name", async () => {
+    expect(await github.findPullRequest({ ref: repoRef, branch: 'issueflow/issue-1' })).toBeNull();
+    const first = standin.openPullRequest(REPO, { head: 'issueflow/issue-1', title: 'Fix' });
+    standin.mergePullRequest(REPO, first.number, 'octo');
+    const second = standin.openPullRequest(REPO, { head: 'issueflow/issue-1', title: 'Fix again' });
+    standin.closePullRequest(REPO, second.number);
+    standin.createRepo('mallory/app', { forkOf: REPO });
+    standin.openPullRequest(REPO, { head: 'issueflow/issue-1', headRepo: 'mallory/app', title: 'Not ours', author: 'mallory' });
+    expect(await github.findPullRequest({ ref: repoRef, branch: 'issueflow/issue-1' })).toEqual({ number: second.number, url: expect.stringContaining(`/pull/${second.number}`), state: 'closed', merged: false });
+  });
+
   test('findMissingFiles names only the paths that do not exist', async () => {
     expect(await github.findMissingFiles(repoRef, ['src/app.ts', './README.md', 'src/gone.ts', 'src/gone.ts'])).toEqual(['src/gone.ts']);
   });

@@ -93,6 +93,48 @@ describe('the GitHub stand-in checks traffic against GitHub\'s OpenAPI descripti
     expect(standin.requests.map((r) => r.fault ?? null)).toEqual(['primary-rate-limit', 'primary-rate-limit', null, 'secondary-rate-limit']);
   });
 
+  test('PUT .../merge merges like GitHub: the PR merged, the issues its body fixes closed as completed, the head branch deleted, the webhooks emitted', async () => {
+    const merging = new GithubStandin();
+    await merging.start();
+    const repo = merging.createRepo('octo/merging', { branches: ['issueflow/issue-1'], deleteBranchOnMerge: true });
+    const fixed = merging.openIssue('octo/merging', { title: 'fixed' });
+    const resolved = merging.openIssue('octo/merging', { title: 'resolved' });
+    const other = merging.openIssue('octo/merging', { title: 'only mentioned' });
+    const pull = merging.openPullRequest('octo/merging', { head: 'issueflow/issue-1', title: 'Fix', body: `Fixes #${fixed.number}\nresolves #${resolved.number}, see #${other.number}` });
+    const emitted: unknown[] = [];
+    merging.onWebhooks((w) => emitted.push(...w));
+    const put = (n: number) => fetch(`${merging.url}/repos/octo/merging/pulls/${n}/merge`, { method: 'PUT', headers: { authorization: 'token standin-token', 'content-type': 'application/json' }, body: JSON.stringify({ merge_method: 'squash' }) });
+    const res = await put(pull.number);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ merged: true, message: 'Pull Request successfully merged' });
+    expect(merging.pullRequests('octo/merging')[0]).toMatchObject({ state: 'closed', merged: true });
+    expect([fixed, resolved, other].map((i) => [i.state, i.stateReason ?? null])).toEqual([['closed', 'completed'], ['closed', 'completed'], ['open', null]]);
+    expect(repo.branches?.has('issueflow/issue-1')).toBe(false);
+    expect(emitted).toEqual([
+      { event: 'pull_request.closed', input: { repo: 'octo/merging', number: pull.number, sender: 'issueflow-bot' } },
+      { event: 'issues.closed', input: { repo: 'octo/merging', number: fixed.number, sender: 'issueflow-bot' } },
+      { event: 'issues.closed', input: { repo: 'octo/merging', number: resolved.number, sender: 'issueflow-bot' } },
+    ]);
+    const got = await (await fetch(`${merging.url}/repos/octo/merging/pulls/${pull.number}`, { headers: { authorization: 'token standin-token' } })).json();
+    expect(got).toMatchObject({ merged: true, state: 'closed', head: { ref: 'issueflow/issue-1' } });
+    expect((await put(pull.number)).status).toBe(405);
+    await merging.stop();
+    merging.assertNoViolations();
+  });
+
+  test("a fork's pull request has the fork as its head repo, and `head=owner:branch` tells them apart", async () => {
+    standin.createRepo('mallory/app', { forkOf: REPO });
+    const own = standin.openPullRequest(REPO, { head: 'issueflow/issue-1', title: 'ours' });
+    const fork = standin.openPullRequest(REPO, { head: 'issueflow/issue-1', headRepo: 'mallory/app', title: 'theirs', author: 'mallory' });
+    const list = async (head: string) => ((await (await call('GET', `/repos/octo/app/pulls?state=all&head=${encodeURIComponent(head)}`)).json()) as Array<{ number: number }>).map((p) => p.number);
+    expect(await list('octo:issueflow/issue-1')).toEqual([own.number]);
+    expect(await list('mallory:issueflow/issue-1')).toEqual([fork.number]);
+    const got = (await (await call('GET', `/repos/octo/app/pulls/${fork.number}`)).json()) as { head: { repo: { id: number; fork: boolean } }; base: { repo: { id: number } } };
+    expect(got.head.repo.fork).toBe(true);
+    expect(got.head.repo.id).not.toBe(got.base.repo.id);
+    expect(() => standin.assertNoViolations()).not.toThrow();
+  });
+
   test('a random fault rate fails about that share of requests', async () => {
     const flaky = new GithubStandin({ faultRate: 0.5 });
     await flaky.start();

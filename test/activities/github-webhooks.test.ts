@@ -42,10 +42,19 @@ describe('the stand-in emits webhooks like GitHub', () => {
     const closedPull = buildWebhookPayload(standin, 'pull_request.closed', { repo: REPO, number: pull.number }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(validateWebhookPayload('pull_request', 'closed', closedPull)).toEqual([]);
     expect(closedPull.pull_request).toMatchObject({ state: 'closed', merged: true });
-    Object.assign(standin.issue(REPO, issue.number), { state: 'closed', closedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    Object.assign(standin.issue(REPO, issue.number), { state: 'closed', stateReason: 'completed', closedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
     const closed = buildWebhookPayload(standin, 'issues.closed', { repo: REPO, number: issue.number, sender: 'alice' });
     expect(validateWebhookPayload('issues', 'closed', closed)).toEqual([]);
-    expect(closed).toMatchObject({ action: 'closed', issue: { state: 'closed' }, sender: { login: 'alice' } });
+    expect(closed).toMatchObject({ action: 'closed', issue: { state: 'closed', state_reason: 'completed' }, sender: { login: 'alice' } });
+    Object.assign(standin.issue(REPO, issue.number), { state: 'open', stateReason: null, closedAt: null });
+    expect(validateWebhookPayload('issues', 'reopened', buildWebhookPayload(standin, 'issues.reopened', { repo: REPO, number: issue.number, sender: 'alice' }))).toEqual([]);
+    standin.createRepo('mallory/app', { forkOf: REPO });
+    const forkPull = standin.openPullRequest(REPO, { head: 'issueflow/issue-1', headRepo: 'mallory/app', title: 'Not ours', author: 'mallory' });
+    standin.closePullRequest(REPO, forkPull.number);
+    const forkClosed = buildWebhookPayload(standin, 'pull_request.closed', { repo: REPO, number: forkPull.number }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(validateWebhookPayload('pull_request', 'closed', forkClosed)).toEqual([]);
+    expect(forkClosed.pull_request.head).toMatchObject({ ref: 'issueflow/issue-1', label: 'mallory:issueflow/issue-1', repo: { full_name: 'mallory/app', fork: true } });
+    expect(forkClosed.pull_request.head.repo.id).not.toBe(forkClosed.pull_request.base.repo.id);
     const onPull = standin.addComment(REPO, pull.number, { author: 'alice', body: 'Please also update the docs' });
     const prComment = buildWebhookPayload(standin, 'issue_comment.created', { repo: REPO, number: pull.number, commentId: onPull.id });
     expect(validateWebhookPayload('issue_comment', 'created', prComment)).toEqual([]);

@@ -39,6 +39,12 @@ describe('renderStatusComment', () => {
     expect(text).toContain('**Last error** in `test`: exit 1');
     expect(text).not.toContain('[Temporal]');
   });
+
+  test("names an earlier story's pull request and how it ended", () => {
+    expect(renderStatusComment(base)).not.toContain('Previous PR');
+    const text = renderStatusComment({ ...base, previousPullRequest: { number: 12, url: 'https://github.com/acme/app/pull/12', state: 'merged' } });
+    expect(text).toContain('Previous PR: [#12](https://github.com/acme/app/pull/12) (merged)');
+  });
 });
 
 test('progressBar keeps the furthest main-path step for side states', () => {

@@ -172,6 +172,51 @@ describe('routeWebhook: issue and pull request lifecycle', () => {
     expect(route('pull_request', p)).toMatchObject({ workflowId: WF, signal: { name: 'pullRequestClosed', args: { pullRequestNumber: 2, merged: true } } });
   });
 
+  it('a pull request from a fork is never issueflow\'s, whatever its branch is called (repo ids, not names)', () => {
+    const p = example('pull_request', 'closed');
+    p.pull_request.head.ref = 'issueflow/issue-1';
+    p.pull_request.merged = true;
+    p.pull_request.head.repo = { ...p.pull_request.head.repo, id: 4711, full_name: 'mallory/Hello-World', owner: { ...p.pull_request.head.repo.owner, login: 'mallory' } };
+    expect(route('pull_request', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('from a fork') });
+    // Renamed (same id, other name): still the repository itself.
+    p.pull_request.head.repo = { ...p.pull_request.base.repo, name: 'renamed', full_name: 'Codertocat/renamed' };
+    expect(route('pull_request', p)).toMatchObject({ kind: 'signal', signal: { name: 'pullRequestClosed' } });
+    // A deleted fork has no repo at all.
+    p.pull_request.head.repo = null;
+    expect(route('pull_request', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('from a fork') });
+    const review = example('pull_request_review', 'submitted');
+    review.pull_request.head.ref = 'issueflow/issue-1';
+    review.pull_request.head.repo = { ...review.pull_request.head.repo, id: 4711 };
+    review.review.body = 'Please add a test.';
+    expect(route('pull_request_review', review)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('from a fork') });
+  });
+
+  it('issues.closed as completed tells the run why before cancelling it; not_planned (or no reason) only cancels', () => {
+    const closed = example('issues', 'opened');
+    closed.action = 'closed';
+    closed.issue.state_reason = 'completed';
+    expect(route('issues', closed)).toEqual({
+      kind: 'cancel',
+      ref: { owner: 'Codertocat', repo: 'Hello-World', issueNumber: 1 },
+      workflowId: WF,
+      signal: { name: 'issueClosed', args: { deliveryId: 'd-1', stateReason: 'completed', by: 'Codertocat' } },
+    });
+    closed.issue.state_reason = 'not_planned';
+    expect(route('issues', closed)).toEqual({ kind: 'cancel', ref: { owner: 'Codertocat', repo: 'Hello-World', issueNumber: 1 }, workflowId: WF });
+  });
+
+  it('issues.reopened starts a new story when the issue has the trigger label and a trusted sender', () => {
+    const p = example('issues', 'reopened');
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('without the trigger label') });
+    p.issue.labels = [{ name: 'agent' }];
+    expect(route('issues', p)).toMatchObject({ kind: 'start', workflowId: expect.stringMatching(/#\d+$/), input: { trigger: { kind: 'reopened', deliveryId: 'd-1' } } });
+    p.issue.author_association = 'NONE';
+    p.sender = { ...p.issue.user };
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('its own author') });
+    p.sender = { ...p.sender, id: 999 };
+    expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: 'reopened by a bot' });
+  });
+
   it('reviews and review comments on issueflow\'s PR are review rounds', () => {
     const review = example('pull_request_review', 'submitted');
     review.pull_request.head.ref = 'issueflow/issue-1';

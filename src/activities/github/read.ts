@@ -2,7 +2,7 @@ import { parse, YAMLParseError } from 'yaml';
 import type { IssueRef, RepoRef } from '../../domain/ids';
 import { DEFAULT_REPO_CONFIG, validateRepoConfig } from '../../domain/repo-config';
 import { isTrustedAssociation } from '../../domain/trust';
-import type { GithubReadActivities, IssueSnapshot, RepoConfigResult } from '../types';
+import type { GithubReadActivities, IssueSnapshot, PullRequestSnapshot, RepoConfigResult } from '../types';
 import { githubCall, githubStatus, toGithubFailure } from './errors';
 import type { OctokitFactory } from './octokit';
 
@@ -10,8 +10,14 @@ import type { OctokitFactory } from './octokit';
 export const REPO_CONFIG_PATH = '.github/issueflow.yml';
 
 const READ = 'Issues: read, Contents: read';
+const PULLS_READ = 'Pull requests: read';
 
-/** The read activities: the issue, the repository's issueflow.yml, which files exist. */
+/** The fields the workflow reads of a pull request, from `pulls.get` (merged) or `pulls.list` (merged_at). */
+function snapshot(pr: { number: number; html_url: string; state: string; merged?: boolean; merged_at: string | null }): PullRequestSnapshot {
+  return { number: pr.number, url: pr.html_url, state: pr.state === 'open' ? 'open' : 'closed', merged: pr.merged ?? pr.merged_at !== null };
+}
+
+/** The read activities: the issue, the repository's issueflow.yml, which files exist, pull requests. */
 export function createGithubReadActivities(deps: { octokits: OctokitFactory }): GithubReadActivities {
   const { octokits } = deps;
 
@@ -59,6 +65,25 @@ export function createGithubReadActivities(deps: { octokits: OctokitFactory }): 
         return { config: DEFAULT_REPO_CONFIG, problems: [`\`${REPO_CONFIG_PATH}\` is not valid YAML: ${why}`], found: true };
       }
       return { ...validateRepoConfig(raw), found: true };
+    },
+
+    /** One pull request as it is now. */
+    async getPullRequest({ ref, number }) {
+      const octokit = await octokits.forRepo(ref);
+      const where = `${ref.owner}/${ref.repo}#${number}`;
+      const { data } = await githubCall({ action: `read pull request ${where}`, permission: PULLS_READ, notFound: `Pull request ${where} does not exist or the token/App cannot see it.` }, () =>
+        octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: number }),
+      );
+      return snapshot(data);
+    },
+
+    /** The newest pull request of `branch` in the repository itself: `head` filters by the owner, so forks are left out. */
+    async findPullRequest({ ref, branch }) {
+      const octokit = await octokits.forRepo(ref);
+      const { data } = await githubCall({ action: `list the pull requests of ${branch} in ${ref.owner}/${ref.repo}`, permission: PULLS_READ }, () =>
+        octokit.rest.pulls.list({ owner: ref.owner, repo: ref.repo, state: 'all', head: `${ref.owner}:${branch}`, sort: 'created', direction: 'desc', per_page: 1 }),
+      );
+      return data[0] ? snapshot(data[0]) : null;
     },
 
     /** The given paths that do not exist on the default branch. */

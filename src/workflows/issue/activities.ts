@@ -57,6 +57,8 @@ export function createActivityProxies(queues: { githubWriteTaskQueue?: string; a
     getIssue: reads.getIssue,
     getRepoConfig: reads.getRepoConfig,
     findMissingFiles: reads.findMissingFiles,
+    getPullRequest: reads.getPullRequest,
+    findPullRequest: reads.findPullRequest,
     setStateLabel: writes.setStateLabel,
     upsertComment: writes.upsertComment,
     ensurePullRequest: writes.ensurePullRequest,

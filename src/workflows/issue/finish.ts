@@ -16,6 +16,9 @@ const FINAL_TEXT: Record<Ending['end'] | 'cancelled', string> = {
   cancelled: 'Cancelled. Any work in progress was pushed to the branch. Comment `/agent run` to start again.',
 };
 
+/** Nothing is pushed to the branch of a merged or closed PR (GitHub may have deleted it). */
+const CANCELLED_UNPUSHED = 'Cancelled. The pull request is no longer open, so nothing more was pushed. Comment `/agent run` to start again.';
+
 /** Tells NOTIFY_URL and frees the worktree; every end goes through here. */
 async function release(flow: Flow, state: IssueState, text: string): Promise<void> {
   const { data, ref, workflowId } = flow.state;
@@ -54,14 +57,14 @@ export async function finish(flow: Flow, ending: Ending): Promise<IssueWorkflowR
 }
 
 /**
- * The clean-up of a cancellation (issue closed, or `/agent cancel`): push unpushed work, label,
+ * The clean-up of a cancellation (issue closed, or `/agent cancel`): push unpushed work (when `push`), label,
  * final comment, free the worktree. Non-cancellable, so it runs to the end although the workflow is cancelled.
  */
-export function cleanUpCancelled(flow: Flow): Promise<IssueWorkflowResult> {
+export function cleanUpCancelled(flow: Flow, push: boolean): Promise<IssueWorkflowResult> {
   return CancellationScope.nonCancellable(async () => {
     const { state } = flow;
-    const text = `${FINAL_TEXT.cancelled}${state.data.cancelledBy ? ` (by @${state.data.cancelledBy})` : ''}`;
-    if (state.data.workspaceUsed) {
+    const text = `${push ? FINAL_TEXT.cancelled : CANCELLED_UNPUSHED}${state.data.cancelledBy ? ` (by @${state.data.cancelledBy})` : ''}`;
+    if (state.data.workspaceUsed && push) {
       await bestEffort('push the unpushed work', () => commitWork(flow, `Work in progress on #${state.ref.issueNumber}, saved at cancellation`));
     }
     state.enter('cancelled');

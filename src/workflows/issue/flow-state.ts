@@ -38,6 +38,8 @@ export interface FlowData {
    * for a person's approval, and no implementation runs before it. Cleared by that approval.
    */
   untrustedEdit?: { by: string; at: string };
+  /** The issue was closed as completed: with a merged PR, the merge's doing (GitHub closes what it fixes). */
+  issueClosed?: { stateReason: 'completed'; by: string };
 }
 
 /** The one place of mutable state; handlers and steps change it only through these methods. */

@@ -1,8 +1,9 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import {
   approveUpdate,
   commandSignal,
   feedbackSignal,
+  issueClosedSignal,
   issueEditedSignal,
   pullRequestClosedSignal,
   reviewSignal,
@@ -10,6 +11,7 @@ import {
   type ApproveUpdateResult,
   type CommandSignalArgs,
 } from '../messages';
+import { ENDINGS_PATCH } from './endings';
 import { bestEffort } from './escalation';
 import type { Flow } from './phases';
 import { updateStatusComment } from './publish';
@@ -84,7 +86,15 @@ export function registerHandlers(flow: Flow): void {
   setHandler(pullRequestClosedSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
     const ours = data.status.pullRequest?.number;
-    if (ours === undefined || ours === args.pullRequestNumber) data.pending.prClosed = { merged: args.merged };
+    // Only the PR issueflow opened is the story's: before it there is none (an earlier story's or a fork's is not).
+    if (ours === undefined ? patched(ENDINGS_PATCH) : ours !== args.pullRequestNumber) return;
+    data.pending.prClosed = { merged: args.merged };
+    // At once while a review round works, which must not push to a merged or closed PR's branch; other steps end at their next wait.
+    if ((data.phase === 'implement' || data.phase === 'test') && patched(ENDINGS_PATCH)) state.cancelStory();
+  });
+  // The cancellation follows; this tells it that a merged PR may be why (see endCancelled).
+  setHandler(issueClosedSignal, (args) => {
+    if (state.firstDelivery(args.deliveryId)) data.issueClosed = { stateReason: args.stateReason, by: args.by };
   });
   setHandler(approveUpdate, (args) => (state.firstDelivery(args.deliveryId) ? approve(flow, args.author) : { accepted: false, state: state.state, reason: 'duplicate delivery' }), {
     validator: (args) => {

@@ -66,9 +66,9 @@ export class WebhookSender {
     return record;
   }
 
-  /** Sends without waiting (for echoes from inside the stand-in); `settle()` waits for them. */
-  sendLater(event: WebhookEvent, input: WebhookInput): void {
-    const p = this.send(event, input, { echo: true }).catch((err: Error) => {
+  /** Sends without waiting (echoes of issueflow's writes, unless `echo` is false); `settle()` waits for them. */
+  sendLater(event: WebhookEvent, input: WebhookInput, echo = true): void {
+    const p = this.send(event, input, { echo }).catch((err: Error) => {
       this.failures.push(`${event} #${input.number}: ${err.message}`);
     });
     this.inFlight.add(p);

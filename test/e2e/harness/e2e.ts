@@ -3,8 +3,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { IssueState } from '../../../src/domain/states';
 import type { IssueStatus } from '../../../src/domain/status';
 import type { IssueWorkflowResult } from '../../../src/workflows/messages';
-import { git, pushCommit, type TestRepo } from '../../support/git-repos';
-import type { GithubStandin, StandinPull, WebhookEvent, WebhookInput } from '../../support/github-standin';
+import { pushCommit, type TestRepo } from '../../support/git-repos';
+import type { EmittedWebhook, GithubStandin, StandinPull, WebhookEvent, WebhookInput } from '../../support/github-standin';
 import type { TestDatabase } from '../../support/database';
 import type { DeliveryOptions, DeliveryRecord, WebhookSender } from './deliveries';
 import {
@@ -56,6 +56,12 @@ export const BOT_LOGIN = 'issueflow-bot';
 
 const issuePath = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\//;
 
+/**
+ * How the webhooks of a merge reach issueflow: as GitHub usually sends them (the PR's, then the fixed
+ * issues'), the issues' first, or without the PR's (lost).
+ */
+export type MergeDelivery = 'pull-request-first' | 'issues-first' | 'drop-pull-request';
+
 /** A running e2e setup: people's actions (each with its signed webhooks), waits and snapshots. See README.md. */
 export class E2E {
   readonly repo: string;
@@ -71,6 +77,8 @@ export class E2E {
   readonly secrets: E2EParts['secrets'];
   readonly webhooks: WebhookSender;
   private readonly parts: E2EParts;
+  /** Set while a person's merge collects the webhooks it causes, to deliver them in the order asked. */
+  private collecting?: EmittedWebhook[];
 
   constructor(parts: E2EParts) {
     this.parts = parts;
@@ -78,6 +86,11 @@ export class E2E {
     ({ apiUrl: this.apiUrl, env: this.env, secrets: this.secrets, webhooks: this.webhooks } = parts);
     this.client = parts.temporal.client;
     if (parts.echoOwnWrites) this.echoOwnWrites();
+    // GitHub's own webhooks about changes in the stand-in (a merge through the API): delivered as they come.
+    this.standin.onWebhooks((webhooks) => {
+      if (this.collecting) this.collecting.push(...webhooks);
+      else for (const w of webhooks) this.webhooks.sendLater(w.event, w.input, false);
+    });
   }
 
   // ---- people on GitHub ------------------------------------------------------------------------
@@ -106,23 +119,38 @@ export class E2E {
     return this.deliver('pull_request_review.submitted', { repo: this.repo, number: pr.number, review: { state: options.state ?? 'changes_requested', body, author }, sender: author });
   }
 
-  /** Merges a PR: fast-forwards `main` in the bare repo when it can, closes it in the stand-in, delivers `pull_request.closed`. */
-  async mergePullRequest(pr: { number: number }, by?: string): Promise<DeliveryRecord> {
-    const pull = this.standin.closePullRequest(this.repo, pr.number, true);
+  /**
+   * Merges a PR as GitHub does (the stand-in's merge: `main` fast-forwarded in the bare repo when it can, the
+   * issues its body fixes closed as completed, the branch deleted with `deleteBranchOnMerge`) and delivers
+   * the webhooks in the order `delivery` asks. Returns the deliveries in the order they were made.
+   */
+  async mergePullRequest(pr: { number: number }, by?: string, delivery: MergeDelivery = 'pull-request-first'): Promise<DeliveryRecord[]> {
+    const emitted: EmittedWebhook[] = [];
+    this.collecting = emitted;
     try {
-      git(['merge-base', '--is-ancestor', pull.base, pull.head], this.bare.bareDir);
-      git(['update-ref', `refs/heads/${pull.base}`, `refs/heads/${pull.head}`], this.bare.bareDir);
-    } catch {
-      // not a fast-forward: the stand-in's record of the merge is what issueflow reads
+      this.standin.mergePullRequest(this.repo, pr.number, by ?? this.repo.split('/')[0]);
+    } finally {
+      this.collecting = undefined;
     }
-    return this.deliver('pull_request.closed', { repo: this.repo, number: pr.number, sender: by ?? this.repo.split('/')[0] });
+    const isPull = (w: EmittedWebhook) => w.event === 'pull_request.closed';
+    const issues = emitted.filter((w) => !isPull(w));
+    const ordered = delivery === 'pull-request-first' ? emitted : delivery === 'issues-first' ? [...issues, ...emitted.filter(isPull)] : issues;
+    const records: DeliveryRecord[] = [];
+    for (const w of ordered) records.push(await this.deliver(w.event, w.input));
+    return records;
   }
 
-  /** Closes an issue as `by` (default the repo owner); delivers `issues.closed`. */
-  async closeIssue(issue: { number: number }, by?: string): Promise<DeliveryRecord> {
+  /** Closes an issue as `by` (default the repo owner), as completed unless told otherwise (GitHub's default); delivers `issues.closed`. */
+  async closeIssue(issue: { number: number }, by?: string, reason: 'completed' | 'not_planned' = 'completed'): Promise<DeliveryRecord> {
     const i = this.standin.issue(this.repo, issue.number);
-    Object.assign(i, { state: 'closed', closedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    Object.assign(i, { state: 'closed', stateReason: reason, closedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
     return this.deliver('issues.closed', { repo: this.repo, number: issue.number, sender: by ?? this.repo.split('/')[0] });
+  }
+
+  /** Reopens an issue as `by` (default the repo owner); delivers `issues.reopened`. */
+  async reopenIssue(issue: { number: number }, by?: string): Promise<DeliveryRecord> {
+    Object.assign(this.standin.issue(this.repo, issue.number), { state: 'open', stateReason: 'reopened', closedAt: null });
+    return this.deliver('issues.reopened', { repo: this.repo, number: issue.number, sender: by ?? this.repo.split('/')[0] });
   }
 
   /** Edits the issue's body as `by`; delivers `issues.edited`. */
@@ -241,8 +269,9 @@ export class E2E {
     return this.standin.pullRequests(this.repo);
   }
 
+  /** issueflow's newest PR of the issue (its branch in the repo itself; a fork's PR of the same name is not). */
   pullRequestOf(issue: E2EIssue): StandinPull | undefined {
-    return this.pullRequests().find((p) => p.head === `issueflow/issue-${issue.number}`);
+    return this.pullRequests().filter((p) => p.head === `issueflow/issue-${issue.number}` && !p.headRepo).at(-1);
   }
 
   branchCommits(branch: string) {

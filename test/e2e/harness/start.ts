@@ -38,8 +38,20 @@ export interface E2EOptions {
   temporal?: 'shared' | 'own-sqlite';
   /** `own`: an embedded PostgreSQL of the suite's own, for `e2e.restartPostgres()` (default: a database in the run's cluster). */
   postgres?: 'shared' | 'own';
+  /** GitHub's "Automatically delete head branches": a merge deletes the PR's branch in the bare repo (default false, as on GitHub). */
+  deleteBranchOnMerge?: boolean;
   /** Faults of the stand-in: `faultRate` of all requests fail with one of `faultKinds`. */
   standin?: Pick<StandinOptions, 'faultRate' | 'faultKinds' | 'faultResetSeconds'>;
+}
+
+/** A merge in the bare repo: `base` fast-forwards to `head` when it can (else the stand-in's record of the merge is what issueflow reads). */
+function fastForward(bareDir: string, base: string, head: string): void {
+  try {
+    git(['merge-base', '--is-ancestor', base, head], bareDir);
+    git(['update-ref', `refs/heads/${base}`, `refs/heads/${head}`], bareDir);
+  } catch {
+    // not a fast-forward
+  }
 }
 
 /**
@@ -69,10 +81,12 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       tokens: { [secrets.githubToken]: BOT_LOGIN },
       branchExists: (repo, branch) => repo.toLowerCase() === fullName.toLowerCase() && branchSha(bare.bareDir, branch) !== undefined,
       hasCommitsBetween: (_repo, base, head) => git(['rev-list', '--count', `${base}..${head}`], bare.bareDir) !== '0',
+      mergeBranches: (_repo, base, head) => fastForward(bare.bareDir, base, head),
+      deleteBranch: (_repo, branch) => git(['update-ref', '-d', `refs/heads/${branch}`], bare.bareDir),
     });
     const standinUrl = await standin.start();
     cleanups.push(() => standin.stop());
-    standin.createRepo(fullName, { files });
+    standin.createRepo(fullName, { files, deleteBranchOnMerge: options.deleteBranchOnMerge ?? false });
     for (const [login, permission] of Object.entries(options.collaborators ?? { alice: 'write', bob: 'write' })) standin.setPermission(fullName, login, permission);
 
     const [ownTemporal, ownPostgres] = await Promise.all([

@@ -5,3 +5,4 @@ export type { FaultKind, FaultSpec } from './faults';
 export type { StandinComment, StandinIssue, StandinLabel, StandinPull, StandinRepo } from './store';
 export { buildWebhookDelivery, buildWebhookPayload, sendWebhook, type WebhookDelivery, type WebhookEvent, type WebhookInput } from './webhooks';
 export { validateWebhookPayload } from './openapi';
+export { issuesClosedBy, type BranchStore, type EmittedWebhook } from './merge';

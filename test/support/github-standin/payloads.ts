@@ -121,6 +121,8 @@ export class Payloads {
       active_lock_reason: null,
       comments: commentCount,
       closed_at: i.closedAt,
+      // GitHub sends null while open; the description's enum (nullable without null in it) accepts only a reason.
+      ...(i.stateReason ? { state_reason: i.stateReason } : {}),
       created_at: i.createdAt,
       updated_at: i.updatedAt,
       author_association: repo.collaborators.has(i.author) ? 'COLLABORATOR' : 'NONE',
@@ -153,7 +155,7 @@ export class Payloads {
       visibility: repo.private ? 'private' : 'public',
       html_url: html,
       description: null,
-      fork: false,
+      fork: repo.forkOf !== undefined,
       url: api,
       clone_url: `${html}.git`,
       git_url: `git:${html.replace(/^https?:/, '')}.git`,
@@ -186,14 +188,16 @@ export class Payloads {
       updated_at: repo.createdAt,
       network_count: 0,
       subscribers_count: 0,
+      delete_branch_on_merge: repo.deleteBranchOnMerge,
     };
   }
 
-  pull(repo: StandinRepo, p: StandinPull, full: boolean) {
+  /** A pull request; `headRepo` is the fork its head lives in (default: the repository itself). */
+  pull(repo: StandinRepo, p: StandinPull, full: boolean, headRepo: StandinRepo = repo) {
     const api = `${this.apiRepo(repo)}/pulls/${p.number}`;
     const html = `${this.base}/${repo.owner}/${repo.name}/pull/${p.number}`;
     const link = (href: string) => ({ href });
-    const ref = (branch: string) => ({ label: `${repo.owner}:${branch}`, ref: branch, sha: '0'.repeat(40), user: this.user(repo.owner), repo: this.repo(repo) });
+    const ref = (branch: string, r: StandinRepo) => ({ label: `${r.owner}:${branch}`, ref: branch, sha: '0'.repeat(40), user: this.user(r.owner), repo: this.repo(r) });
     const simple = {
       url: api, id: p.id, node_id: `PR_${p.id}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`,
       issue_url: `${this.apiRepo(repo)}/issues/${p.number}`, commits_url: `${api}/commits`, review_comments_url: `${api}/comments`,
@@ -201,7 +205,7 @@ export class Payloads {
       statuses_url: `${this.apiRepo(repo)}/statuses/${'0'.repeat(40)}`, number: p.number, state: p.state, locked: false, active_lock_reason: null, title: p.title,
       user: this.user(p.author), body: p.body, labels: this.labelsOf(repo, p.labels), milestone: null, created_at: p.createdAt, updated_at: p.updatedAt,
       closed_at: p.closedAt, merged_at: p.merged ? p.closedAt : null, merge_commit_sha: null, assignee: null, assignees: [],
-      requested_reviewers: [], requested_teams: [], head: ref(p.head), base: ref(p.base), author_association: 'NONE', auto_merge: null, draft: false,
+      requested_reviewers: [], requested_teams: [], head: ref(p.head, headRepo), base: ref(p.base, repo), author_association: 'NONE', auto_merge: null, draft: false,
       _links: { self: link(api), html: link(html), issue: link(`${this.apiRepo(repo)}/issues/${p.number}`), comments: link(`${api}/comments`), review_comments: link(`${api}/comments`), review_comment: link(`${this.apiRepo(repo)}/pulls/comments{/number}`), commits: link(`${api}/commits`), statuses: link(`${this.apiRepo(repo)}/statuses/${'0'.repeat(40)}`) },
     };
     if (!full) return simple;

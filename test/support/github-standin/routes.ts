@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mergePull, type BranchStore, type EmittedWebhook } from './merge';
 import type { Payloads } from './payloads';
 import { now, type StandinRepo, type StandinStore } from './store';
 
@@ -19,6 +20,10 @@ export interface RouteContext {
   branchExists?: (fullName: string, branch: string) => boolean;
   /** StandinOptions.hasCommitsBetween. */
   hasCommitsBetween?: (fullName: string, base: string, head: string) => boolean;
+  /** StandinOptions.mergeBranches / deleteBranch. */
+  branches: BranchStore;
+  /** Hands the webhooks a change makes GitHub send to the stand-in's listeners. */
+  emit: (webhooks: EmittedWebhook[]) => void;
 }
 
 /** A handler's answer. */
@@ -127,12 +132,26 @@ const repoHandlers: Record<string, Handler> = {
   },
   'pulls/list': (ctx, repo) => {
     const state = ctx.query.state ?? 'open';
+    // `head` is `owner:branch` with the owner of the head's repository: a fork's PR has the fork owner's.
     const list = [...repo.pulls.values()]
       .filter((p) => state === 'all' || p.state === state)
-      .filter((p) => !ctx.query.head || ctx.query.head === `${repo.owner}:${p.head}`)
+      .filter((p) => !ctx.query.head || ctx.query.head.toLowerCase() === `${ctx.store.headRepo(repo, p).owner}:${p.head}`.toLowerCase())
       .filter((p) => !ctx.query.base || ctx.query.base === p.base)
-      .map((p) => ctx.payloads.pull(repo, p, false));
+      .map((p) => ctx.payloads.pull(repo, p, false, ctx.store.headRepo(repo, p)));
+    // Newest first, GitHub's default (sort=created, direction=desc).
+    if (ctx.query.direction !== 'asc') list.reverse();
     return page(ctx, `/repos/${repo.owner}/${repo.name}/pulls`, list);
+  },
+  'pulls/get': (ctx, repo) => {
+    const pull = repo.pulls.get(Number(ctx.params.pull_number));
+    return pull ? { status: 200, body: ctx.payloads.pull(repo, pull, true, ctx.store.headRepo(repo, pull)) } : notFound();
+  },
+  'pulls/merge': (ctx, repo) => {
+    const pull = repo.pulls.get(Number(ctx.params.pull_number));
+    if (!pull) return notFound();
+    if (pull.state !== 'open') return { status: 405, body: { message: 'Pull Request is not mergeable', documentation_url: DOCS } };
+    ctx.emit(mergePull(repo, pull, ctx.actor, ctx.branches));
+    return { status: 200, body: { sha: randomBytes(20).toString('hex'), merged: true, message: 'Pull Request successfully merged' } };
   },
   'pulls/create': (ctx, repo) => {
     const head = String(ctx.body.head).replace(new RegExp(`^${repo.owner}:`, 'i'), '');

@@ -2,6 +2,7 @@ import { createVerify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultPlan, faultResponse, type FaultKind, type FaultSpec } from './faults';
+import type { BranchStore, EmittedWebhook } from './merge';
 import { matchOperation, validateRequest, validateResponse } from './openapi';
 import { Payloads } from './payloads';
 import { handle, type RouteResult } from './routes';
@@ -25,6 +26,10 @@ export interface StandinOptions {
   branchExists?: (fullName: string, branch: string) => boolean;
   /** Whether `head` has commits that `base` has not; when set, a PR without any gets GitHub's 422 "No commits between". */
   hasCommitsBetween?: (fullName: string, base: string, head: string) => boolean;
+  /** A merge brings the head into the base here (e.g. a fast-forward in a real bare repo). */
+  mergeBranches?: BranchStore['mergeBranches'];
+  /** A merge with `delete_branch_on_merge` deletes the head here; otherwise from the repo's `branches`. */
+  deleteBranch?: BranchStore['deleteBranch'];
 }
 
 /** One request as the stand-in saw it. */
@@ -58,6 +63,7 @@ export class StandinServer {
   private payloadsFor?: Payloads;
   private readonly hooks: Array<(record: RequestRecord) => void> = [];
   private readonly afterHooks: Array<(record: RequestRecord, responseBody: unknown) => void> = [];
+  private readonly webhookListeners: Array<(webhooks: EmittedWebhook[]) => void> = [];
 
   constructor(protected readonly options: StandinOptions = {}) {
     this.faults = new FaultPlan(options.faultRate, options.faultKinds, options.faultResetSeconds);
@@ -112,6 +118,23 @@ export class StandinServer {
     this.afterHooks.push(hook);
   }
 
+  /**
+   * Runs `listener` with the webhooks GitHub would send about a change the stand-in made (a merge: the
+   * PR's `pull_request.closed`, then `issues.closed` per fixed issue), for a harness to deliver.
+   */
+  onWebhooks(listener: (webhooks: EmittedWebhook[]) => void): void {
+    this.webhookListeners.push(listener);
+  }
+
+  protected emit(webhooks: EmittedWebhook[]): void {
+    for (const listener of this.webhookListeners) listener(webhooks);
+  }
+
+  /** Where branches are merged and deleted (the options, or the repos' own `branches`). */
+  protected get branches(): BranchStore {
+    return { mergeBranches: this.options.mergeBranches, deleteBranch: this.options.deleteBranch };
+  }
+
   /** Throws listing every request or response that did not match GitHub's OpenAPI description. */
   assertNoViolations(): void {
     if (this.violations.length) throw new Error(`GitHub stand-in saw ${this.violations.length} OpenAPI violation(s):\n${this.violations.join('\n')}`);
@@ -164,7 +187,7 @@ export class StandinServer {
     const actor = this.authenticate(req, match.operationId, match.params, record);
     if (actor === undefined) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' } };
     const app = this.options.app && { id: this.options.app.id, slug: this.appSlug, owner: this.options.app.owner ?? 'octocat' };
-    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, auth: record.auth, app, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween });
+    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, auth: record.auth, app, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween, branches: this.branches, emit: (w) => this.emit(w) });
     if (!result) {
       this.violations.push(`${where}: the stand-in does not implement ${match.operationId}`);
       return { status: 501, body: { message: `Not implemented by the stand-in: ${match.operationId}` } };

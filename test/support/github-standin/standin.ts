@@ -1,3 +1,4 @@
+import { mergePull, type EmittedWebhook } from './merge';
 import { StandinServer } from './server';
 import { now, type StandinComment, type StandinIssue, type StandinPull, type StandinRepo } from './store';
 
@@ -15,7 +16,7 @@ function split(fullName: string): [string, string] {
  */
 export class GithubStandin extends StandinServer {
   /** Creates a repository (owner is an admin collaborator); `files` are on the default branch. */
-  createRepo(fullName: string, options: { defaultBranch?: string; private?: boolean; files?: Record<string, string>; branches?: string[] } = {}): StandinRepo {
+  createRepo(fullName: string, options: { defaultBranch?: string; private?: boolean; files?: Record<string, string>; branches?: string[]; forkOf?: string; deleteBranchOnMerge?: boolean } = {}): StandinRepo {
     const [owner, name] = split(fullName);
     const repo = this.store.addRepo(owner, name, options);
     for (const [path, text] of Object.entries(options.files ?? {})) repo.files.set(path, text);
@@ -118,11 +119,12 @@ export class GithubStandin extends StandinServer {
     return [...this.repoOf(fullName).pulls.values()];
   }
 
-  /** Opens a pull request from `head` as `author` (default: against the default branch). */
-  openPullRequest(fullName: string, input: { head: string; base?: string; title: string; body?: string; author?: string }): StandinPull {
+  /** Opens a pull request from `head` as `author` (default: against the default branch); `headRepo`: from that fork (create it first). */
+  openPullRequest(fullName: string, input: { head: string; headRepo?: string; base?: string; title: string; body?: string; author?: string }): StandinPull {
     const repo = this.repoOf(fullName);
+    if (input.headRepo) this.repoOf(input.headRepo);
     const at = now();
-    const pull: StandinPull = { id: this.store.nextId(), number: repo.nextNumber++, title: input.title, body: input.body ?? '', author: input.author ?? 'octocat', head: input.head, base: input.base ?? repo.defaultBranch, labels: [], state: 'open', merged: false, createdAt: at, updatedAt: at, closedAt: null };
+    const pull: StandinPull = { id: this.store.nextId(), number: repo.nextNumber++, title: input.title, body: input.body ?? '', author: input.author ?? 'octocat', head: input.head, ...(input.headRepo ? { headRepo: input.headRepo } : {}), base: input.base ?? repo.defaultBranch, labels: [], state: 'open', merged: false, createdAt: at, updatedAt: at, closedAt: null };
     repo.pulls.set(pull.number, pull);
     return pull;
   }
@@ -133,6 +135,20 @@ export class GithubStandin extends StandinServer {
     if (!pull) throw new Error(`No pull request #${pullNumber} in ${fullName}.`);
     Object.assign(pull, { state: 'closed', merged, closedAt: now(), updatedAt: now() });
     return pull;
+  }
+
+  /**
+   * Merges a pull request as `by` would in GitHub's UI (see `mergePull`: fixed issues closed as completed,
+   * the head branch deleted with `deleteBranchOnMerge`); the webhooks go to `onWebhooks` listeners and are returned.
+   */
+  mergePullRequest(fullName: string, pullNumber: number, by: string): EmittedWebhook[] {
+    const repo = this.repoOf(fullName);
+    const pull = repo.pulls.get(pullNumber);
+    if (!pull) throw new Error(`No pull request #${pullNumber} in ${fullName}.`);
+    if (pull.state !== 'open') throw new Error(`Pull request #${pullNumber} in ${fullName} is ${pull.state}, so it cannot be merged.`);
+    const webhooks = mergePull(repo, pull, by, this.branches);
+    this.emit(webhooks);
+    return webhooks;
   }
 
   /** The repository record itself. */

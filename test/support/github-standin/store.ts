@@ -36,6 +36,8 @@ export interface StandinIssue {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** Why it is closed (GitHub's `state_reason`); null while open. */
+  stateReason?: 'completed' | 'not_planned' | 'reopened' | null;
 }
 
 export interface StandinPull {
@@ -45,6 +47,8 @@ export interface StandinPull {
   body: string;
   author: string;
   head: string;
+  /** The fork the head branch lives in (`owner/name`, a repo of the stand-in); unset: the repository itself. */
+  headRepo?: string;
   base: string;
   labels: string[];
   state: 'open' | 'closed';
@@ -60,6 +64,10 @@ export interface StandinRepo {
   name: string;
   private: boolean;
   defaultBranch: string;
+  /** `owner/name` of the repository this one is a fork of. */
+  forkOf?: string;
+  /** GitHub's "Automatically delete head branches": a merge deletes the PR's head branch. */
+  deleteBranchOnMerge: boolean;
   /** When set, pull requests need their head branch here (as on GitHub); unset accepts any branch. */
   branches?: Set<string>;
   files: Map<string, string>;
@@ -96,12 +104,14 @@ export class StandinStore {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
 
-  addRepo(owner: string, name: string, options: { defaultBranch?: string; private?: boolean; branches?: string[] } = {}): StandinRepo {
+  addRepo(owner: string, name: string, options: { defaultBranch?: string; private?: boolean; branches?: string[]; forkOf?: string; deleteBranchOnMerge?: boolean } = {}): StandinRepo {
     const repo: StandinRepo = {
       id: this.nextId(),
       owner,
       name,
       private: options.private ?? false,
+      ...(options.forkOf ? { forkOf: options.forkOf } : {}),
+      deleteBranchOnMerge: options.deleteBranchOnMerge ?? false,
       defaultBranch: options.defaultBranch ?? 'main',
       branches: options.branches && new Set([options.defaultBranch ?? 'main', ...options.branches]),
       files: new Map(),
@@ -124,6 +134,13 @@ export class StandinStore {
     const p = repo.pulls.get(number);
     if (!p) return undefined;
     return { id: p.id, number, title: p.title, body: p.body, author: p.author, state: p.state, labels: p.labels, assignees: [], createdAt: p.createdAt, updatedAt: p.updatedAt, closedAt: p.closedAt, pullRequest: p };
+  }
+
+  /** The repository a pull request's head branch lives in: its fork, or the repository itself. */
+  headRepo(repo: StandinRepo, pull: StandinPull): StandinRepo {
+    if (!pull.headRepo) return repo;
+    const [owner, name] = pull.headRepo.split('/');
+    return this.repo(owner, name) ?? repo;
   }
 
   /** Finds a label case-insensitively, as GitHub does. */

@@ -9,6 +9,7 @@ export type WebhookEvent =
   | 'issues.labeled'
   | 'issues.edited'
   | 'issues.closed'
+  | 'issues.reopened'
   | 'issues.assigned'
   | 'issue_comment.created'
   | 'pull_request.closed'
@@ -79,7 +80,7 @@ export function buildWebhookPayload(standin: GithubStandin, event: WebhookEvent,
   } else {
     const pull = repo.pulls.get(input.number) ?? fail(`pull request #${input.number} does not exist in ${input.repo}`);
     p.number = pull.number;
-    p.pull_request = { ...p.pull_request, ...api.pull(repo, pull, name === 'pull_request') };
+    p.pull_request = { ...p.pull_request, ...api.pull(repo, pull, name === 'pull_request', standin.store.headRepo(repo, pull)) };
     actor ??= input.review?.author ?? pull.author;
     if (name !== 'pull_request') {
       Object.assign(p, reviewParts(name, p, input, api.user(actor)));

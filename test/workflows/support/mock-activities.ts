@@ -65,6 +65,8 @@ export class MockActivities {
     getIssue: async () => this.issue,
     getRepoConfig: async () => ({ config: this.config, problems: [], found: true }),
     findMissingFiles: async () => [],
+    getPullRequest: async ({ number }) => ({ number, url: `https://github.com/acme/app/pull/${number}`, state: 'open', merged: false }),
+    findPullRequest: async () => null,
     setStateLabel: async ({ state }) => {
       this.labels.push(state);
     },

@@ -1,0 +1,49 @@
+import { now, type StandinPull, type StandinRepo } from './store';
+import type { WebhookEvent, WebhookInput } from './webhooks';
+
+/** Where the branches live when not in the stand-in itself (StandinOptions; the e2e harness: a real bare repo). */
+export interface BranchStore {
+  /** Brings `head` into `base` (e.g. a fast-forward in the bare repo). */
+  mergeBranches?: (fullName: string, base: string, head: string) => void;
+  deleteBranch?: (fullName: string, branch: string) => void;
+}
+
+/** A webhook the stand-in's state change makes GitHub send. */
+export interface EmittedWebhook {
+  event: WebhookEvent;
+  input: WebhookInput;
+}
+
+// GitHub's closing keywords: https://docs.github.com/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue
+const CLOSING = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b/gi;
+
+/** The issue numbers a pull request body closes on merge ("Fixes #12", "Closes #3", "Resolves #4"). */
+export function issuesClosedBy(body: string): number[] {
+  return [...new Set([...body.matchAll(CLOSING)].map((m) => Number(m[1])))];
+}
+
+/**
+ * Merges a pull request as GitHub does: the PR is closed as merged, the open issues its body fixes are
+ * closed as completed (when it merges into the default branch), and with `delete_branch_on_merge` its
+ * head branch is deleted. Returns the webhooks GitHub sends, in the order it usually sends them.
+ */
+export function mergePull(repo: StandinRepo, pull: StandinPull, by: string, branches: BranchStore): EmittedWebhook[] {
+  const fullName = `${repo.owner}/${repo.name}`;
+  const at = now();
+  branches.mergeBranches?.(fullName, pull.base, pull.head);
+  Object.assign(pull, { state: 'closed', merged: true, closedAt: at, updatedAt: at });
+  const emitted: EmittedWebhook[] = [{ event: 'pull_request.closed', input: { repo: fullName, number: pull.number, sender: by } }];
+  const closes = pull.base === repo.defaultBranch ? issuesClosedBy(pull.body) : [];
+  for (const number of closes) {
+    const issue = repo.issues.get(number);
+    if (!issue || issue.state !== 'open') continue;
+    Object.assign(issue, { state: 'closed', stateReason: 'completed', closedAt: at, updatedAt: at });
+    emitted.push({ event: 'issues.closed', input: { repo: fullName, number, sender: by } });
+  }
+  // Only a branch of the repository itself: GitHub never deletes a fork's branch.
+  if (repo.deleteBranchOnMerge && !pull.headRepo) {
+    if (branches.deleteBranch) branches.deleteBranch(fullName, pull.head);
+    else repo.branches?.delete(pull.head);
+  }
+  return emitted;
+}
