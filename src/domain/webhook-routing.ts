@@ -10,6 +10,7 @@ import type {
 import { parseComment } from './commands';
 import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
 import { isTrustedAssociation as trusted } from './trust';
+import { isStateLabel } from './labels';
 import { servesRepo, type RepoScope } from './repo-scope';
 
 /** Who issueflow is on GitHub and what it listens to; from the service configuration. */
@@ -111,6 +112,9 @@ function target(ctx: Ctx, issueNumber: number): { ref: IssueRef; workflowId: str
   return { ref, workflowId: issueWorkflowId(ref) };
 }
 
+/** An `agent:*` state label on the issue: an earlier story of it ended, and may have left a PR. */
+const hadStory = (ctx: Ctx) => (ctx.p.issue?.labels ?? []).some((l) => !!l.name && isStateLabel(l.name));
+
 function start(ctx: Ctx, issueNumber: number, kind: IssueWorkflowInput['trigger']['kind'], actor: string, orSignal?: SignalDecision): WebhookDecision {
   const t = target(ctx, issueNumber);
   const installationId = ctx.p.installation?.id;
@@ -118,7 +122,7 @@ function start(ctx: Ctx, issueNumber: number, kind: IssueWorkflowInput['trigger'
     owner: ctx.owner,
     repo: ctx.repo,
     issueNumber,
-    trigger: { deliveryId: ctx.deliveryId, kind, actor },
+    trigger: { deliveryId: ctx.deliveryId, kind, actor, ...(hadStory(ctx) || kind === 'reopened' ? { earlierStory: true } : {}) },
     ...(installationId ? { installationId } : {}),
   };
   return { kind: 'start', ...t, input, ...(orSignal ? { orSignal } : {}) };

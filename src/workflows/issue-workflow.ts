@@ -74,7 +74,8 @@ async function start(flow: Flow): Promise<Ending> {
   const [, config] = await Promise.all([
     bestEffort('show the queued state', () => publish(flow)),
     readConfig(flow),
-    patched(ENDINGS_PATCH) ? lookUpPreviousPullRequest(flow) : undefined,
+    // Only where an earlier story may have left a PR: a first story costs no look-up.
+    patched(ENDINGS_PATCH) && flow.input.trigger.earlierStory ? lookUpPreviousPullRequest(flow) : undefined,
   ]);
   state.data.config = config.config;
   if (config.problems.length) {

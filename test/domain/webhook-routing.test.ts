@@ -205,11 +205,24 @@ describe('routeWebhook: issue and pull request lifecycle', () => {
     expect(route('issues', closed)).toEqual({ kind: 'cancel', ref: { owner: 'Codertocat', repo: 'Hello-World', issueNumber: 1 }, workflowId: WF });
   });
 
+  it('a trigger on an issue with a state label of an earlier story says so (the PR look-up); a first story does not', () => {
+    const p = example('issues', 'labeled');
+    p.label = { ...p.label, name: 'agent' };
+    p.issue.labels = [{ name: 'agent' }];
+    p.issue.author_association = 'OWNER';
+    p.sender = { ...p.issue.user };
+    const first = route('issues', p);
+    expect(first).toMatchObject({ kind: 'start' });
+    expect((first as { input: { trigger: object } }).input.trigger).not.toHaveProperty('earlierStory');
+    p.issue.labels = [{ name: 'agent' }, { name: 'agent:completed' }];
+    expect(route('issues', p)).toMatchObject({ kind: 'start', input: { trigger: { earlierStory: true } } });
+  });
+
   it('issues.reopened starts a new story when the issue has the trigger label and a trusted sender', () => {
     const p = example('issues', 'reopened');
     expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('without the trigger label') });
     p.issue.labels = [{ name: 'agent' }];
-    expect(route('issues', p)).toMatchObject({ kind: 'start', workflowId: expect.stringMatching(/#\d+$/), input: { trigger: { kind: 'reopened', deliveryId: 'd-1' } } });
+    expect(route('issues', p)).toMatchObject({ kind: 'start', workflowId: expect.stringMatching(/#\d+$/), input: { trigger: { kind: 'reopened', deliveryId: 'd-1', earlierStory: true } } });
     p.issue.author_association = 'NONE';
     p.sender = { ...p.issue.user };
     expect(route('issues', p)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('its own author') });

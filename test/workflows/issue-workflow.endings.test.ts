@@ -139,7 +139,7 @@ test("a new story on the issue looks up the last PR of issueflow's branch and na
   const mock = new MockActivities();
   mock.overrides.findPullRequest = async () => ({ number: 12, url: 'https://github.com/acme/app/pull/12', state: 'closed', merged: true });
   await withWorkers(env, mock, async (taskQueue) => {
-    const input = issueInput({ trigger: { deliveryId: 'reopened-1', kind: 'reopened', actor: 'alice' } });
+    const input = issueInput({ trigger: { deliveryId: 'reopened-1', kind: 'reopened', actor: 'alice', earlierStory: true } });
     const handle = await startIssue(env, taskQueue, input);
     const status = await waitForStatus(handle, inState('completed'), 'completed');
     expect(status.previousPullRequest).toEqual({ number: 12, url: 'https://github.com/acme/app/pull/12', state: 'merged' });
