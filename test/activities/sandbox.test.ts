@@ -65,6 +65,7 @@ describe('the sandbox (bubblewrap)', () => {
         `ls ${dataDir}/postgres ${dataDir}/worktrees/acme/tiny/issue-2 >> result 2>&1`,
         `echo hi > ${outside}/planted 2>/dev/null; echo "outside=$?" >> result`,
         `echo hi > "$HOME/h" && echo hi > /tmp/t && echo "home+tmp=ok" >> result`,
+        `cat /etc/shadow >> result 2>/dev/null; echo "shadow=$?" >> result`,
         'echo in-worktree > written',
       ].join('\n');
       const { code } = await inSandbox(config, worktree, script);
@@ -76,6 +77,7 @@ describe('the sandbox (bubblewrap)', () => {
       expect(result).not.toContain('other.txt');
       expect(result).toMatch(/outside=[1-9]/);
       expect(result).toContain('home+tmp=ok');
+      expect(result).not.toMatch(/^root:/m);
       expect(readFileSync(join(worktree, 'environ'), 'utf8')).toBe('');
       expect(readFileSync(join(worktree, 'written'), 'utf8')).toBe('in-worktree\n');
       expect(() => readFileSync(join(outside, 'planted'))).toThrow();

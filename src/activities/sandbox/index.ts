@@ -61,6 +61,9 @@ export function checkSandboxAtStart(config: Config, logger: Logger): void {
 /** Credential files and folders of the service's user that no sandboxed run may read. */
 const CREDENTIAL_PATHS = ['.ssh', '.aws', '.azure', '.config/gh', '.config/gcloud', '.docker', '.kube', '.gnupg', '.netrc', '.git-credentials', '.npmrc', '.pypirc', '.claude', '.claude.json', '.codex', '.gemini', '.config/issueflow'];
 
+/** Files a sandbox would otherwise read as the (mapped) owner when the worker runs as root. */
+const SYSTEM_SECRETS = ['/etc/shadow', '/etc/gshadow', '/etc/ssh'];
+
 /** Finds a command on PATH as the sandbox will, so a missing binary is still ENOENT to the caller. */
 export function resolveCommand(file: string, path: string | undefined): string | undefined {
   if (file.includes('/')) return existsSync(file) ? resolve(file) : undefined;
@@ -99,7 +102,7 @@ export async function sandboxCommand(config: Config, logger: Logger, r: SandboxR
   await mkdir(r.home, { recursive: true });
   // Unix socket paths are short (108 bytes), so the relays live in the host's /tmp, which no sandbox sees.
   const egress = r.network.kind === 'allow' ? await openEgress(await mkdtemp(join(tmpdir(), 'issueflow-egress-')), r.network.endpoints, logger) : undefined;
-  const hidden = [...CREDENTIAL_PATHS.map((p) => join(homedir(), p)), resolve('.env'), ...config.sandbox.hidden].filter((p) => existsSync(p));
+  const hidden = [...CREDENTIAL_PATHS.map((p) => join(homedir(), p)), ...SYSTEM_SECRETS, resolve('.env'), ...config.sandbox.hidden].filter((p) => existsSync(p));
   const args = bwrapArgs({
     file: r.file,
     args: r.args,
