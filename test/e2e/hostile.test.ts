@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueForm, startE2E, type E2E } from './harness';
 
@@ -27,6 +27,12 @@ describe('e2e: a hostile agent and a hostile test command, in the sandbox', () =
     const ports = [portOf(e2e.env.DATABASE_URL), portOf(e2e.env.TEMPORAL_ADDRESS), e2e.env.PORT, portOf(e2e.env.GITHUB_API_URL)];
     expect(ports.every((p) => /^\d+$/.test(p))).toBe(true);
     attackArgs = `--data-dir ${dataDir} --ports ${ports.join(',')} --marker ${marker}`;
+    // Another issue's worktree and HOME, with something worth stealing in each.
+    for (const kind of ['worktrees', 'homes']) {
+      const other = join(dataDir, kind, ...e2e.repo.split('/'), 'issue-999');
+      mkdirSync(other, { recursive: true });
+      writeFileSync(join(other, 'secret.txt'), 'another issue\'s work\n');
+    }
   });
 
   afterEach(() => e2e.standin.assertNoViolations());
