@@ -5,6 +5,8 @@ export interface BwrapSpec {
   file: string;
   args: string[];
   cwd: string;
+  /** Shown again, read-only, over the sandbox's own /tmp and /run: issueflow's install, the command's own folder. */
+  readOnly: string[];
   /** Writable, at the same path inside: the worktree, the private HOME, caches. */
   writable: string[];
   /** Directories replaced by an empty one (the data dir, credential folders). */
@@ -38,6 +40,7 @@ function launcher(forwards: Forward[]): string {
 export function bwrapArgs(spec: BwrapSpec): string[] {
   const args = ['--die-with-parent', '--unshare-all', ...(spec.network === 'open' ? ['--share-net'] : [])];
   args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run');
+  for (const path of spec.readOnly) args.push('--ro-bind', path, path);
   for (const dir of spec.hiddenDirs) args.push('--tmpfs', dir);
   for (const file of spec.hiddenFiles) args.push('--ro-bind', '/dev/null', file);
   for (const path of spec.writable) args.push('--bind', path, path);

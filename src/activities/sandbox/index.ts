@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { ConfigError, type Config } from '../../config';
 import type { Logger } from '../../logger';
 import { bwrapArgs } from './bwrap';
@@ -61,6 +61,12 @@ export function checkSandboxAtStart(config: Config, logger: Logger): void {
 /** Credential files and folders of the service's user that no sandboxed run may read. */
 const CREDENTIAL_PATHS = ['.ssh', '.aws', '.azure', '.config/gh', '.config/gcloud', '.docker', '.kube', '.gnupg', '.netrc', '.git-credentials', '.npmrc', '.pypirc', '.claude', '.claude.json', '.codex', '.gemini', '.config/issueflow'];
 
+/** issueflow's own install (its node_modules hold agent CLIs such as `claude`); its `.env` and data dir stay hidden. */
+const INSTALL_ROOT = resolve(__dirname, '..', '..', '..');
+
+/** Only what lives under the sandbox's own /tmp and /run needs showing again. */
+const underPrivateMounts = (path: string) => /^\/(tmp|run)(\/|$)/.test(path);
+
 /** Files a sandbox would otherwise read as the (mapped) owner when the worker runs as root. */
 const SYSTEM_SECRETS = ['/etc/shadow', '/etc/gshadow', '/etc/ssh'];
 
@@ -107,6 +113,7 @@ export async function sandboxCommand(config: Config, logger: Logger, r: SandboxR
     file: r.file,
     args: r.args,
     cwd: r.cwd,
+    readOnly: [...new Set([INSTALL_ROOT, ...(r.file.startsWith('/') ? [dirname(realpathSync(r.file))] : [])])].filter(underPrivateMounts),
     writable: [r.cwd, r.home, ...config.sandbox.writable.filter((p) => existsSync(p))],
     hiddenDirs: [dataDir, ...hidden.filter((p) => statSync(p).isDirectory())],
     hiddenFiles: hidden.filter((p) => !statSync(p).isDirectory()),
