@@ -24,7 +24,12 @@ describe('GET /metrics', () => {
     await deliver(h.app, 'issues', p);
     await deliver(h.app, 'issues', example('issues', 'labeled'));
     await deliver(h.app, 'issues', p, { secret: 'wrong-secret' });
+    // Unauthenticated: its event header must not become a label (one new series per request otherwise).
+    const headers = { 'content-type': 'application/json', 'x-github-event': 'made-up-event-123', 'x-github-delivery': 'x-1', 'x-hub-signature-256': 'sha256=00' };
+    await h.app.inject({ method: 'POST', url: '/webhooks/github', headers, payload: '{}' });
     const res = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.body).not.toContain('made-up-event-123');
+    expect(res.body).toContain('issueflow_webhooks_total{event="unknown",outcome="rejected-invalid_signature"} 1');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('issueflow_webhooks_total{event="issues",outcome="started"} 1');

@@ -1,4 +1,4 @@
-import { Webhooks } from '@octokit/webhooks';
+import { emitterEventNames, Webhooks } from '@octokit/webhooks';
 import type { Client } from '@temporalio/client';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
@@ -58,6 +58,15 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
 };
 
+/** GitHub's event names, from @octokit/webhooks: the only values a metric label may take. */
+const KNOWN_EVENTS = new Set<string>(emitterEventNames.filter((name) => !name.includes('.')));
+
+/** The event as a metric label: a header anyone can send must not create new time series. */
+const eventLabel = (request: FastifyRequest) => {
+  const event = header(request, 'x-github-event');
+  return event === undefined ? 'missing' : KNOWN_EVENTS.has(event) ? event : 'unknown';
+};
+
 /** `POST /webhooks/github`: verifies, de-duplicates, maps the delivery to a start or signal, answers 202. */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, { client, pool, config, api, metrics }) => {
   const secret = config.webhooks.secret;
@@ -68,7 +77,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
     request.log.warn({ deliveryId: header(request, 'x-github-delivery'), event: header(request, 'x-github-event'), reason: code }, 'webhook rejected');
-    metrics.webhooks.inc({ event: header(request, 'x-github-event') ?? 'unknown', outcome: `rejected-${code}` });
+    metrics.webhooks.inc({ event: eventLabel(request), outcome: `rejected-${code}` });
     return reply.code(status).send(apiError(code, message));
   };
 
@@ -78,7 +87,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if ((error.statusCode ?? 500) < 500) {
       request.log.warn({ deliveryId: header(request, 'x-github-delivery'), reason: error.code }, 'webhook rejected');
-      metrics.webhooks.inc({ event: header(request, 'x-github-event') ?? 'unknown', outcome: `rejected-${error.code ?? 'bad-request'}` });
+      metrics.webhooks.inc({ event: eventLabel(request), outcome: `rejected-${error.code ?? 'bad-request'}` });
     }
     errorHandler(error, request, reply);
   });
@@ -100,7 +109,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       return reject(request, reply, 400, 'malformed_json', 'The body is not valid JSON.');
     }
     const finish = (status: 200 | 202, outcome: string, extra: Record<string, unknown> = {}) => {
-      metrics.webhooks.inc({ event, outcome });
+      metrics.webhooks.inc({ event: eventLabel(request), outcome });
       metrics.ackSeconds.observe({ outcome }, reply.elapsedTime / 1000);
       request.log.info({ deliveryId, event, action: payload?.action, outcome, ...extra }, 'webhook handled');
       return reply.code(status).send({ deliveryId, outcome, ...extra });
@@ -120,7 +129,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       // Nothing was acted on: give the delivery back so GitHub's redelivery (or a manual one) is processed.
       await releaseDelivery(pool, deliveryId);
       request.log.error({ deliveryId, event, err: error }, 'webhook not acted on: Temporal call failed');
-      metrics.webhooks.inc({ event, outcome: 'failed' });
+      metrics.webhooks.inc({ event: eventLabel(request), outcome: 'failed' });
       return reply.code(503).send(apiError('temporal_unavailable', 'Temporal did not accept the request; redeliver the webhook once it is back.'));
     }
     if (result.outcome === 'started' || result.outcome === 'already-running') metrics.workflowStarts.inc({ result: result.outcome });
