@@ -3,7 +3,7 @@ import type { CheckInfo } from '../../src/domain/ci';
 import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
 import type { CommandSignalArgs } from '../../src/workflows/messages';
 import { MockActivities } from './support/mock-activities';
-import { createIssueflowTestEnv, inState, issueInput, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -52,6 +52,7 @@ test('CI red, then green: the fix round gets the log, only the new head counts, 
     expect(mock.comments.has('summary-1')).toBe(false);
     await handle.signal('pullRequestClosed', merged);
     expect((await handle.result()).outcome).toBe('merged');
+    await recordHistory(handle, 'ci-red-green');
   });
 });
 
@@ -76,6 +77,7 @@ test('CI that stays red escalates after ci.maxFixAttempts, naming the check; /ag
     expect(mock.agentRuns('implement')).toHaveLength(2);
     await handle.signal('pullRequestClosed', merged);
     await handle.result();
+    await recordHistory(handle, 'ci-escalate-retry-ci');
   });
 });
 
