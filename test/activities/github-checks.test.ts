@@ -57,15 +57,16 @@ describe('CI activities against the stand-in: check runs, commit statuses, job l
     expect((await github.getChecks({ ref: repoRef, sha }))[0]).toMatchObject({ name: 'test', state: 'success' });
   });
 
-  test('check_run and status webhooks are valid per GitHub and name the branch and head', () => {
+  test('check_run, check_suite and status webhooks are valid per GitHub and name the branch and head', () => {
     standin.setCheck(REPO, { sha, branch, name: 'build', conclusion: 'failure' });
     standin.setStatus(REPO, { sha, branch, context: 'ci/outside', state: 'pending' });
-    expect(emitted.map((w) => w.event)).toEqual(['check_run.completed', 'status']);
+    expect(emitted.map((w) => w.event)).toEqual(['check_run.completed', 'check_suite.completed', 'status']);
     for (const w of emitted) {
       const payload = buildWebhookPayload(standin, w.event, w.input) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       const [name, action] = w.event.split('.');
       expect([w.event, validateWebhookPayload(name, action, payload)]).toEqual([w.event, []]);
       if (name === 'check_run') expect(payload.check_run).toMatchObject({ head_sha: sha, check_suite: { head_branch: branch } });
+      else if (name === 'check_suite') expect(payload.check_suite).toMatchObject({ head_sha: sha, head_branch: branch, conclusion: 'failure' });
       else expect(payload).toMatchObject({ sha, branches: [{ name: branch }] });
     }
   });

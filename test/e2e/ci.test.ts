@@ -63,6 +63,15 @@ describe('e2e: CI on the pull request', () => {
     expect(status).toContain(`**Checks** of \`${second.slice(0, 7)}\``);
     expect(status).toMatch(/✅ \[build\]\(http:\/\/127\.0\.0\.1:\d+\/acme\/widgets\/actions\/runs\/\d+\/job\/\d+\): success/);
     expect(await implementRounds(issue)).toBe(2);
+    // GitHub's CI webhooks reached the run: a check run and its suite, for each head.
+    await e2e.webhooks.settle();
+    const ci = e2e.webhooks.log.filter((d) => d.event.startsWith('check_'));
+    expect(ci.map((d) => [d.event, d.responses[0].body.outcome])).toEqual([
+      ['check_run.completed', 'signaled'],
+      ['check_suite.completed', 'signaled'],
+      ['check_run.completed', 'signaled'],
+      ['check_suite.completed', 'signaled'],
+    ]);
 
     await e2e.mergePullRequest(pr, 'acme');
     expect(await e2e.waitForEnd(issue)).toMatchObject({ state: 'completed', outcome: 'merged' });

@@ -85,8 +85,16 @@ export function jobLog(repo: StandinRepo | undefined, jobId: number): string | u
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The CI parts of a `check_run` or `status` webhook, over GitHub's example payload `p`. */
-export function ciWebhookParts(api: Payloads, repo: StandinRepo, name: string, p: Json, input: { checkRunId?: number; statusId?: number }): Json {
+/** The CI parts of a `check_run`, `check_suite` or `status` webhook, over GitHub's example payload `p`. */
+export function ciWebhookParts(api: Payloads, repo: StandinRepo, name: string, p: Json, input: { checkRunId?: number; checkSuiteId?: number; statusId?: number }): Json {
+  if (name === 'check_suite') {
+    const runs = repo.checkRuns.filter((r) => (r.runId ?? r.id) === input.checkSuiteId);
+    const head = runs[0] ?? fail(`check suite ${input.checkSuiteId}`);
+    const done = runs.every((r) => r.status === 'completed');
+    const conclusion = !done ? null : runs.some((r) => r.conclusion === 'failure') ? 'failure' : 'success';
+    const suite = { ...p.check_suite, id: input.checkSuiteId, node_id: `CS_${input.checkSuiteId}`, head_branch: head.branch, head_sha: head.sha, after: head.sha, status: done ? 'completed' : 'in_progress', conclusion, pull_requests: [], url: `${api.base}/repos/${repo.owner}/${repo.name}/check-suites/${input.checkSuiteId}` };
+    return { check_suite: suite };
+  }
   if (name === 'check_run') {
     const run = repo.checkRuns.find((r) => r.id === input.checkRunId) ?? fail(`check run ${input.checkRunId}`);
     const suite = { ...p.check_run.check_suite, id: run.runId ?? run.id, head_branch: run.branch, head_sha: run.sha, after: run.sha, status: run.status, conclusion: run.conclusion, pull_requests: [] };

@@ -164,7 +164,13 @@ export class GithubStandin extends StandinServer {
     const runId = input.actions === false ? undefined : (bySha.find((r) => r.runId !== undefined)?.runId ?? this.store.nextId());
     const run = open ? Object.assign(open, fields) : { id: this.store.nextId(), sha: input.sha, branch: input.branch, name: input.name, ...(runId !== undefined ? { runId } : {}), startedAt: now(), ...fields };
     if (!open) repo.checkRuns.push(run);
-    this.emit([{ event: done ? 'check_run.completed' : 'check_run.created', input: { repo: fullName, number: 0, checkRunId: run.id } }]);
+    const suite = run.runId ?? run.id;
+    const suiteDone = repo.checkRuns.every((r) => (r.runId ?? r.id) !== suite || r.status === 'completed');
+    this.emit([
+      { event: done ? 'check_run.completed' : 'check_run.created', input: { repo: fullName, number: 0, checkRunId: run.id } },
+      // GitHub sends check_suite.completed once every run of the suite has completed.
+      ...(done && suiteDone ? [{ event: 'check_suite.completed' as const, input: { repo: fullName, number: 0, checkSuiteId: suite } }] : []),
+    ]);
     return run;
   }
 

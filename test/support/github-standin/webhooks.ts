@@ -18,6 +18,7 @@ export type WebhookEvent =
   | 'pull_request_review_comment.created'
   | 'check_run.created'
   | 'check_run.completed'
+  | 'check_suite.completed'
   | 'status';
 
 /** What the event is about; the rest comes from the stand-in's state. */
@@ -38,6 +39,8 @@ export interface WebhookInput {
   /** pull_request_review.submitted / pull_request_review_comment.created. */
   /** check_run.*: the stand-in check run's id (`number` is then unused). */
   checkRunId?: number;
+  /** check_suite.completed: the suite's id (a GitHub Actions run's id, or a lone check run's). */
+  checkSuiteId?: number;
   /** status: the stand-in commit status's id. */
   statusId?: number;
   review?: { state?: 'approved' | 'changes_requested' | 'commented'; body?: string; path?: string; author?: string };
@@ -73,7 +76,7 @@ export function buildWebhookPayload(standin: GithubStandin, event: WebhookEvent,
   if (repo.installationId !== undefined) p.installation = { id: repo.installationId, node_id: `MDIz_${repo.installationId}` };
   else delete p.installation;
   let actor = input.sender;
-  if (name === 'check_run' || name === 'status') {
+  if (name === 'check_run' || name === 'check_suite' || name === 'status') {
     Object.assign(p, ciWebhookParts(api, repo, name, p, input));
     p.sender = api.user(actor ?? 'github-actions[bot]');
     return p;
