@@ -1,4 +1,7 @@
 import { actionsIds, checkLines, checkRunState, ciVerdict, commitStatusState, logTail, type CheckInfo } from '../../src/domain/ci';
+import { parseComment } from '../../src/domain/commands';
+import { renderStatusComment } from '../../src/domain/status-comment';
+import type { IssueStatus } from '../../src/domain/status';
 import { routeWebhook } from '../../src/domain/webhook-routing';
 
 const check = (name: string, state: CheckInfo['state']): CheckInfo => ({ name, state, source: 'check-run' });
@@ -32,4 +35,16 @@ test('check_run, check_suite and status webhooks on an issueflow branch nudge it
   const status = routeWebhook('status', { repository, sha: 'def', branches: [{ name: 'issueflow/issue-8' }] }, 'd2', options);
   expect(status).toMatchObject({ kind: 'signal', workflowId: 'acme/app#8', signal: { args: { sha: 'def' } } });
   expect(routeWebhook('check_suite', { repository, check_suite: { head_sha: 'x', head_branch: 'main' } }, 'd3', options)).toMatchObject({ kind: 'ignore' });
+});
+
+test('the status comment lists the checks of the head with links, and offers /agent retry-ci only then', () => {
+  const at = '2026-01-01T00:00:00Z';
+  const status: IssueStatus = { workflowId: 'acme/app#7', repo: 'acme/app', issueNumber: 7, state: 'checking', steps: [], attempts: {}, costUsd: 0, startedAt: at, updatedAt: at };
+  expect(renderStatusComment(status)).not.toContain('retry-ci');
+  const items = [{ ...check('build', 'failure'), url: 'https://github.com/acme/app/actions/runs/1/job/2' }, check('coverage', 'pending')];
+  const body = renderStatusComment({ ...status, checks: { sha: 'abcdef1234', items, ignored: ['coverage'] } });
+  expect(body).toContain('### issueflow: Waiting for the CI checks');
+  expect(body).toContain('**Checks** of `abcdef1`:\n- ❌ [build](https://github.com/acme/app/actions/runs/1/job/2): failure\n- ⏳ coverage: pending (ignored)');
+  expect(body).toContain('`/agent retry-ci`');
+  expect(parseComment('/agent retry-ci')).toEqual({ kind: 'command', command: 'retry-ci', args: '' });
 });
