@@ -25,10 +25,7 @@ export interface FlowData {
   pending: { feedback: number; reviews: number; edited: boolean; resume: boolean; approvedBy?: string; prClosed?: { merged: boolean }; checks?: boolean; retryCi?: boolean };
   counters: { questions: number; plans: number; implements: number; tests: number; escalations: number; fixAttempts: number };
   testFailure?: string;
-  /**
-   * The PR's CI, kept only with a `ci` config: the head issueflow pushed last (the only commit whose checks
-   * count), fix rounds spent on red checks, what failed (for the next round's prompt), check runs re-run.
-   */
+  /** The PR's CI (with a `ci` config): the head pushed last, whose checks alone count; fix rounds; what failed; runs re-run. */
   ci?: { head?: string; fixAttempts: number; failure?: string; rerun: number[] };
   lastTests?: { passed: boolean; durationMs: number };
   filesChanged: string[];
