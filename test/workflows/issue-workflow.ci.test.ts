@@ -100,3 +100,31 @@ test('a repository whose head gets no checks completes after the grace period; c
   // A lost webhook costs a poll: the pending checks were read again every few minutes.
   expect(slow.mock.named('getChecks').length).toBeGreaterThan(10);
 });
+
+test('a review during the CI wait starts a round at once; a red commit status counts like a check run; `ci.wait: false` waits for nothing', async () => {
+  const { mock, checks } = ciMock();
+  checks.set('sha-1', [check('pending', 1)]);
+  checks.set('sha-2', [{ name: 'ci/outside', state: 'failure', source: 'status', url: 'https://ci.example.com/2' }]);
+  checks.set('sha-3', [{ name: 'ci/outside', state: 'success', source: 'status' }]);
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('checking'), 'the wait for checks');
+    await handle.signal('review', { deliveryId: 'review-1', kind: 'review', author: 'bob', body: 'Rename it.', pullRequestNumber: 101 });
+    await waitForStatus(handle, inState('completed'), 'completed after the review round and a CI fix round');
+    expect(mock.agentRuns('implement')).toHaveLength(3);
+    expect(mock.agentRuns('implement')[2].prompt).toContain('Check `ci/outside` failed.');
+    await handle.signal('pullRequestClosed', merged);
+    await handle.result();
+  });
+
+  const off = ciMock();
+  off.mock.config = { ...ciConfig, ci: { ...ciConfig.ci, wait: false } };
+  await withWorkers(env, off.mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('completed'), 'completed');
+    await handle.signal('pullRequestClosed', merged);
+    await handle.result();
+  });
+  expect(off.mock.named('getChecks')).toHaveLength(0);
+  expect(off.mock.lastComment('status')).not.toContain('**Checks**');
+});
