@@ -2,6 +2,7 @@
  * The activity contract: what the workflow may ask of the outside world. Workflows see this file
  * only through `import type`; src/activities implements it with Octokit, execa, git and pg.
  */
+import type { CheckInfo } from '../domain/ci';
 import type { IssueRef, RepoRef } from '../domain/ids';
 import type { AgentPlan } from '../domain/plan';
 import type { RepoConfig } from '../domain/repo-config';
@@ -59,6 +60,10 @@ export interface GithubReadActivities {
   getPullRequest(input: { ref: RepoRef; number: number }): Promise<PullRequestSnapshot>;
   /** The newest pull request from `branch` of the repository itself (forks excluded), in any state; null when none. */
   findPullRequest(input: { ref: RepoRef; branch: string }): Promise<PullRequestSnapshot | null>;
+  /** The latest check run of each name and the commit statuses of one commit (the PR's head). */
+  getChecks(input: { ref: RepoRef; sha: string }): Promise<CheckInfo[]>;
+  /** What a failed check says: its output and, for a GitHub Actions job, the tail of its log. */
+  getCheckFailure(input: { ref: RepoRef; check: CheckInfo }): Promise<string>;
 }
 
 /** Writes run on the rate-limited GitHub write task queue. Each is idempotent. */
@@ -74,6 +79,8 @@ export interface GithubWriteActivities {
   /** Finds the open PR of `branch` or opens one. */
   ensurePullRequest(input: { ref: IssueRef; branch: string; title: string; body: string }): Promise<{ number: number; url: string; created: boolean }>;
   reactToComment(input: { ref: RepoRef; commentId: number; content: 'eyes' | '+1' | 'rocket' | 'confused' }): Promise<void>;
+  /** Re-runs the failed jobs of a GitHub Actions workflow run (`/agent retry-ci`). */
+  rerunFailedJobs(input: { ref: RepoRef; runId: number }): Promise<void>;
 }
 
 export type AgentMode = 'plan' | 'implement';
@@ -93,6 +100,7 @@ export interface AgentRunInput {
 }
 
 export type { AgentPlan } from '../domain/plan';
+export type { CheckInfo } from '../domain/ci';
 
 export interface AgentRunResult {
   agent: string;

@@ -1,5 +1,5 @@
 /** The comment commands issueflow understands, `/agent <name>` at the start of a line. */
-export const AGENT_COMMANDS = ['run', 'retry', 'cancel', 'approve', 'status'] as const;
+export const AGENT_COMMANDS = ['run', 'retry', 'retry-ci', 'cancel', 'approve', 'status'] as const;
 export type AgentCommandName = (typeof AGENT_COMMANDS)[number];
 
 export type ParsedComment =
@@ -37,6 +37,7 @@ export function commandHelp(): string {
   return [
     '`/agent run` start (or restart) work on this issue',
     '`/agent retry` retry the failed step',
+    '`/agent retry-ci` re-run the failed CI jobs of the pull request',
     '`/agent cancel` stop and clean up',
     '`/agent approve` approve the proposed plan',
     '`/agent status` post the current status',

@@ -17,6 +17,7 @@ const LOOK: Record<IssueState, { color: string; description: string }> = {
   'awaiting-approval': { color: 'fbca04', description: 'issueflow: plan ready, comment /agent approve' },
   implementing: { color: '1d76db', description: 'issueflow: the agent is writing the change' },
   testing: { color: '5319e7', description: "issueflow: running the repository's tests" },
+  checking: { color: '5319e7', description: "issueflow: pull request open, waiting for its CI checks" },
   completed: { color: '0e8a16', description: 'issueflow: pull request opened' },
   escalated: { color: 'd93f0b', description: 'issueflow: needs a human' },
   failed: { color: 'b60205', description: 'issueflow: failed, comment /agent retry' },

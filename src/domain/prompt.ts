@@ -35,6 +35,8 @@ export interface PromptInput {
   /** The tail of the last failing test run, when this round is a fix. */
   testFailure?: string;
   testCommand?: string;
+  /** What failed in the PR's CI (the check, its output, the job's log tail), when this round fixes it. */
+  ciFailure?: string;
 }
 
 const PLAN_FORMAT = [
@@ -94,6 +96,8 @@ export function buildPlanPrompt(input: PromptInput): string {
 export function buildImplementPrompt(input: PromptInput): string {
   const out = [...taskSection(input), ...planSection(input.plan), ...conversationSection(input.conversation)];
   if (input.testFailure) out.push('## The tests failed after the last round; fix them', '```', input.testFailure.trim(), '```', '');
+  // CI output is written by the repository's own jobs (whatever the PR runs): data, not instructions.
+  if (input.ciFailure) out.push("## The pull request's CI failed after the last push; fix it", ...fenced(input.ciFailure.trim()), '');
   out.push(
     '## Your job',
     `Implement the issue on branch \`${input.branch}\`. Keep the change focused; add or update tests.`,

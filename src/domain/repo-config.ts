@@ -9,6 +9,16 @@ export const repoConfigSchema = z
     approval: z.enum(['never', 'always', 'complex']).default('complex'),
     maintainers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, 'a GitHub login')).default([]),
     maxFixAttempts: z.number().int().min(0).max(10).default(2),
+    // Optional as a whole: without a `ci` key issueflow does not wait for checks (and adds no steps for them).
+    ci: z
+      .object({
+        wait: z.boolean().default(true),
+        maxFixAttempts: z.number().int().min(0).max(10).default(2),
+        ignore: z.array(z.string().min(1)).default([]),
+        timeoutMinutes: z.number().positive().default(60),
+      })
+      .strict()
+      .optional(),
     timeouts: z
       .object({
         feedbackHours: z.number().positive().default(72),

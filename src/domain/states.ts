@@ -8,6 +8,7 @@ export const ISSUE_STATES = [
   'awaiting-approval',
   'implementing',
   'testing',
+  'checking',
   'completed',
   'escalated',
   'failed',

@@ -1,3 +1,4 @@
+import { checkLines } from './ci';
 import type { IssueState } from './states';
 import type { IssueStatus, StepRecord } from './status';
 
@@ -13,6 +14,7 @@ const HEADLINE: Record<IssueState, string> = {
   'awaiting-approval': 'Waiting for plan approval (`/agent approve`)',
   implementing: 'Implementing',
   testing: 'Running the tests',
+  checking: 'Waiting for the CI checks',
   completed: 'Pull request ready',
   escalated: 'Needs a human',
   failed: 'Failed',
@@ -67,6 +69,10 @@ export function renderStatusComment(status: IssueStatus, links: StatusCommentLin
   const out = [`### issueflow: ${HEADLINE[status.state]}`, '', `\`agent:${status.state}\` ${progressBar(status)}`, ''];
   if (status.steps.length) out.push(...status.steps.map(stepLine), '');
   if (status.pendingQuestion) out.push('**Waiting for:**', ...status.pendingQuestion.split('\n').map((l) => `> ${l}`), '');
+  if (status.checks) {
+    const { sha, items, ignored } = status.checks;
+    out.push(`**Checks** of \`${sha.slice(0, 7)}\`:`, ...(items.length ? checkLines(items, ignored) : ['- (none reported yet)']), '');
+  }
   if (status.lastError) out.push(`**Last error** in \`${status.lastError.step}\`: ${status.lastError.message.split('\n')[0]}`, '');
   const links_: string[] = [];
   if (status.pullRequest) links_.push(`[PR #${status.pullRequest.number}](${status.pullRequest.url})`);
@@ -79,6 +85,7 @@ export function renderStatusComment(status: IssueStatus, links: StatusCommentLin
   const attempts = Object.entries(status.attempts).filter(([, n]) => n > 1);
   const cost = `Agent cost: $${status.costUsd.toFixed(2)}${status.agent ? ` (${status.agent})` : ''}`;
   out.push(attempts.length ? `${cost} · attempts: ${attempts.map(([k, n]) => `${k} ${n}`).join(', ')}` : cost);
-  out.push('', '<sub>Commands: `/agent status`, `/agent retry`, `/agent cancel`, `/agent approve`</sub>');
+  const retryCi = status.checks ? ', `/agent retry-ci`' : '';
+  out.push('', `<sub>Commands: \`/agent status\`, \`/agent retry\`, \`/agent cancel\`, \`/agent approve\`${retryCi}</sub>`);
   return out.join('\n');
 }

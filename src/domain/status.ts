@@ -1,3 +1,4 @@
+import type { CheckInfo } from './ci';
 import type { IssueState } from './states';
 
 /** One step of the story, as shown in the status comment and returned by the status query. */
@@ -25,6 +26,8 @@ export interface IssueStatus {
   /** The PR of an earlier story of the same issue (reopened, or triggered again), as it stood when this one began. */
   previousPullRequest?: { number: number; url: string; state: PullRequestState };
   branch?: string;
+  /** The CI checks of the PR's head commit, when the repo's config waits for them. */
+  checks?: { sha: string; items: CheckInfo[]; ignored: string[] };
   lastError?: { step: string; message: string; type?: string };
   costUsd: number;
   agent?: string;

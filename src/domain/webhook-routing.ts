@@ -1,4 +1,5 @@
 import type {
+  ChecksChangedSignalArgs,
   CommandSignalArgs,
   FeedbackSignalArgs,
   IssueClosedSignalArgs,
@@ -31,7 +32,8 @@ export type SignalDecision =
   | { name: 'issueEdited'; args: IssueEditedSignalArgs }
   | { name: 'issueClosed'; args: IssueClosedSignalArgs }
   | { name: 'review'; args: ReviewSignalArgs }
-  | { name: 'pullRequestClosed'; args: PullRequestClosedSignalArgs };
+  | { name: 'pullRequestClosed'; args: PullRequestClosedSignalArgs }
+  | { name: 'checksChanged'; args: ChecksChangedSignalArgs };
 
 /**
  * What one webhook delivery asks of issueflow. `start.orSignal` is sent instead when the workflow already
@@ -62,6 +64,10 @@ interface Payload {
   comment?: { id?: number; body?: string | null; user?: User; author_association?: string; path?: string; line?: number | null; performed_via_github_app?: { id?: number } | null };
   review?: { body?: string | null; user?: User; author_association?: string; state?: string };
   pull_request?: { number?: number; merged?: boolean; body?: string | null; head?: PullRequestSide; base?: PullRequestSide };
+  check_suite?: { head_branch?: string | null; head_sha?: string };
+  check_run?: { head_sha?: string; check_suite?: { head_branch?: string | null } };
+  sha?: string;
+  branches?: Array<{ name?: string }>;
 }
 
 const ignore = (reason: string, ref?: IssueRef): WebhookDecision => ({ kind: 'ignore', reason, ...(ref ? { ref } : {}) });
@@ -83,6 +89,10 @@ export function routeWebhook(event: string, raw: unknown, deliveryId: string, op
     case 'pull_request_review':
     case 'pull_request_review_comment':
       return routePullRequest(ctx);
+    case 'check_suite':
+    case 'check_run':
+    case 'status':
+      return routeChecks(ctx);
     default:
       return ignore(`event ${event} is not handled`);
   }
@@ -249,4 +259,18 @@ function routePullRequest(ctx: Ctx): WebhookDecision {
   if (!isReview && p.comment?.path) args.path = p.comment.path;
   if (!isReview && typeof p.comment?.line === 'number') args.line = p.comment.line;
   return { kind: 'signal', ...t, signal: { name: 'review', args } };
+}
+
+/**
+ * A check suite, check run or commit status on an issueflow branch: the issue's run reads the checks again.
+ * Only a nudge (the run reads the checks itself, and only of the head it pushed), so a fork's branch of the
+ * same name can do no harm.
+ */
+function routeChecks(ctx: Ctx): WebhookDecision {
+  const { p, event, deliveryId } = ctx;
+  const sha = p.check_suite?.head_sha ?? p.check_run?.head_sha ?? p.sha;
+  const branches = [p.check_suite?.head_branch, p.check_run?.check_suite?.head_branch, ...(p.branches ?? []).map((b) => b.name)];
+  const issue = branches.map((b) => issueNumberOfBranch(b ?? '')).find((n) => n !== undefined);
+  if (!sha || !issue) return ignore(`${event} not on an issueflow branch`);
+  return { kind: 'signal', ...target(ctx, issue), signal: { name: 'checksChanged', args: { deliveryId, sha } } };
 }

@@ -58,12 +58,18 @@ export interface PullRequestClosedSignalArgs extends DeliveredSignal {
   merged: boolean;
 }
 
+/** A check suite, check run or commit status changed on issueflow's branch: read the checks again. */
+export interface ChecksChangedSignalArgs extends DeliveredSignal {
+  sha: string;
+}
+
 export const commandSignal = defineSignal<[CommandSignalArgs]>('command');
 export const feedbackSignal = defineSignal<[FeedbackSignalArgs]>('feedback');
 export const issueEditedSignal = defineSignal<[IssueEditedSignalArgs]>('issueEdited');
 export const reviewSignal = defineSignal<[ReviewSignalArgs]>('review');
 export const pullRequestClosedSignal = defineSignal<[PullRequestClosedSignalArgs]>('pullRequestClosed');
 export const issueClosedSignal = defineSignal<[IssueClosedSignalArgs]>('issueClosed');
+export const checksChangedSignal = defineSignal<[ChecksChangedSignalArgs]>('checksChanged');
 export const statusQuery = defineQuery<IssueStatus>('status');
 
 /** What starts an issue's workflow. */

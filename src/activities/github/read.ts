@@ -3,6 +3,7 @@ import type { IssueRef, RepoRef } from '../../domain/ids';
 import { DEFAULT_REPO_CONFIG, validateRepoConfig } from '../../domain/repo-config';
 import { isTrustedAssociation } from '../../domain/trust';
 import type { GithubReadActivities, IssueSnapshot, PullRequestSnapshot, RepoConfigResult } from '../types';
+import { createCheckReadActivities } from './checks';
 import { githubCall, githubStatus, toGithubFailure } from './errors';
 import type { OctokitFactory } from './octokit';
 
@@ -35,6 +36,8 @@ export function createGithubReadActivities(deps: { octokits: OctokitFactory }): 
   }
 
   return {
+    ...createCheckReadActivities(deps),
+
     /** The issue's title, body, labels, author (and whether they have write access) and state. */
     async getIssue(ref: IssueRef): Promise<IssueSnapshot> {
       const octokit = await octokits.forRepo(ref);

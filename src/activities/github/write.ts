@@ -110,5 +110,13 @@ export function createGithubWriteActivities(deps: { octokits: OctokitFactory }):
         octokit.rest.reactions.createForIssueComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId, content }),
       );
     },
+
+    /** Asks GitHub Actions to run the failed jobs of a workflow run again (and the jobs that depend on them). */
+    async rerunFailedJobs({ ref, runId }) {
+      const octokit = await octokits.forRepo(ref);
+      await githubCall({ action: `re-run the failed jobs of workflow run ${runId} in ${ref.owner}/${ref.repo}`, permission: 'Actions: read and write' }, () =>
+        octokit.rest.actions.reRunWorkflowFailedJobs({ owner: ref.owner, repo: ref.repo, run_id: runId }),
+      );
+    },
   };
 }

@@ -26,6 +26,7 @@ export function promptInput(flow: Flow): PromptInput {
     conversation: data.conversation,
     testFailure: data.testFailure,
     testCommand: data.config.testCommand,
+    ciFailure: data.ci?.failure,
   };
 }
 

@@ -18,6 +18,7 @@ export async function commitWork(flow: Flow, message: string): Promise<boolean> 
     { ref: state.ref, branch: issueBranch(state.ref.issueNumber), message },
   ]);
   state.data.filesChanged = [...new Set([...state.data.filesChanged, ...commit.filesChanged])].sort();
+  if (state.data.config.ci?.wait) (state.data.ci ??= { fixAttempts: 0, rerun: [] }).head = commit.sha;
   return commit.committed;
 }
 

@@ -2,6 +2,7 @@ import { condition } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import { formatDuration } from '../../domain/status-comment';
 import type { Flow, PhaseResult } from './phases';
+import { startCiWait, waitsForCi } from './ci-start';
 import { postComment, publish, summary } from './publish';
 
 const DAY = 86_400_000;
@@ -12,7 +13,7 @@ function pullRequestBody(flow: Flow): string {
   return [`Fixes #${ref.issueNumber}`, '', ...plan, '', `Opened by issueflow for @${data.issue.author || 'the issue author'}.`].join('\n');
 }
 
-function summaryComment(flow: Flow): string {
+function summaryComment(flow: Flow, ci?: string): string {
   const { data } = flow.state;
   const s = data.status;
   const took = formatDuration(Date.parse(s.updatedAt) - Date.parse(s.startedAt));
@@ -25,6 +26,7 @@ function summaryComment(flow: Flow): string {
     files,
     '',
     `**Tests:** ${tests}`,
+    ...(ci ? [`**CI:** ${ci}`] : []),
     `**Duration:** ${took} · **Agent cost:** $${s.costUsd.toFixed(2)}${s.agent ? ` (${s.agent})` : ''}`,
     '',
     'Review the pull request; review comments or `/agent run` start another round on the same branch.',
@@ -40,8 +42,15 @@ export async function complete(flow: Flow): Promise<PhaseResult> {
     { ref: state.ref, branch, title: `${data.task?.title ?? data.issue.title} (#${state.ref.issueNumber})`, body: pullRequestBody(flow) },
   ]);
   data.status.pullRequest = { number: pr.number, url: pr.url };
-  state.enter('completed', `PR #${pr.number}`);
-  await Promise.all([publish(flow), postComment(flow, `summary-${data.counters.implements}`, summaryComment(flow))]);
+  if (waitsForCi(flow)) return startCiWait(flow);
+  return announceCompleted(flow, `PR #${pr.number}`);
+}
+
+/** The round is done: the completed state and the round's summary comment (with what CI said, when it was waited for). */
+export async function announceCompleted(flow: Flow, note: string, ci?: string): Promise<PhaseResult> {
+  const { state } = flow;
+  state.enter('completed', note);
+  await Promise.all([publish(flow), postComment(flow, `summary-${state.data.counters.implements}`, summaryComment(flow, ci))]);
   return 'listen';
 }
 

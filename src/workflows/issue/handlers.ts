@@ -1,6 +1,7 @@
 import { patched, setHandler } from '@temporalio/workflow';
 import {
   approveUpdate,
+  checksChangedSignal,
   commandSignal,
   feedbackSignal,
   issueClosedSignal,
@@ -41,6 +42,12 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
       return react(flow, args, '+1');
     case 'approve':
       return react(flow, args, approve(flow, args.author).accepted ? '+1' : 'confused');
+    case 'retry-ci':
+      // Only while the checks are waited for (or escalated there): any other time there is nothing failed to re-run.
+      if (data.phase !== 'checks') return react(flow, args, 'confused');
+      data.pending.retryCi = true;
+      if (state.state === 'escalated') data.pending.resume = true;
+      return react(flow, args, 'eyes');
     case 'retry':
     case 'run':
       data.pending.resume = true;
@@ -91,6 +98,11 @@ export function registerHandlers(flow: Flow): void {
     data.pending.prClosed = { merged: args.merged };
     // At once while a review round works, which must not push to a merged or closed PR's branch; other steps end at their next wait.
     if ((data.phase === 'implement' || data.phase === 'test') && patched(ENDINGS_PATCH)) state.cancelStory();
+  });
+  // Not de-duplicated by delivery: it only says "read again", and CI sends many.
+  setHandler(checksChangedSignal, (args) => {
+    // Only the head issueflow pushed counts: a stale commit's checks say nothing about the PR now.
+    if (data.ci?.head !== undefined && args.sha === data.ci.head) data.pending.checks = true;
   });
   // The cancellation follows; this tells it that a merged PR may be why (see endCancelled).
   setHandler(issueClosedSignal, (args) => {

@@ -4,3 +4,4 @@ export { E2E, BOT_LOGIN, type JobView, type MergeDelivery } from './e2e';
 export type { DeliveryOptions, DeliveryRecord, DeliveryResponse } from './deliveries';
 export { kindOf, type BranchCommit, type E2EIssue, type LabelChange, type ObservedComment } from './observe';
 export { issueForm } from './issue-form';
+export { headOf, setCheckOnHead, type CheckReport } from './ci';

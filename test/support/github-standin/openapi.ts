@@ -41,6 +41,8 @@ function fixNullable(node: unknown): unknown {
     const { nullable: _nullable, description, ...rest } = out;
     return { description, anyOf: [rest, { type: 'null' }] };
   }
+  // Ajv's `nullable` lets null past `type` but not past `enum` (e.g. a running check run's `conclusion`).
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   return out;
 }
 
@@ -166,8 +168,9 @@ export function validateResponse(match: MatchedOperation & { op: Json }, status:
 }
 
 /** Problems with a webhook payload per the description's `x-webhooks` (e.g. `issue_comment`, `created`). */
-export function validateWebhookPayload(event: string, action: string, payload: unknown): string[] {
-  const key = `${event}-${action}`.replace(/_/g, '-');
+export function validateWebhookPayload(event: string, action: string | undefined, payload: unknown): string[] {
+  // Some events (`status`) have no action.
+  const key = (action ? `${event}-${action}` : event).replace(/_/g, '-');
   const schema = githubSpec()['x-webhooks']?.[key]?.post?.requestBody?.content?.['application/json']?.schema;
   if (!schema) return [`no webhook ${key} in GitHub's description`];
   const v = compile(`webhook ${key}`, schema);

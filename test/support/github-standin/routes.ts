@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { checkHandlers } from './checks';
 import { mergePull, type BranchStore, type EmittedWebhook } from './merge';
 import type { Payloads } from './payloads';
 import { now, type StandinRepo, type StandinStore } from './store';
@@ -179,6 +180,7 @@ const repoHandlers: Record<string, Handler> = {
     const inst = repo.installationId === undefined ? undefined : ctx.store.installations.get(repo.installationId);
     return inst ? { status: 200, body: ctx.payloads.installation(inst, ctx.app?.slug) } : notFound();
   },
+  ...checkHandlers,
 };
 
 /** Routes outside `/repos/{owner}/{repo}`. */

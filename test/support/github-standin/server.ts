@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { FaultPlan, faultResponse, type FaultKind, type FaultSpec } from './faults';
 import type { BranchStore, EmittedWebhook } from './merge';
+import { jobLog, LOG_PATH } from './checks';
 import { matchOperation, validateRequest, validateResponse } from './openapi';
 import { Payloads } from './payloads';
 import { handle, type RouteResult } from './routes';
@@ -143,6 +144,7 @@ export class StandinServer {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://standin');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname.startsWith(LOG_PATH)) return this.serveLog(url.pathname, res);
     const record: RequestRecord = { at: Date.now(), method, path: url.pathname, query: Object.fromEntries(url.searchParams) };
     record.operationId = matchOperation(method, url.pathname)?.operationId;
     this.requests.push(record);
@@ -160,6 +162,14 @@ export class StandinServer {
     // Checked after sending, yet before the client can read it: compiling a big schema must not eat into time-outs.
     result.check?.();
     for (const hook of this.afterHooks) hook(record, result.body);
+  }
+
+  /** A job's log, as GitHub's log storage serves it behind the API's redirect (plain text, no API). */
+  private serveLog(path: string, res: ServerResponse): void {
+    const [owner, repo, jobId] = path.slice(LOG_PATH.length).split('/');
+    const log = jobLog(this.store.repo(owner, repo), Number(jobId));
+    if (log === undefined) res.writeHead(404).end('Not Found');
+    else res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(log);
   }
 
   private route(req: IncomingMessage, record: RequestRecord, raw: string): RouteResult & { check?: () => void } {

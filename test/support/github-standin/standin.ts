@@ -1,6 +1,6 @@
 import { mergePull, type EmittedWebhook } from './merge';
 import { StandinServer } from './server';
-import { now, type StandinComment, type StandinIssue, type StandinPull, type StandinRepo } from './store';
+import { now, type StandinCheckRun, type StandinStatus, type StandinComment, type StandinIssue, type StandinPull, type StandinRepo } from './store';
 
 /** Splits `owner/repo`. */
 function split(fullName: string): [string, string] {
@@ -149,6 +149,38 @@ export class GithubStandin extends StandinServer {
     const webhooks = mergePull(repo, pull, by, this.branches);
     this.emit(webhooks);
     return webhooks;
+  }
+
+  /**
+   * Reports a check run on `sha` as CI would, a GitHub Actions job unless `actions: false` (a re-run's queued
+   * job of that name is the one that reports); `conclusion` null: still running. Emits its `check_run` webhook.
+   */
+  setCheck(fullName: string, input: { sha: string; branch: string; name: string; conclusion: 'success' | 'failure' | null; output?: Partial<StandinCheckRun['output']>; log?: string; actions?: boolean }): StandinCheckRun {
+    const repo = this.repoOf(fullName);
+    const bySha = repo.checkRuns.filter((r) => r.sha === input.sha);
+    const open = bySha.find((r) => r.name === input.name && r.status !== 'completed');
+    const done = input.conclusion !== null;
+    const fields = { status: done ? ('completed' as const) : ('in_progress' as const), conclusion: input.conclusion, output: { title: null, summary: null, text: null, ...input.output }, log: input.log ?? '', completedAt: done ? now() : null };
+    const runId = input.actions === false ? undefined : (bySha.find((r) => r.runId !== undefined)?.runId ?? this.store.nextId());
+    const run = open ? Object.assign(open, fields) : { id: this.store.nextId(), sha: input.sha, branch: input.branch, name: input.name, ...(runId !== undefined ? { runId } : {}), startedAt: now(), ...fields };
+    if (!open) repo.checkRuns.push(run);
+    const suite = run.runId ?? run.id;
+    const suiteDone = repo.checkRuns.every((r) => (r.runId ?? r.id) !== suite || r.status === 'completed');
+    this.emit([
+      { event: done ? 'check_run.completed' : 'check_run.created', input: { repo: fullName, number: 0, checkRunId: run.id } },
+      // GitHub sends check_suite.completed once every run of the suite has completed.
+      ...(done && suiteDone ? [{ event: 'check_suite.completed' as const, input: { repo: fullName, number: 0, checkSuiteId: suite } }] : []),
+    ]);
+    return run;
+  }
+
+  /** Sets a commit status on `sha` as an outside CI would; emits its `status` webhook. */
+  setStatus(fullName: string, input: { sha: string; branch: string; context: string; state: StandinStatus['state']; targetUrl?: string; description?: string }): StandinStatus {
+    const repo = this.repoOf(fullName);
+    const status: StandinStatus = { id: this.store.nextId(), sha: input.sha, branch: input.branch, context: input.context, state: input.state, description: input.description ?? null, targetUrl: input.targetUrl ?? null, createdAt: now() };
+    repo.statuses.push(status);
+    this.emit([{ event: 'status', input: { repo: fullName, number: 0, statusId: status.id } }]);
+    return status;
   }
 
   /** The repository record itself. */

@@ -58,6 +58,34 @@ export interface StandinPull {
   closedAt: string | null;
 }
 
+/** A check run on a commit; with `runId` it is a GitHub Actions job (its id is the job's id, as on GitHub). */
+export interface StandinCheckRun {
+  id: number;
+  sha: string;
+  branch: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  runId?: number;
+  /** The job's log, served by the log download. */
+  log: string;
+  startedAt: string;
+  completedAt: string | null;
+}
+
+/** A commit status (`POST /repos/{o}/{r}/statuses/{sha}` as an outside CI would). */
+export interface StandinStatus {
+  id: number;
+  sha: string;
+  branch: string;
+  context: string;
+  state: 'pending' | 'success' | 'failure' | 'error';
+  description: string | null;
+  targetUrl: string | null;
+  createdAt: string;
+}
+
 export interface StandinRepo {
   id: number;
   owner: string;
@@ -75,6 +103,10 @@ export interface StandinRepo {
   issues: Map<number, StandinIssue>;
   pulls: Map<number, StandinPull>;
   comments: StandinComment[];
+  checkRuns: StandinCheckRun[];
+  statuses: StandinStatus[];
+  /** Workflow runs whose failed jobs were re-run, in order. */
+  reruns: number[];
   /** Login -> permission (`admin`, `write`, `read`, ...). */
   collaborators: Map<string, string>;
   installationId?: number;
@@ -119,6 +151,9 @@ export class StandinStore {
       issues: new Map(),
       pulls: new Map(),
       comments: [],
+      checkRuns: [],
+      statuses: [],
+      reruns: [],
       collaborators: new Map([[owner, 'admin']]),
       nextNumber: 1,
       createdAt: now(),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
 import examples from '@octokit/webhooks-examples';
+import { ciWebhookParts } from './checks';
 import type { GithubStandin } from './standin';
 
 /** The webhook events the stand-in emits, as `event.action`. */
@@ -14,7 +15,11 @@ export type WebhookEvent =
   | 'issue_comment.created'
   | 'pull_request.closed'
   | 'pull_request_review.submitted'
-  | 'pull_request_review_comment.created';
+  | 'pull_request_review_comment.created'
+  | 'check_run.created'
+  | 'check_run.completed'
+  | 'check_suite.completed'
+  | 'status';
 
 /** What the event is about; the rest comes from the stand-in's state. */
 export interface WebhookInput {
@@ -32,6 +37,12 @@ export interface WebhookInput {
   /** issue_comment.created: the stand-in comment's id. */
   commentId?: number;
   /** pull_request_review.submitted / pull_request_review_comment.created. */
+  /** check_run.*: the stand-in check run's id (`number` is then unused). */
+  checkRunId?: number;
+  /** check_suite.completed: the suite's id (a GitHub Actions run's id, or a lone check run's). */
+  checkSuiteId?: number;
+  /** status: the stand-in commit status's id. */
+  statusId?: number;
   review?: { state?: 'approved' | 'changes_requested' | 'commented'; body?: string; path?: string; author?: string };
 }
 
@@ -65,6 +76,11 @@ export function buildWebhookPayload(standin: GithubStandin, event: WebhookEvent,
   if (repo.installationId !== undefined) p.installation = { id: repo.installationId, node_id: `MDIz_${repo.installationId}` };
   else delete p.installation;
   let actor = input.sender;
+  if (name === 'check_run' || name === 'check_suite' || name === 'status') {
+    Object.assign(p, ciWebhookParts(api, repo, name, p, input));
+    p.sender = api.user(actor ?? 'github-actions[bot]');
+    return p;
+  }
   if (name === 'issues' || name === 'issue_comment') {
     const issue = standin.issue(input.repo, input.number);
     p.issue = { ...p.issue, ...api.issue(repo, issue, commentCount) };

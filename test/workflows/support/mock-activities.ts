@@ -67,6 +67,9 @@ export class MockActivities {
     findMissingFiles: async () => [],
     getPullRequest: async ({ number }) => ({ number, url: `https://github.com/acme/app/pull/${number}`, state: 'open', merged: false }),
     findPullRequest: async () => null,
+    getChecks: async () => [],
+    getCheckFailure: async ({ check }) => `Check \`${check.name}\` failed.`,
+    rerunFailedJobs: async () => undefined,
     setStateLabel: async ({ state }) => {
       this.labels.push(state);
     },
