@@ -44,6 +44,8 @@ describe('e2e: happy path', () => {
     const pr = await e2e.waitForPullRequest(issue, 90_000);
     await e2e.waitForState(issue, 'completed');
     await e2e.waitForLabel(issue, 'agent:completed'); // the label is written beside the summary, after the state changed
+    // A state label is added before the old one is removed (never none): wait for the removal too.
+    await e2e.waitFor('the testing label removed', () => e2e.labels(issue).filter((l) => l.startsWith('agent:')).join() === 'agent:completed');
     await e2e.waitForComment(issue, 'summary');
 
     // The branch in the real repo holds exactly the fix, committed by issueflow.
