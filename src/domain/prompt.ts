@@ -35,6 +35,8 @@ export interface PromptInput {
   /** The tail of the last failing test run, when this round is a fix. */
   testFailure?: string;
   testCommand?: string;
+  /** The base branch merged into the issue's branch with conflicts: the files that hold conflict markers. */
+  conflict?: { baseBranch: string; files: string[] };
 }
 
 const PLAN_FORMAT = [
@@ -78,6 +80,16 @@ function planSection(plan: AgentPlan | undefined): string[] {
   return ['## Agreed plan', plan.summary, ...plan.steps.map((s, i) => `${i + 1}. ${s}`), ''];
 }
 
+function conflictSection(conflict: NonNullable<PromptInput['conflict']>): string[] {
+  return [
+    `## \`${conflict.baseBranch}\` moved and conflicts with this branch: resolve the conflicts first`,
+    `issueflow merged \`${conflict.baseBranch}\` into this branch; these files hold conflict markers (\`<<<<<<<\`, \`=======\`, \`>>>>>>>\`):`,
+    ...conflict.files.map((f) => `- \`${f}\``),
+    `Resolve every marker so that both this branch's change and \`${conflict.baseBranch}\`'s are kept; the merge is committed only without markers.`,
+    '',
+  ];
+}
+
 /** The prompt of the analysis run: understand the task, propose a plan, ask what is unclear. */
 export function buildPlanPrompt(input: PromptInput): string {
   return [
@@ -94,6 +106,7 @@ export function buildPlanPrompt(input: PromptInput): string {
 export function buildImplementPrompt(input: PromptInput): string {
   const out = [...taskSection(input), ...planSection(input.plan), ...conversationSection(input.conversation)];
   if (input.testFailure) out.push('## The tests failed after the last round; fix them', '```', input.testFailure.trim(), '```', '');
+  if (input.conflict) out.push(...conflictSection(input.conflict));
   out.push(
     '## Your job',
     `Implement the issue on branch \`${input.branch}\`. Keep the change focused; add or update tests.`,

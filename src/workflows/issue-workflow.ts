@@ -10,6 +10,7 @@ import { analyze } from './issue/analyze';
 import { intake } from './issue/intake';
 import { implement, test } from './issue/build';
 import { complete, listen } from './issue/complete';
+import { update } from './issue/update';
 import { bestEffort, describeFailure, escalate } from './issue/escalation';
 import { endCancelled, ENDINGS_PATCH, lookUpPreviousPullRequest } from './issue/endings';
 import { finish } from './issue/finish';
@@ -21,7 +22,7 @@ import { postComment, publish, summary } from './issue/publish';
 /** FAILURE_TYPES.noChanges (workflows see the activities' module only as types). */
 const NO_CHANGES = 'NoChanges';
 
-const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, analyze, implement, test, complete, listen };
+const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, analyze, implement, test, complete, listen, update };
 
 /** One GitHub issue from queued to merged (or stale, failed, cancelled): the issue's whole story. */
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWorkflowResult> {

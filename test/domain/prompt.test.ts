@@ -100,3 +100,11 @@ describe('any text in any section of the agent-task form reaches both prompts', 
     );
   });
 });
+
+test('a conflict round names the base and the files with conflict markers; other rounds do not mention conflicts', () => {
+  const p = buildImplementPrompt({ ...input, conflict: { baseBranch: 'main', files: ['src/a.ts', 'b.md'] } });
+  expect(p).toContain('`main` moved and conflicts with this branch');
+  expect(p).toContain('- `src/a.ts`\n- `b.md`');
+  expect(p).toContain('committed only without markers');
+  expect(buildImplementPrompt(input)).not.toMatch(/conflict/i);
+});

@@ -26,6 +26,7 @@ export function promptInput(flow: Flow): PromptInput {
     conversation: data.conversation,
     testFailure: data.testFailure,
     testCommand: data.config.testCommand,
+    conflict: data.conflict && { baseBranch: data.conflict.baseBranch, files: data.conflict.files },
   };
 }
 
