@@ -22,6 +22,12 @@ export async function commitWork(flow: Flow, message: string, merge?: PendingMer
   return commit.committed;
 }
 
+/** The merge of the base that the worktree holds, while its conflicts are to be resolved. */
+export function pendingMerge(flow: Flow): PendingMerge | undefined {
+  const { conflict } = flow.state.data;
+  return conflict && { parent: conflict.baseSha, files: conflict.files };
+}
+
 /** The agent changes the code with the issue, the plan, the conversation and the last failure; the work is pushed at once. */
 export async function implement(flow: Flow): Promise<PhaseResult> {
   const { state } = flow;
@@ -35,7 +41,7 @@ export async function implement(flow: Flow): Promise<PhaseResult> {
   const result = await runAgent(flow, 'implement', `implement-${n}`, buildImplementPrompt(promptInput(flow)));
   const { conflict } = data;
   const title = conflict ? `Merge ${conflict.baseBranch} into ${data.status.branch}` : (data.task?.title ?? 'issueflow');
-  const committed = await commitWork(flow, `${title} (#${state.ref.issueNumber})\n\nRound ${n} by ${result.agent}.`, conflict && { parent: conflict.baseSha, files: conflict.files });
+  const committed = await commitWork(flow, `${title} (#${state.ref.issueNumber})\n\nRound ${n} by ${result.agent}.`, pendingMerge(flow));
   data.conflict = undefined;
   state.note(committed ? `round ${n}, ${data.filesChanged.length} files` : `round ${n}, no changes`);
   return 'test';
