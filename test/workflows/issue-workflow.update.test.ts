@@ -27,12 +27,13 @@ test('a PR that conflicts with its moved base: the base is merged, the agent res
   await withWorkers(env, mock, async (taskQueue) => {
     const handle = await startIssue(env, taskQueue, issueInput());
     await waitForStatus(handle, inState('completed'), 'completed');
-    await env.sleep(2 * HOUR + 60_000);
+    await env.sleep(HOUR + 5 * 60_000);
     await waitForStatus(handle, (s) => s.state === 'completed' && s.steps.filter((x) => x.step === 'implementing').length === 2, 'a conflict round');
     await handle.signal('pullRequestClosed', merged);
     expect((await handle.result()).outcome).toBe('merged');
 
-    expect(mock.named('getPullRequest').length).toBeGreaterThanOrEqual(2);
+    // unknown at the hour (GitHub computes it on that read), dirty a minute later: long before the next regular check.
+    expect(mock.named('getPullRequest')).toHaveLength(2);
     expect(mock.named('updateBranch')).toHaveLength(1);
     const runs = mock.agentRuns('implement');
     expect(runs).toHaveLength(2);

@@ -12,17 +12,20 @@ const MINUTE = 60_000;
 /** GitHub's `mergeable_state`s that a merge of the base fixes: conflicts, or commits of the base missing (when the base requires them). */
 const NEEDS_UPDATE = ['dirty', 'behind'];
 
-/** Whether GitHub says the PR needs the base merged in; unknown (not computed yet, or no answer) counts as no, until the next check. */
-async function behindBase(flow: Flow): Promise<boolean> {
+/** Whether GitHub says the PR needs the base merged in; `computing` while GitHub has not computed it yet (it starts on a read). */
+async function mergeCheck(flow: Flow): Promise<'needs-update' | 'fine' | 'computing'> {
   const { data, ref } = flow.state;
   const pr = data.status.pullRequest;
-  if (!pr) return false;
+  if (!pr) return 'fine';
   try {
     const now = await flow.acts.getPullRequest.executeWithOptions({ summary: summary(flow, `is PR #${pr.number} mergeable`) }, [{ ref: { owner: ref.owner, repo: ref.repo }, number: pr.number }]);
-    return now.state === 'open' && NEEDS_UPDATE.includes(now.mergeableState ?? '');
+    if (now.state !== 'open') return 'fine';
+    if (now.mergeableState === 'unknown') return 'computing';
+    return NEEDS_UPDATE.includes(now.mergeableState ?? '') ? 'needs-update' : 'fine';
   } catch (err) {
+    // Not worth an escalation: the next check asks again.
     log.warn('issueflow could not read its pull request', { error: describeFailure(err).message });
-    return false;
+    return 'fine';
   }
 }
 
@@ -34,12 +37,16 @@ async function behindBase(flow: Flow): Promise<boolean> {
 export async function watchBase(flow: Flow, woke: () => boolean, idleMs: number): Promise<'current' | 'moved' | 'continue'> {
   const until = Date.now() + idleMs;
   const every = (flow.state.data.config.timeouts.mergeCheckMinutes ?? 15) * MINUTE;
+  let next = every;
   for (;;) {
-    if (await condition(woke, Math.max(1, Math.min(until - Date.now(), every)), { summary: summary(flow, 'wait for review or merge') })) return 'current';
+    if (await condition(woke, Math.max(1, Math.min(until - Date.now(), next)), { summary: summary(flow, 'wait for review or merge') })) return 'current';
     // Before the patch the only timer was the idle one: its end is checked first, so those histories replay.
     if (Date.now() >= until || !patched(MERGE_CHECK_PATCH)) return 'current';
-    if (await behindBase(flow)) return 'moved';
+    const check = await mergeCheck(flow);
+    if (check === 'needs-update') return 'moved';
     if (workflowInfo().continueAsNewSuggested) return 'continue';
+    // GitHub is computing it since this read: the answer is there well before the next regular check.
+    next = check === 'computing' ? Math.min(every, MINUTE) : every;
   }
 }
 
