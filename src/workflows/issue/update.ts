@@ -1,5 +1,6 @@
 import { condition, log, patched, workflowInfo } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
+import { DEFAULT_CONFIG } from '../../domain/repo-defaults';
 import { bestEffort, describeFailure } from './escalation';
 import type { Flow, PhaseResult } from './phases';
 import { summary, updateStatusComment } from './publish';
@@ -36,7 +37,8 @@ async function mergeCheck(flow: Flow): Promise<'needs-update' | 'fine' | 'comput
  */
 export async function watchBase(flow: Flow, woke: () => boolean, idleMs: number): Promise<'current' | 'moved' | 'continue'> {
   const until = Date.now() + idleMs;
-  const every = (flow.state.data.config.timeouts.mergeCheckMinutes ?? 15) * MINUTE;
+  // A run carried over from before the setting has none.
+  const every = (flow.state.data.config.timeouts.mergeCheckMinutes ?? DEFAULT_CONFIG.timeouts.mergeCheckMinutes) * MINUTE;
   let next = every;
   for (;;) {
     if (await condition(woke, Math.max(1, Math.min(until - Date.now(), next)), { summary: summary(flow, 'wait for review or merge') })) return 'current';
