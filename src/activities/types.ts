@@ -22,6 +22,8 @@ export const FAILURE_TYPES = {
   testsTimedOut: 'TestsTimedOut',
   /** The branch has no commits the base lacks: the agent changed nothing, so there is no PR to open. */
   noChanges: 'NoChanges',
+  /** A merge of the base branch is to be committed while conflict markers are still in its conflicted files. */
+  conflictUnresolved: 'ConflictUnresolved',
 } as const;
 
 export interface IssueSnapshot {
@@ -41,6 +43,11 @@ export interface PullRequestSnapshot {
   url: string;
   state: 'open' | 'closed';
   merged: boolean;
+  /**
+   * GitHub's `mergeable_state` (`pulls.get` only): `dirty` conflicts with the base, `behind` lacks its
+   * newest commits; `unknown` while GitHub still computes it (it does so lazily, after a read).
+   */
+  mergeableState?: string;
 }
 
 export interface RepoConfigResult {
@@ -128,6 +135,17 @@ export interface CommitResult {
   pushed: boolean;
 }
 
+/** A merge of the base branch into the issue's branch: nothing to do, merged and pushed, or conflicts left in the worktree. */
+export type UpdateBranchResult =
+  | { outcome: 'up-to-date' | 'merged'; baseBranch: string; baseSha: string; sha: string }
+  | { outcome: 'conflicted'; baseBranch: string; baseSha: string; sha: string; files: string[] };
+
+/** The second parent of a merge commit and the files whose conflict markers must be gone before it is made. */
+export interface PendingMerge {
+  parent: string;
+  files: string[];
+}
+
 export interface TestRunResult {
   passed: boolean;
   exitCode: number | null;
@@ -139,7 +157,10 @@ export interface TestRunResult {
 export interface WorkspaceActivities {
   /** Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. */
   prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string }>;
-  commitAndPush(input: { ref: IssueRef; branch: string; message: string }): Promise<CommitResult>;
+  /** With `merge`, the commit is a merge commit with `merge.parent` as its second parent. */
+  commitAndPush(input: { ref: IssueRef; branch: string; message: string; merge?: PendingMerge }): Promise<CommitResult>;
+  /** Merges the newest base branch into `branch` (in the mirror, never in the agent's `.git`). */
+  updateBranch(input: { ref: IssueRef; branch: string }): Promise<UpdateBranchResult>;
   runTests(input: {
     workflowId: string;
     ref: IssueRef;

@@ -1,5 +1,5 @@
 /** The comment commands issueflow understands, `/agent <name>` at the start of a line. */
-export const AGENT_COMMANDS = ['run', 'retry', 'retry-ci', 'cancel', 'approve', 'status'] as const;
+export const AGENT_COMMANDS = ['run', 'retry', 'retry-ci', 'cancel', 'approve', 'status', 'update'] as const;
 export type AgentCommandName = (typeof AGENT_COMMANDS)[number];
 
 export type ParsedComment =
@@ -41,5 +41,6 @@ export function commandHelp(): string {
     '`/agent cancel` stop and clean up',
     '`/agent approve` approve the proposed plan',
     '`/agent status` post the current status',
+    '`/agent update` merge the base branch into the pull request\'s branch (conflicts go to the agent)',
   ].join('\n');
 }

@@ -37,6 +37,8 @@ export interface PromptInput {
   testCommand?: string;
   /** What failed in the PR's CI (the check, its output, the job's log tail), when this round fixes it. */
   ciFailure?: string;
+  /** The base branch merged into the issue's branch with conflicts: the files that hold conflict markers. */
+  conflict?: { baseBranch: string; files: string[] };
 }
 
 const PLAN_FORMAT = [
@@ -80,6 +82,16 @@ function planSection(plan: AgentPlan | undefined): string[] {
   return ['## Agreed plan', plan.summary, ...plan.steps.map((s, i) => `${i + 1}. ${s}`), ''];
 }
 
+function conflictSection(conflict: NonNullable<PromptInput['conflict']>): string[] {
+  return [
+    `## \`${conflict.baseBranch}\` moved and conflicts with this branch: resolve the conflicts first`,
+    `issueflow merged \`${conflict.baseBranch}\` into this branch; these files hold conflict markers (\`<<<<<<<\`, \`=======\`, \`>>>>>>>\`):`,
+    ...conflict.files.map((f) => `- \`${f}\``),
+    `Resolve every marker so that both this branch's change and \`${conflict.baseBranch}\`'s are kept; the merge is committed only without markers.`,
+    '',
+  ];
+}
+
 /** The prompt of the analysis run: understand the task, propose a plan, ask what is unclear. */
 export function buildPlanPrompt(input: PromptInput): string {
   return [
@@ -98,6 +110,7 @@ export function buildImplementPrompt(input: PromptInput): string {
   if (input.testFailure) out.push('## The tests failed after the last round; fix them', '```', input.testFailure.trim(), '```', '');
   // CI output is written by the repository's own jobs (whatever the PR runs): data, not instructions.
   if (input.ciFailure) out.push("## The pull request's CI failed after the last push; fix it", ...fenced(input.ciFailure.trim()), '');
+  if (input.conflict) out.push(...conflictSection(input.conflict));
   out.push(
     '## Your job',
     `Implement the issue on branch \`${input.branch}\`. Keep the change focused; add or update tests.`,

@@ -26,9 +26,11 @@ export const repoConfigSchema = z
         idleDays: z.number().positive().default(14),
         agentMinutes: z.number().positive().default(30),
         testMinutes: z.number().positive().default(15),
+        /** How often an open PR is asked whether it still merges into the base (GitHub sends no webhook when the base moves). */
+        mergeCheckMinutes: z.number().positive().default(15),
       })
       .strict()
-      .default({ feedbackHours: 72, escalationDays: 7, idleDays: 14, agentMinutes: 30, testMinutes: 15 }),
+      .default({ feedbackHours: 72, escalationDays: 7, idleDays: 14, agentMinutes: 30, testMinutes: 15, mergeCheckMinutes: 15 }),
   })
   .strict();
 

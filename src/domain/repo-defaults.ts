@@ -9,5 +9,5 @@ export const DEFAULT_CONFIG: RepoConfig = {
   approval: 'complex',
   maintainers: [],
   maxFixAttempts: 2,
-  timeouts: { feedbackHours: 72, escalationDays: 7, idleDays: 14, agentMinutes: 30, testMinutes: 15 },
+  timeouts: { feedbackHours: 72, escalationDays: 7, idleDays: 14, agentMinutes: 30, testMinutes: 15, mergeCheckMinutes: 15 },
 };

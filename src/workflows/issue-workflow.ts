@@ -11,6 +11,7 @@ import { intake } from './issue/intake';
 import { implement, test } from './issue/build';
 import { checks } from './issue/checks';
 import { complete, listen } from './issue/complete';
+import { update } from './issue/update';
 import { bestEffort, describeFailure, escalate } from './issue/escalation';
 import { endCancelled, ENDINGS_PATCH, lookUpPreviousPullRequest } from './issue/endings';
 import { finish } from './issue/finish';
@@ -22,7 +23,7 @@ import { postComment, publish, summary } from './issue/publish';
 /** FAILURE_TYPES.noChanges (workflows see the activities' module only as types). */
 const NO_CHANGES = 'NoChanges';
 
-const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, analyze, implement, test, complete, checks, listen };
+const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, analyze, implement, test, complete, checks, listen, update };
 
 /** One GitHub issue from queued to merged (or stale, failed, cancelled): the issue's whole story. */
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWorkflowResult> {

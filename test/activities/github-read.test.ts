@@ -59,9 +59,30 @@ describe('GitHub read activities against the stand-in', () => {
 
   test('getPullRequest says whether a PR is open, closed or merged', async () => {
     const pull = standin.openPullRequest(REPO, { head: 'issueflow/issue-1', title: 'Fix' });
-    expect(await github.getPullRequest({ ref: repoRef, number: pull.number })).toEqual({ number: pull.number, url: `${standin.url}/octo/app/pull/${pull.number}`, state: 'open', merged: false });
+    expect(await github.getPullRequest({ ref: repoRef, number: pull.number })).toEqual({ number: pull.number, url: `${standin.url}/octo/app/pull/${pull.number}`, state: 'open', merged: false, mergeableState: 'clean' });
     standin.mergePullRequest(REPO, pull.number, 'octo');
     expect(await github.getPullRequest({ ref: repoRef, number: pull.number })).toMatchObject({ state: 'closed', merged: true });
+  });
+
+  test("getPullRequest gives GitHub's mergeable_state, computed lazily: unknown on the first read after the base or head moved", async () => {
+    let now = { state: 'clean' as 'clean' | 'dirty' | 'behind', commits: 'a...b' };
+    const lazy = new GithubStandin({ mergeability: () => now });
+    try {
+      const apiUrl = await lazy.start();
+      lazy.createRepo(REPO);
+      const config = { github: { apiUrl, token: 'standin-token', cloneUrlTemplate: '', writesPerSecond: 1, allowedRepos: [] } };
+      const read = createGithubActivities({ octokits: createOctokitFactory({ config, requestTimeoutMs: 10_000 }) });
+      const pull = lazy.openPullRequest(REPO, { head: 'issueflow/issue-1', title: 'Fix' });
+      const state = async () => (await read.getPullRequest({ ref: repoRef, number: pull.number })).mergeableState;
+      expect([await state(), await state()]).toEqual(['unknown', 'clean']);
+      now = { state: 'dirty', commits: 'c...b' };
+      expect([await state(), await state()]).toEqual(['unknown', 'dirty']);
+      now = { state: 'behind', commits: 'd...b' };
+      expect([await state(), await state()]).toEqual(['unknown', 'behind']);
+      lazy.assertNoViolations();
+    } finally {
+      await lazy.stop();
+    }
   });
 
   test("findPullRequest finds the newest PR of a branch in the repository itself, not a fork's of the same name", async () => {

@@ -106,3 +106,11 @@ test("a CI fix round's prompt carries what failed, fenced so the log cannot clos
   expect(p).toContain("## The pull request's CI failed after the last push; fix it\n````text\nCheck `build` failed.");
   expect(p).toContain('Error: expected 5, got -1\n````');
 });
+
+test('a conflict round names the base and the files with conflict markers; other rounds do not mention conflicts', () => {
+  const p = buildImplementPrompt({ ...input, conflict: { baseBranch: 'main', files: ['src/a.ts', 'b.md'] } });
+  expect(p).toContain('`main` moved and conflicts with this branch');
+  expect(p).toContain('- `src/a.ts`\n- `b.md`');
+  expect(p).toContain('committed only without markers');
+  expect(buildImplementPrompt(input)).not.toMatch(/conflict/i);
+});

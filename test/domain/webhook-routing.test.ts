@@ -142,6 +142,15 @@ describe('routeWebhook: comments', () => {
     p.issue.body = 'no reference';
     expect(route('issue_comment', p)).toMatchObject({ kind: 'ignore' });
   });
+
+  it('`/agent update` on the issue or on its pull request signals the command to the issue', () => {
+    const p = comment('/agent update');
+    expect(route('issue_comment', p)).toMatchObject({ kind: 'signal', signal: { name: 'command', args: { command: 'update', source: 'issue-comment' } } });
+    p.issue.number = 40;
+    p.issue.pull_request = { url: 'x' };
+    p.issue.body = 'Fixes #7';
+    expect(route('issue_comment', p)).toMatchObject({ workflowId: 'Codertocat/Hello-World#7', signal: { name: 'command', args: { command: 'update', source: 'pr-comment' } } });
+  });
 });
 
 describe('routeWebhook: issue and pull request lifecycle', () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -83,6 +83,17 @@ export function branchSha(bareDir: string, branch: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether `head` merges into `base` as GitHub's `mergeable_state` says it: `dirty` (conflicts), `behind` (lacks base commits) or `clean`. */
+export function mergeState(bareDir: string, base: string, head: string): { state: 'clean' | 'dirty' | 'behind'; commits: string } {
+  const [baseSha, headSha] = [branchSha(bareDir, base), branchSha(bareDir, head)];
+  const commits = `${baseSha ?? '-'}...${headSha ?? '-'}`;
+  if (!baseSha || !headSha) return { state: 'clean', commits };
+  const merge = spawnSync('git', ['merge-tree', '--write-tree', '--no-messages', baseSha, headSha], { cwd: bareDir, env: GIT_ENV });
+  if (merge.status === 1) return { state: 'dirty', commits };
+  const behind = spawnSync('git', ['merge-base', '--is-ancestor', baseSha, headSha], { cwd: bareDir, env: GIT_ENV }).status !== 0;
+  return { state: behind ? 'behind' : 'clean', commits };
 }
 
 /** A file's content on a branch of a bare repo. */

@@ -112,6 +112,8 @@ test('a broken .github/issueflow.yml is reported in a comment and the defaults a
 
 test('/agent status refreshes the status comment; without review or merge the workflow stops after idleDays', async () => {
   const mock = new MockActivities();
+  // A few checks of the PR's mergeability on the way (every 15 minutes by default: too many to skip through here).
+  mock.config = { ...mock.config, timeouts: { ...mock.config.timeouts, mergeCheckMinutes: 4 * 24 * 60 } };
   await withWorkers(env, mock, async (taskQueue) => {
     const handle = await startIssue(env, taskQueue, issueInput());
     await waitForStatus(handle, inState('completed'), 'completed');
@@ -124,5 +126,7 @@ test('/agent status refreshes the status comment; without review or merge the wo
     expect(mock.lastComment('status')).toContain('idle, stopped listening');
     expect(mock.named('reactToComment').map((c) => c.args[0])).toEqual([{ ref: { owner: 'acme', repo: 'app' }, commentId: 9, content: 'eyes' }]);
     expect(mock.named('cleanupWorkspace')).toHaveLength(1);
+    expect(mock.named('getPullRequest')).toHaveLength(3);
+    expect(mock.named('updateBranch')).toHaveLength(0);
   });
 });

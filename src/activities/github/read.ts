@@ -77,7 +77,7 @@ export function createGithubReadActivities(deps: { octokits: OctokitFactory }): 
       const { data } = await githubCall({ action: `read pull request ${where}`, permission: PULLS_READ, notFound: `Pull request ${where} does not exist or the token/App cannot see it.` }, () =>
         octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: number }),
       );
-      return snapshot(data);
+      return { ...snapshot(data), mergeableState: data.mergeable_state };
     },
 
     /** The newest pull request of `branch` in the repository itself: `head` filters by the owner, so forks are left out. */

@@ -1,13 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { IssueRef } from '../../domain/ids';
-import { FAILURE_TYPES, type CommitResult } from '../types';
+import { FAILURE_TYPES, type CommitResult, type PendingMerge } from '../types';
 import type { WorkspaceDeps } from './index';
 import { indexPath, mirrorPath, worktreePath } from './paths';
-import { git, withLock } from './git';
+import { git, withLock, type GitOptions } from './git';
 import { gitOptions, remoteUrl, revParse, treeOptions } from './prepare';
 
 const AUTHOR = { name: 'issueflow', email: 'issueflow@users.noreply.github.com' };
+/** Git's environment for commits made as issueflow. */
+export const AUTHOR_ENV = { GIT_AUTHOR_NAME: AUTHOR.name, GIT_AUTHOR_EMAIL: AUTHOR.email, GIT_COMMITTER_NAME: AUTHOR.name, GIT_COMMITTER_EMAIL: AUTHOR.email };
 
 /** The commit message, with a trailer naming the issue unless the message already does. */
 export function commitMessage(ref: IssueRef, message: string): string {
@@ -22,7 +25,7 @@ export function commitMessage(ref: IssueRef, message: string): string {
  * commit it still pushes a commit that is not on the remote yet, and reports `pushed:false` when the
  * remote already has it.
  */
-export async function commitAndPush(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string; message: string }): Promise<CommitResult> {
+export async function commitAndPush(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string; message: string; merge?: PendingMerge }): Promise<CommitResult> {
   const { ref, branch } = input;
   const wt = worktreePath(deps.config.dataDir, ref);
   const mirror = mirrorPath(deps.config.dataDir, ref);
@@ -35,24 +38,55 @@ export async function commitAndPush(deps: WorkspaceDeps, input: { ref: IssueRef;
       nonRetryable: true,
     });
   }
+  if (input.merge) assertResolved(wt, input.merge.files);
   const tree = treeOptions(deps, ref);
   await git(['add', '--all'], tree);
   const written = (await git(['write-tree'], tree)).stdout;
   const parentTree = (await git(['rev-parse', `${parent}^{tree}`], local)).stdout;
   let sha = parent;
   let filesChanged: string[] = [];
-  if (written !== parentTree) {
-    const env = { GIT_AUTHOR_NAME: AUTHOR.name, GIT_AUTHOR_EMAIL: AUTHOR.email, GIT_COMMITTER_NAME: AUTHOR.name, GIT_COMMITTER_EMAIL: AUTHOR.email };
-    sha = (await git(['commit-tree', written, '-p', parent, '-m', commitMessage(ref, input.message)], { ...local, extraEnv: env })).stdout;
+  // A merge is committed even when its tree is the branch's own: its second parent is what makes the PR mergeable.
+  const merging = input.merge !== undefined && !(await isAncestor(local, input.merge.parent, parent));
+  if (written !== parentTree || merging) {
+    const parents = ['-p', parent, ...(merging ? ['-p', input.merge!.parent] : [])];
+    sha = (await git(['commit-tree', written, ...parents, '-m', commitMessage(ref, input.message)], { ...local, extraEnv: AUTHOR_ENV })).stdout;
     await git(['update-ref', `refs/heads/${branch}`, sha, parent], local);
-    filesChanged = (await git(['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', parent, sha], local)).stdout.split('\0').filter(Boolean);
+    const diff = (await git(['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', parent, sha], local)).stdout.split('\0').filter(Boolean);
+    // A merge brings the base's changes too; the work of this round is only what resolved the conflicts.
+    filesChanged = merging ? diff.filter((f) => input.merge!.files.includes(f)) : diff;
   }
-  const push = await withLock(mirror, async () =>
-    git(['push', '--porcelain', '--no-verify', remoteUrl(deps, ref), `refs/heads/${branch}:refs/heads/${branch}`], await gitOptions(deps, ref, mirror, true)),
-  );
+  const pushed = await withLock(mirror, () => pushBranch(deps, ref, branch));
+  const committed = sha !== parent;
+  deps.logger.info({ repo: `${ref.owner}/${ref.repo}`, issue: ref.issueNumber, sha, committed, pushed }, 'commit and push');
+  return { committed, sha, filesChanged, pushed };
+}
+
+/** Pushes the mirror's `branch` to GIT_CLONE_URL (call it holding the mirror's lock); false when the remote already had it. */
+export async function pushBranch(deps: WorkspaceDeps, ref: IssueRef, branch: string): Promise<boolean> {
+  const mirror = mirrorPath(deps.config.dataDir, ref);
+  const push = await git(['push', '--porcelain', '--no-verify', remoteUrl(deps, ref), `refs/heads/${branch}:refs/heads/${branch}`], await gitOptions(deps, ref, mirror, true));
   // Porcelain: one line per ref, flag '=' means the remote already had this commit.
   const line = push.stdout.split('\n').find((l) => l.includes(`:refs/heads/${branch}`)) ?? '';
-  const pushed = line !== '' && !line.startsWith('=');
-  deps.logger.info({ repo: `${ref.owner}/${ref.repo}`, issue: ref.issueNumber, sha, committed: filesChanged.length > 0, pushed }, 'commit and push');
-  return { committed: filesChanged.length > 0, sha, filesChanged, pushed };
+  return line !== '' && !line.startsWith('=');
+}
+
+/** Whether `a` is an ancestor of (or is) `b`. */
+export async function isAncestor(o: GitOptions, a: string, b: string): Promise<boolean> {
+  return (await git(['merge-base', '--is-ancestor', a, b], { ...o, okCodes: [1] })).exitCode === 0;
+}
+
+const MARKER = /^(<{7}|>{7})( |$)/m;
+
+/** A merge is never committed with conflict markers left: the agent was asked to resolve them. */
+function assertResolved(wt: string, files: string[]): void {
+  const left = files.filter((f) => {
+    const path = resolve(wt, f);
+    return path.startsWith(`${wt}/`) && existsSync(path) && MARKER.test(readFileSync(path, 'utf8'));
+  });
+  if (!left.length) return;
+  throw ApplicationFailure.create({
+    message: `Conflict markers are still in ${left.map((f) => `\`${f}\``).join(', ')}: resolve them on the branch (or ask again with \`/agent retry\`).`,
+    type: FAILURE_TYPES.conflictUnresolved,
+    nonRetryable: true,
+  });
 }

@@ -6,6 +6,7 @@ import type { WorkspaceActivities } from '../types';
 import { commitAndPush } from './commit';
 import { cleanupWorkspace, prepareWorkspace } from './prepare';
 import { runTests } from './run-tests';
+import { updateBranch } from './update';
 
 export { mirrorPath, worktreePath, cloneUrl } from './paths';
 
@@ -32,6 +33,7 @@ export function createWorkspaceActivities(deps: WorkspaceDeps): WorkspaceActivit
   return {
     prepareWorkspace: (input) => prepareWorkspace(deps, input),
     commitAndPush: (input) => commitAndPush(deps, input),
+    updateBranch: (input) => updateBranch(deps, input),
     runTests: (input) => runTests(deps, input),
     cleanupWorkspace: (input) => cleanupWorkspace(deps, input),
   };

@@ -32,7 +32,8 @@ export function remoteUrl(deps: WorkspaceDeps, ref: IssueRef): string {
   return cloneUrl(deps.config.github.cloneUrlTemplate, ref);
 }
 
-async function ensureMirror(deps: WorkspaceDeps, ref: IssueRef, mirror: string): Promise<void> {
+/** Clones the bare mirror when missing and fetches every branch into `refs/remotes/origin/*`. */
+export async function ensureMirror(deps: WorkspaceDeps, ref: IssueRef, mirror: string): Promise<void> {
   if (!existsSync(`${mirror}/HEAD`)) {
     await mkdir(dirname(mirror), { recursive: true });
     // Clone beside the final place and rename, so a crash never leaves a half-made mirror.
@@ -48,7 +49,8 @@ async function ensureMirror(deps: WorkspaceDeps, ref: IssueRef, mirror: string):
   await git(['fetch', '--prune', '--quiet', remoteUrl(deps, ref), '+refs/heads/*:refs/remotes/origin/*'], await gitOptions(deps, ref, mirror, true));
 }
 
-async function defaultBranch(deps: WorkspaceDeps, ref: IssueRef, mirror: string): Promise<string> {
+/** The remote's default branch (its HEAD), else the mirror's. */
+export async function defaultBranch(deps: WorkspaceDeps, ref: IssueRef, mirror: string): Promise<string> {
   const remote = await git(['ls-remote', '--symref', remoteUrl(deps, ref), 'HEAD'], await gitOptions(deps, ref, mirror, true));
   const m = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(remote.stdout);
   if (m) return m[1];

@@ -69,6 +69,7 @@ export function createActivityProxies(queues: { githubWriteTaskQueue?: string; a
     runAgent: agents.runAgent,
     prepareWorkspace: git.prepareWorkspace,
     commitAndPush: git.commitAndPush,
+    updateBranch: git.updateBranch,
     cleanupWorkspace: git.cleanupWorkspace,
     runTests: test.runTests,
     notifyEndState: notifier.notifyEndState,

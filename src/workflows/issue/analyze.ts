@@ -27,6 +27,7 @@ export function promptInput(flow: Flow): PromptInput {
     testFailure: data.testFailure,
     testCommand: data.config.testCommand,
     ciFailure: data.ci?.failure,
+    conflict: data.conflict && { baseBranch: data.conflict.baseBranch, files: data.conflict.files },
   };
 }
 

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import type { PendingMerge } from '../../activities/types';
 import { issueBranch } from '../../domain/ids';
 import { buildImplementPrompt } from '../../domain/prompt';
 import { promptInput, runAgent, untrustedEditPending } from './analyze';
@@ -11,15 +12,21 @@ const MINUTE = 60_000;
 /** Error type of a test phase that spent its fix attempts; the escalation explains it. */
 export const TESTS_FAILED = 'TestsFailed';
 
-/** Commits and pushes whatever the worktree holds; returns whether anything was committed. */
-export async function commitWork(flow: Flow, message: string): Promise<boolean> {
+/** Commits and pushes whatever the worktree holds (with `merge`, as the merge of the base); returns whether anything was committed. */
+export async function commitWork(flow: Flow, message: string, merge?: PendingMerge): Promise<boolean> {
   const { state } = flow;
   const commit = await flow.acts.commitAndPush.executeWithOptions({ summary: summary(flow, 'commit and push') }, [
-    { ref: state.ref, branch: issueBranch(state.ref.issueNumber), message },
+    { ref: state.ref, branch: issueBranch(state.ref.issueNumber), message, ...(merge ? { merge } : {}) },
   ]);
   state.data.filesChanged = [...new Set([...state.data.filesChanged, ...commit.filesChanged])].sort();
   if (state.data.config.ci?.wait) (state.data.ci ??= { fixAttempts: 0, rerun: [] }).head = commit.sha;
   return commit.committed;
+}
+
+/** The merge of the base that the worktree holds, while its conflicts are to be resolved. */
+export function pendingMerge(flow: Flow): PendingMerge | undefined {
+  const { conflict } = flow.state.data;
+  return conflict && { parent: conflict.baseSha, files: conflict.files };
 }
 
 /** The agent changes the code with the issue, the plan, the conversation and the last failure; the work is pushed at once. */
@@ -33,7 +40,10 @@ export async function implement(flow: Flow): Promise<PhaseResult> {
   await Promise.all([publish(flow), ensureWorkspace(flow)]);
   const n = ++data.counters.implements;
   const result = await runAgent(flow, 'implement', `implement-${n}`, buildImplementPrompt(promptInput(flow)));
-  const committed = await commitWork(flow, `${data.task?.title ?? 'issueflow'} (#${state.ref.issueNumber})\n\nRound ${n} by ${result.agent}.`);
+  const { conflict } = data;
+  const title = conflict ? `Merge ${conflict.baseBranch} into ${data.status.branch}` : (data.task?.title ?? 'issueflow');
+  const committed = await commitWork(flow, `${title} (#${state.ref.issueNumber})\n\nRound ${n} by ${result.agent}.`, pendingMerge(flow));
+  data.conflict = undefined;
   state.note(committed ? `round ${n}, ${data.filesChanged.length} files` : `round ${n}, no changes`);
   return 'test';
 }

@@ -1,9 +1,9 @@
-import { condition } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import { formatDuration } from '../../domain/status-comment';
 import type { Flow, PhaseResult } from './phases';
 import { startCiWait, waitsForCi } from './ci-start';
 import { postComment, publish, summary } from './publish';
+import { watchBase } from './update';
 
 const DAY = 86_400_000;
 
@@ -59,11 +59,14 @@ export async function listen(flow: Flow): Promise<PhaseResult> {
   const { data } = flow.state;
   const p = data.pending;
   p.resume = false;
-  const woke = () => p.prClosed !== undefined || p.reviews > 0 || p.resume;
-  if (!woke()) {
-    await condition(woke, data.config.timeouts.idleDays * DAY, { summary: summary(flow, 'wait for review or merge') });
-  }
+  const woke = () => p.prClosed !== undefined || p.reviews > 0 || p.resume || p.update === true;
+  const base = woke() ? 'current' : await watchBase(flow, woke, data.config.timeouts.idleDays * DAY);
   if (p.prClosed) return { end: p.prClosed.merged ? 'merged' : 'closed' };
+  if (base === 'continue') return 'listen';
+  if (p.update || base === 'moved') {
+    p.update = false;
+    return 'update';
+  }
   if (p.reviews > 0 || p.resume) {
     p.reviews = 0;
     p.resume = false;

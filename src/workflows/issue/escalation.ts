@@ -42,8 +42,8 @@ export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<
   data.status.lastError = { step, message: failure.message, ...(failure.type ? { type: failure.type } : {}) };
   const n = ++data.counters.escalations;
   clearPending(data);
-  // complete and listen have no step of their own: the running one (testing, completed) did not fail.
-  if (phase === 'complete' || phase === 'listen') state.closeStep('done');
+  // complete, listen and update have no step of their own: the running one (testing, completed) did not fail.
+  if (phase === 'complete' || phase === 'listen' || phase === 'update') state.closeStep('done');
   state.enter('escalated', `${step} failed`);
   data.status.pendingQuestion = '`/agent retry` to retry the failed step, `/agent cancel` to stop.';
   const mentions = data.config.maintainers.map((m) => `@${m}`).join(' ') || `@${data.issue.author || 'maintainers'}`;

@@ -2,7 +2,7 @@ import { CancellationScope } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import type { IssueState } from '../../domain/states';
 import type { IssueWorkflowResult } from '../messages';
-import { commitWork } from './build';
+import { commitWork, pendingMerge } from './build';
 import { bestEffort } from './escalation';
 import type { Ending, Flow } from './phases';
 import { postComment, publish, summary, updateStatusComment } from './publish';
@@ -65,7 +65,8 @@ export function cleanUpCancelled(flow: Flow, push: boolean): Promise<IssueWorkfl
     const { state } = flow;
     const text = `${push ? FINAL_TEXT.cancelled : CANCELLED_UNPUSHED}${state.data.cancelledBy ? ` (by @${state.data.cancelledBy})` : ''}`;
     if (state.data.workspaceUsed && push) {
-      await bestEffort('push the unpushed work', () => commitWork(flow, `Work in progress on #${state.ref.issueNumber}, saved at cancellation`));
+      // Mid-conflict, only a resolved merge is pushed: conflict markers never reach the branch.
+      await bestEffort('push the unpushed work', () => commitWork(flow, `Work in progress on #${state.ref.issueNumber}, saved at cancellation`, pendingMerge(flow)));
     }
     state.enter('cancelled');
     state.closeStep();

@@ -22,11 +22,13 @@ export interface FlowData {
   plan?: AgentPlan;
   conversation: ConversationEntry[];
   /** Signals that a wait has not consumed yet. */
-  pending: { feedback: number; reviews: number; edited: boolean; resume: boolean; approvedBy?: string; prClosed?: { merged: boolean }; checks?: boolean; retryCi?: boolean };
+  pending: { feedback: number; reviews: number; edited: boolean; resume: boolean; approvedBy?: string; prClosed?: { merged: boolean }; checks?: boolean; retryCi?: boolean; update?: boolean };
   counters: { questions: number; plans: number; implements: number; tests: number; escalations: number; fixAttempts: number };
   testFailure?: string;
   /** The PR's CI (with a `ci` config): the head pushed last, whose checks alone count; fix rounds; what failed; runs re-run. */
   ci?: { head?: string; fixAttempts: number; failure?: string; rerun: number[] };
+  /** The base merged into the branch with conflicts: the next round resolves them and commits the merge. */
+  conflict?: { baseBranch: string; baseSha: string; files: string[] };
   lastTests?: { passed: boolean; durationMs: number };
   filesChanged: string[];
   /** What the issue last showed: the label's state and the search attribute's state. */

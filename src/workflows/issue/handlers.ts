@@ -52,6 +52,10 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
     case 'run':
       data.pending.resume = true;
       return react(flow, args, 'eyes');
+    case 'update':
+      // Acted on while the PR waits for review or merge (see listen).
+      data.pending.update = true;
+      return react(flow, args, 'eyes');
     case 'status':
       await react(flow, args, 'eyes');
       return bestEffort('post the status', () => updateStatusComment(flow));

@@ -3,7 +3,7 @@ import type { Acts } from './activities';
 import type { FlowState } from './flow-state';
 
 /** The resumable parts of the story; an escalation's `/agent retry` resumes at the phase that failed. */
-export const PHASES = ['intake', 'analyze', 'implement', 'test', 'complete', 'checks', 'listen'] as const;
+export const PHASES = ['intake', 'analyze', 'implement', 'test', 'complete', 'checks', 'listen', 'update'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** How the story ended, when it did not end by cancellation. */

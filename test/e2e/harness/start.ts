@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { GithubStandin, type StandinOptions } from '../../support/github-standin';
-import { branchSha, createBareRepo, git, nodeProjectFiles, type TestRepo } from '../../support/git-repos';
+import { branchSha, createBareRepo, git, mergeState, nodeProjectFiles, type TestRepo } from '../../support/git-repos';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { freePort } from '../../support/ports';
 import { scriptedAgentCommand } from '../../support/scripted-agent';
@@ -83,6 +83,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       hasCommitsBetween: (_repo, base, head) => git(['rev-list', '--count', `${base}..${head}`], bare.bareDir) !== '0',
       mergeBranches: (_repo, base, head) => fastForward(bare.bareDir, base, head),
       deleteBranch: (_repo, branch) => git(['update-ref', '-d', `refs/heads/${branch}`], bare.bareDir),
+      mergeability: (_repo, base, head) => mergeState(bare.bareDir, base, head),
     });
     const standinUrl = await standin.start();
     cleanups.push(() => standin.stop());

@@ -6,6 +6,26 @@ export interface BranchStore {
   /** Brings `head` into `base` (e.g. a fast-forward in the bare repo). */
   mergeBranches?: (fullName: string, base: string, head: string) => void;
   deleteBranch?: (fullName: string, branch: string) => void;
+  /**
+   * Whether `head` merges into `base` (e.g. `git merge-tree` in a real bare repo): `dirty` on conflicts,
+   * `behind` when it lacks commits of `base`; `commits` names both tips, so a change is noticed.
+   */
+  mergeability?: (fullName: string, base: string, head: string) => { state: Mergeability; commits: string };
+}
+
+/** The `mergeable_state`s the stand-in computes: GitHub's others (blocked, unstable, ...) need checks and rules it has not. */
+export type Mergeability = 'clean' | 'dirty' | 'behind';
+
+/**
+ * `mergeable` and `mergeable_state` of an open PR as `GET /pulls/{n}` shows them. GitHub computes them
+ * lazily, in the background, after a read: the first read after either tip moved answers `null` / `unknown`.
+ */
+export function mergeabilityOf(repo: StandinRepo, pull: StandinPull, branches: BranchStore): { mergeable: boolean | null; mergeable_state: string } {
+  if (pull.state !== 'open' || !branches.mergeability) return { mergeable: true, mergeable_state: 'clean' };
+  const now = branches.mergeability(`${repo.owner}/${repo.name}`, pull.base, pull.head);
+  const computed = pull.mergeability?.commits === now.commits;
+  pull.mergeability = now;
+  return computed ? { mergeable: now.state !== 'dirty', mergeable_state: now.state } : { mergeable: null, mergeable_state: 'unknown' };
 }
 
 /** A webhook the stand-in's state change makes GitHub send. */

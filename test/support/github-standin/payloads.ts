@@ -193,7 +193,7 @@ export class Payloads {
   }
 
   /** A pull request; `headRepo` is the fork its head lives in (default: the repository itself). */
-  pull(repo: StandinRepo, p: StandinPull, full: boolean, headRepo: StandinRepo = repo) {
+  pull(repo: StandinRepo, p: StandinPull, full: boolean, headRepo: StandinRepo = repo, mergeability = { mergeable: true as boolean | null, mergeable_state: 'clean' }) {
     const api = `${this.apiRepo(repo)}/pulls/${p.number}`;
     const html = `${this.base}/${repo.owner}/${repo.name}/pull/${p.number}`;
     const link = (href: string) => ({ href });
@@ -209,7 +209,7 @@ export class Payloads {
       _links: { self: link(api), html: link(html), issue: link(`${this.apiRepo(repo)}/issues/${p.number}`), comments: link(`${api}/comments`), review_comments: link(`${api}/comments`), review_comment: link(`${this.apiRepo(repo)}/pulls/comments{/number}`), commits: link(`${api}/commits`), statuses: link(`${this.apiRepo(repo)}/statuses/${'0'.repeat(40)}`) },
     };
     if (!full) return simple;
-    return { ...simple, merged: p.merged, mergeable: true, rebaseable: true, mergeable_state: 'clean', merged_by: null, comments: 0, review_comments: 0, maintainer_can_modify: false, commits: 1, additions: 0, deletions: 0, changed_files: 0 };
+    return { ...simple, merged: p.merged, ...mergeability, rebaseable: mergeability.mergeable, merged_by: null, comments: 0, review_comments: 0, maintainer_can_modify: false, commits: 1, additions: 0, deletions: 0, changed_files: 0 };
   }
 
   contentFile(repo: StandinRepo, path: string, text: string) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { checkHandlers } from './checks';
-import { mergePull, type BranchStore, type EmittedWebhook } from './merge';
+import { mergeabilityOf, mergePull, type BranchStore, type EmittedWebhook } from './merge';
 import type { Payloads } from './payloads';
 import { now, type StandinRepo, type StandinStore } from './store';
 
@@ -145,7 +145,7 @@ const repoHandlers: Record<string, Handler> = {
   },
   'pulls/get': (ctx, repo) => {
     const pull = repo.pulls.get(Number(ctx.params.pull_number));
-    return pull ? { status: 200, body: ctx.payloads.pull(repo, pull, true, ctx.store.headRepo(repo, pull)) } : notFound();
+    return pull ? { status: 200, body: ctx.payloads.pull(repo, pull, true, ctx.store.headRepo(repo, pull), mergeabilityOf(repo, pull, ctx.branches)) } : notFound();
   },
   'pulls/merge': (ctx, repo) => {
     const pull = repo.pulls.get(Number(ctx.params.pull_number));

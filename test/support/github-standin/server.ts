@@ -31,6 +31,8 @@ export interface StandinOptions {
   mergeBranches?: BranchStore['mergeBranches'];
   /** A merge with `delete_branch_on_merge` deletes the head here; otherwise from the repo's `branches`. */
   deleteBranch?: BranchStore['deleteBranch'];
+  /** Whether an open PR's head merges into its base, for `mergeable` / `mergeable_state`; otherwise always clean. */
+  mergeability?: BranchStore['mergeability'];
 }
 
 /** One request as the stand-in saw it. */
@@ -133,7 +135,7 @@ export class StandinServer {
 
   /** Where branches are merged and deleted (the options, or the repos' own `branches`). */
   protected get branches(): BranchStore {
-    return { mergeBranches: this.options.mergeBranches, deleteBranch: this.options.deleteBranch };
+    return { mergeBranches: this.options.mergeBranches, deleteBranch: this.options.deleteBranch, mergeability: this.options.mergeability };
   }
 
   /** Throws listing every request or response that did not match GitHub's OpenAPI description. */

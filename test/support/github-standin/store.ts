@@ -56,6 +56,8 @@ export interface StandinPull {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** What GitHub last computed of its mergeability (see `mergeabilityOf`). */
+  mergeability?: { state: string; commits: string };
 }
 
 /** A check run on a commit; with `runId` it is a GitHub Actions job (its id is the job's id, as on GitHub). */

@@ -5,6 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { conflictedFiles, resolveConflicts } = require('./conflicts');
 
 function parseArgs(argv) {
   const o = { mode: 'implement', workdir: process.cwd(), format: 'stream-json' };
@@ -80,8 +81,14 @@ async function main() {
   const questions = [];
   const steps = [];
   let complexity = 'simple';
+  // A round with conflict markers in the worktree only resolves them: its other edits were made in an earlier round.
+  const resolving = opts.mode === 'implement' && instructions.some((i) => i.verb === 'resolve-conflicts') ? conflictedFiles(opts.workdir) : [];
   for (const { verb, arg } of instructions) {
-    if (verb === 'write' && opts.mode === 'implement') {
+    if (resolving.length && (verb === 'write' || verb === 'replace')) continue;
+    if (verb === 'resolve-conflicts' && resolving.length) {
+      resolveConflicts(opts.workdir, resolving, arg);
+      say(`Resolved the conflicts in ${resolving.join(', ')} (${arg})`);
+    } else if (verb === 'write' && opts.mode === 'implement') {
       const [, file, content = ''] = /^(\S+)\s?([\s\S]*)$/.exec(arg) ?? [];
       fs.mkdirSync(path.dirname(within(file)), { recursive: true });
       fs.writeFileSync(within(file), unescape(content) + '\n');

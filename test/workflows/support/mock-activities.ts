@@ -90,6 +90,7 @@ export class MockActivities {
     }),
     prepareWorkspace: async () => ({ baseBranch: 'main', headSha: 'abc' }),
     commitAndPush: async () => ({ committed: true, sha: 'def', filesChanged: ['src/header.ts', 'test/header.test.ts'], pushed: true }),
+    updateBranch: async () => ({ outcome: 'merged', baseBranch: 'main', baseSha: 'b45e', sha: 'fed' }),
     runTests: async () => ({ passed: true, exitCode: 0, timedOut: false, durationMs: 4200, outputTail: 'all passed' }),
     cleanupWorkspace: async () => undefined,
     notifyEndState: async () => undefined,
