@@ -3,7 +3,7 @@ import type { CheckInfo } from '../../src/domain/ci';
 import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
 import type { CommandSignalArgs } from '../../src/workflows/messages';
 import { MockActivities } from './support/mock-activities';
-import { createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { countActions, createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -53,6 +53,22 @@ test('CI red, then green: the fix round gets the log, only the new head counts, 
     await handle.signal('pullRequestClosed', merged);
     expect((await handle.result()).outcome).toBe('merged');
     await recordHistory(handle, 'ci-red-green');
+  });
+});
+
+test('happy path with a CI wait (green at the first push): its Temporal actions, beside the path without CI', async () => {
+  const { mock, checks } = ciMock();
+  checks.set('sha-1', [check('success', 1)]);
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('completed'), 'completed once CI is green');
+    await handle.signal('pullRequestClosed', merged);
+    expect((await handle.result()).outcome).toBe('merged');
+    const actions = countActions(await handle.fetchHistory());
+    console.log(`happy-path actions with a CI wait: ${actions.total} ${JSON.stringify(actions.byType)}`);
+    // 33 without CI (issue-workflow.happy.test.ts), plus 7: the checking state (label, status comment
+    // and search attribute), reading and showing the checks, and the ci-wait patch's marker and upsert.
+    expect(actions.total).toBeLessThanOrEqual(40);
   });
 });
 
