@@ -41,13 +41,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   if (state.data.cancelledBy) story.cancel();
   try {
     const ending = await story.run(() => (carried ? runPhases(flow, carried.phase) : start(flow)));
-    const end = async () => {
-      const result = await finish(flow, ending);
-      await condition(allHandlersFinished);
-      return result;
-    };
-    // Once the story has ended, a cancellation changes nothing: it is GitHub closing the issue the merged PR fixes.
-    return await (patched(ENDINGS_PATCH) ? CancellationScope.nonCancellable(end) : end());
+    return await endStory(flow, ending);
   } catch (err) {
     if (!isCancellation(err)) throw err;
     const result = await endCancelled(flow);
@@ -56,6 +50,26 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
     if (state.data.cancelledBy || result.outcome !== 'cancelled') return result;
     throw err;
   }
+}
+
+/**
+ * The final summary and label. Once the story has ended a cancellation changes nothing: it is GitHub
+ * closing the issue the merged PR fixes. The patch is asked only when a cancellation arrives meanwhile
+ * (so an ending without one records no marker); a history from before it is cancelled as it was then.
+ */
+function endStory(flow: Flow, ending: Ending): Promise<IssueWorkflowResult> {
+  const root = CancellationScope.current();
+  return CancellationScope.nonCancellable(() => {
+    const end = new CancellationScope();
+    root.cancelRequested.catch(() => {
+      if (!patched(ENDINGS_PATCH)) end.cancel();
+    });
+    return end.run(async () => {
+      const result = await finish(flow, ending);
+      await condition(allHandlersFinished);
+      return result;
+    });
+  });
 }
 
 /**
@@ -77,7 +91,7 @@ async function start(flow: Flow): Promise<Ending> {
     bestEffort('show the queued state', () => publish(flow)),
     readConfig(flow),
     // Only where an earlier story may have left a PR: a first story costs no look-up.
-    patched(ENDINGS_PATCH) && flow.input.trigger.earlierStory ? lookUpPreviousPullRequest(flow) : undefined,
+    flow.input.trigger.earlierStory && patched(ENDINGS_PATCH) ? lookUpPreviousPullRequest(flow) : undefined,
   ]);
   state.data.config = config.config;
   if (config.problems.length) {

@@ -66,9 +66,9 @@ test('happy path with a CI wait (green at the first push): its Temporal actions,
     expect((await handle.result()).outcome).toBe('merged');
     const actions = countActions(await handle.fetchHistory());
     console.log(`happy-path actions with a CI wait: ${actions.total} ${JSON.stringify(actions.byType)}`);
-    // 33 without CI (issue-workflow.happy.test.ts), plus 7: the checking state (label, status comment
+    // 31 without CI (issue-workflow.happy.test.ts), plus 7: the checking state (label, status comment
     // and search attribute), reading and showing the checks, and the ci-wait patch's marker and upsert.
-    expect(actions.total).toBeLessThanOrEqual(40);
+    expect(actions.total).toBeLessThanOrEqual(38);
   });
 });
 
