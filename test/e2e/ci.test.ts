@@ -3,6 +3,9 @@ import { poll } from './harness/poll';
 
 jest.setTimeout(180_000);
 
+/** GitHub REST calls so far (reads and writes), for the notes: what a story costs in GitHub's budget. */
+const restCalls = (e2e: E2E) => `${e2e.standin.requests.length} REST calls, ${e2e.standin.requests.filter((r) => r.method !== 'GET').length} of them writes`;
+
 /**
  * CI on issueflow's PR, on real parts: checks reported on the PR head by the stand-in (GitHub Actions check
  * runs, their `check_run` webhooks delivered to issueflow), the failing job's log read through GitHub's
@@ -75,7 +78,7 @@ describe('e2e: CI on the pull request', () => {
 
     await e2e.mergePullRequest(pr, 'acme');
     expect(await e2e.waitForEnd(issue)).toMatchObject({ state: 'completed', outcome: 'merged' });
-    outcomes.push('red -> fix round with the log -> green -> merged');
+    outcomes.push(`red -> fix round with the log -> green -> merged (${restCalls(e2e)})`);
   });
 
   test('CI that stays red escalates after ci.maxFixAttempts, naming the check and linking its log; /agent retry-ci re-runs the failed jobs without an agent round', async () => {

@@ -99,7 +99,8 @@ describe('e2e: happy path', () => {
     const echoes = e2e.webhooks.log.filter((d) => d.echo);
     expect(echoes.length).toBeGreaterThan(0);
     for (const d of echoes) expect(d.responses[0].body.outcome).toBe('ignored');
-    outcome = `PR #${pr.number} opened with the fix, merged; workflow completed`;
+    const writes = e2e.standin.requests.filter((r) => r.method !== 'GET').length;
+    outcome = `PR #${pr.number} opened with the fix, merged; workflow completed; ${e2e.standin.requests.length} REST calls, ${writes} of them writes`;
   });
 
   test('nothing was logged at error level, and both processes stop cleanly on SIGTERM (exit 0)', async () => {

@@ -2,14 +2,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
 import { newFlowData } from '../../src/workflows/issue/flow-state';
 import { MockActivities } from './support/mock-activities';
-import { createIssueflowTestEnv, inState, issueInput, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { inState, issueInput, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createIssueflowTestEnv();
-  await workflowBundle();
-}, 120_000);
-afterAll(() => env?.teardown());
+useIssueflowTestEnv((e) => (env = e));
 
 test('a fresh start with `carried` ignores it: the run starts from intake with the repo config, not the carried test command', async () => {
   const mock = new MockActivities();

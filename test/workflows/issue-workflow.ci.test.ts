@@ -3,14 +3,10 @@ import type { CheckInfo } from '../../src/domain/ci';
 import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
 import type { CommandSignalArgs } from '../../src/workflows/messages';
 import { MockActivities } from './support/mock-activities';
-import { countActions, createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { countActions, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createIssueflowTestEnv();
-  await workflowBundle();
-}, 120_000);
-afterAll(() => env?.teardown());
+useIssueflowTestEnv((e) => (env = e));
 
 const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 const retryCi: CommandSignalArgs = { deliveryId: 'retry-ci-1', command: 'retry-ci', author: 'carol', source: 'pr-comment', commentId: 5 };

@@ -3,14 +3,10 @@ import { CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { IssueClosedSignalArgs, PullRequestClosedSignalArgs } from '../../src/workflows/messages';
 import { MockActivities, runUntilCancelled } from './support/mock-activities';
-import { createIssueflowTestEnv, inState, issueInput, startIssue, statusOf, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { inState, issueInput, startIssue, statusOf, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createIssueflowTestEnv();
-  await workflowBundle();
-}, 120_000);
-afterAll(() => env?.teardown());
+useIssueflowTestEnv((e) => (env = e));
 
 const prClosed = (pullRequestNumber: number, merged: boolean, deliveryId = `pr-${pullRequestNumber}-closed`): PullRequestClosedSignalArgs => ({ deliveryId, pullRequestNumber, merged });
 const closedAsCompleted: IssueClosedSignalArgs = { deliveryId: 'issue-closed', stateReason: 'completed', by: 'acme' };

@@ -3,14 +3,10 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CommandSignalArgs } from '../../src/workflows/messages';
 import { MockActivities, runUntilCancelled } from './support/mock-activities';
-import { createIssueflowTestEnv, statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createIssueflowTestEnv();
-  await workflowBundle();
-}, 120_000);
-afterAll(() => env?.teardown());
+useIssueflowTestEnv((e) => (env = e));
 
 const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 const command = (name: CommandSignalArgs['command'], deliveryId: string): CommandSignalArgs => ({ deliveryId, command: name, author: 'carol', source: 'issue-comment' });

@@ -1,14 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ApproveUpdateResult } from '../../src/workflows/messages';
 import { FORM_ISSUE, MockActivities } from './support/mock-activities';
-import { createIssueflowTestEnv, statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createIssueflowTestEnv();
-  await workflowBundle();
-}, 120_000);
-afterAll(() => env?.teardown());
+useIssueflowTestEnv((e) => (env = e));
 
 const HOUR = 3_600_000;
 const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };

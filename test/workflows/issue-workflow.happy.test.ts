@@ -2,14 +2,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { STATE_ATTR } from '../../src/domain/search-attributes';
 import type { ReviewSignalArgs } from '../../src/workflows/messages';
 import { MockActivities } from './support/mock-activities';
-import { countActions, statusOf, userSummaries, createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { countActions, statusOf, userSummaries, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createIssueflowTestEnv();
-  await workflowBundle();
-}, 120_000);
-afterAll(() => env?.teardown());
+useIssueflowTestEnv((e) => (env = e));
 
 const merged = (n: number, deliveryId = 'pr-closed') => ({ deliveryId, pullRequestNumber: n, merged: true });
 

@@ -1,14 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parsePlan } from '../../src/activities/agent/parse';
 import { FORM_ISSUE, MockActivities } from './support/mock-activities';
-import { createIssueflowTestEnv, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, workflowBundle } from './support/harness';
+import { inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createIssueflowTestEnv();
-  await workflowBundle();
-}, 120_000);
-afterAll(() => env?.teardown());
+useIssueflowTestEnv((e) => (env = e));
 
 // What the agent reads, and when a person must approve before it acts.
 const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };

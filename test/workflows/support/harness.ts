@@ -154,3 +154,14 @@ export function userSummaries(history: temporal.api.history.v1.IHistory): string
   }
   return out;
 }
+
+/** Registers the suite's time-skipping server (with the workflow bundle built once) and hands it over. */
+export function useIssueflowTestEnv(set: (env: TestWorkflowEnvironment) => void): void {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await createIssueflowTestEnv();
+    await workflowBundle();
+    set(env);
+  }, 120_000);
+  afterAll(() => env?.teardown());
+}
