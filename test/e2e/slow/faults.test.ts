@@ -81,14 +81,15 @@ describe('e2e slow: GitHub faults', () => {
     // The status query says completed before the (rate-limited) label and summary writes land.
     for (const issue of issues) {
       await e2e.waitForState(issue, 'completed', 200_000);
-      await e2e.waitForLabel(issue, 'agent:completed');
-      await e2e.waitForComment(issue, 'summary');
+      // Under 20 % faults a write may be retried for over a minute (back-off capped at 1 min): wait as long as for the state.
+      await e2e.waitForLabel(issue, 'agent:completed', 200_000);
+      await e2e.waitForComment(issue, 'summary', 200_000);
     }
 
     for (const issue of issues) {
       expect(e2e.pullRequests().filter((p) => p.head === `issueflow/issue-${issue.number}`)).toHaveLength(1);
       // A label change is add-then-remove; a removal being retried may still be under way.
-      await e2e.waitFor(`only agent:completed on ${issue.workflowId}`, () => e2e.labels(issue).filter((l) => l.startsWith('agent:')).join() === 'agent:completed');
+      await e2e.waitFor(`only agent:completed on ${issue.workflowId}`, () => e2e.labels(issue).filter((l) => l.startsWith('agent:')).join() === 'agent:completed', 200_000);
       const keys = e2e.comments(issue).filter((c) => c.key).map((c) => c.key);
       expect(keys.length).toBe(new Set(keys).size);
     }
