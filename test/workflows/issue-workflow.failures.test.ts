@@ -162,7 +162,7 @@ test('continue-as-new carries the state: steps, cost, the seen deliveries', asyn
     expect(mock.named('getIssue')).toHaveLength(1);
     expect(mock.labels).toEqual(['queued', 'analyzing', 'implementing', 'testing', 'completed']);
   });
-});
+}, 120_000); // Three runs of the workflow; under a loaded CI machine this took over a minute.
 
 /**
  * The result, or a failure that says where the run stands. Twice in full CI runs on a loaded machine this

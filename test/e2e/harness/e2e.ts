@@ -210,12 +210,19 @@ export class E2E {
 
   /** Waits for the workflow run to end and returns its result (throws with its failure). */
   async waitForEnd(issue: E2EIssue, timeoutMs = 60_000): Promise<IssueWorkflowResult> {
-    const result = this.client.workflow.getHandle(issue.workflowId).result() as Promise<IssueWorkflowResult>;
+    // The long poll is aborted when the wait ends either way: a poll left running is retried by the
+    // client after the suite closed its connection, which fails the suite ("Channel has been shut down").
+    const abort = new AbortController();
+    const handle = this.client.workflow.getHandle(issue.workflowId);
+    const result = this.client.connection.withAbortSignal(abort.signal, () => handle.result()) as Promise<IssueWorkflowResult>;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${issue.workflowId} did not end within ${timeoutMs} ms.\n${this.diagnose(issue)}`)), timeoutMs);
     });
-    return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([result, timeout]).finally(() => {
+      clearTimeout(timer);
+      abort.abort();
+    });
   }
 
   /** Waits until the issue carries `label`. */

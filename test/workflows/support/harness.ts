@@ -51,7 +51,23 @@ export async function withWorkers<T>(env: TestWorkflowEnvironment, mock: MockAct
   const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
   const writes = await Worker.create({ connection: env.nativeConnection, taskQueue: `${taskQueue}-github-writes`, activities });
   const agents = await Worker.create({ connection: env.nativeConnection, taskQueue: `${taskQueue}-agents`, activities });
-  return main.runUntil(writes.runUntil(agents.runUntil(fn(taskQueue))));
+  const running = main.runUntil(writes.runUntil(agents.runUntil(fn(taskQueue))));
+  const entry = { workers: [main, writes, agents], done: running.then(() => undefined, () => undefined) };
+  strays.add(entry);
+  return running.finally(() => strays.delete(entry));
+}
+
+/** The Workers of tests still running: a test that timed out leaves its `fn` pending and its Workers polling. */
+const strays = new Set<{ workers: Worker[]; done: Promise<void> }>();
+
+/**
+ * Shuts down the Workers of a test that timed out. Without it the suite cannot close its connection
+ * ("Workers hold a reference to it"), the Workers poll the stopped server forever and jest never exits.
+ */
+export async function stopStrayWorkers(): Promise<void> {
+  const entries = [...strays];
+  for (const { workers } of entries) for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  await Promise.all(entries.map((e) => e.done));
 }
 
 let issues = 0;
@@ -163,5 +179,9 @@ export function useIssueflowTestEnv(set: (env: TestWorkflowEnvironment) => void)
     await workflowBundle();
     set(env);
   }, 120_000);
-  afterAll(() => env?.teardown());
+  afterEach(() => stopStrayWorkers(), 30_000);
+  afterAll(async () => {
+    await stopStrayWorkers();
+    await env?.teardown();
+  }, 30_000);
 }
