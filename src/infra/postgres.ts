@@ -72,7 +72,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
 
 /** The pg pool every part of issueflow shares. */
 export function createPool(databaseUrl: string, max = 10): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max });
+  // A database that does not answer fails a query in seconds (a webhook gets its 503) instead of hanging it.
+  const pool = new Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
   // An idle client error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;
