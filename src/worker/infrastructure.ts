@@ -1,5 +1,7 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { forgetChildren, recordChildren, stopOrphans } from '../infra/orphans';
+import { requireFreePorts, type PortClaim } from '../infra/ports';
 import { startEmbeddedPostgres } from '../infra/postgres';
 import { externalTemporal, startEmbeddedTemporal, type TemporalTarget } from '../infra/temporal';
 
@@ -12,8 +14,24 @@ export interface Infrastructure {
   stop(): Promise<void>;
 }
 
-/** Starts embedded PostgreSQL and the Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set. */
-export async function startInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
+/**
+ * Starts embedded PostgreSQL and the Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set.
+ * First it stops what a killed earlier start left in the data dir, then checks that every port it and
+ * `alsoListening` (the API) will open is free, so a taken port is one line naming its variable.
+ */
+export async function startInfrastructure(config: Config, logger: Logger, alsoListening: PortClaim[] = []): Promise<Infrastructure> {
+  const embedded = { postgres: !config.databaseUrl, temporal: !config.temporal.address };
+  if (embedded.postgres || embedded.temporal) await stopOrphans(config.dataDir, logger);
+  await requireFreePorts([
+    ...alsoListening,
+    ...(embedded.temporal
+      ? [
+          { port: config.temporal.devServerPort, host: '127.0.0.1', variable: 'TEMPORAL_DEV_SERVER_PORT' },
+          { port: config.temporal.uiPort, host: '127.0.0.1', variable: 'TEMPORAL_UI_PORT' },
+        ]
+      : []),
+    ...(embedded.postgres ? [{ port: config.embeddedPostgresPort, host: '127.0.0.1', variable: 'ISSUEFLOW_EMBEDDED_PG_PORT' }] : []),
+  ]);
   const stops: Array<() => Promise<void>> = [];
   try {
     let databaseUrl = config.databaseUrl;
@@ -21,6 +39,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       logger.info({ dataDir: config.dataDir, port: config.embeddedPostgresPort }, 'starting embedded PostgreSQL');
       const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort });
       stops.unshift(pg.stop);
+      recordChildren(config.dataDir);
       databaseUrl = pg.url;
     }
     let temporal: TemporalTarget;
@@ -30,13 +49,13 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       logger.info({ dataDir: config.dataDir, uiPort: config.temporal.uiPort }, 'starting the Temporal dev server');
       temporal = await startEmbeddedTemporal(config);
       stops.unshift(temporal.stop);
+      recordChildren(config.dataDir);
     }
-    return {
-      databaseUrl,
-      temporal,
-      embedded: { postgres: !config.databaseUrl, temporal: !config.temporal.address },
-      stop: () => runInOrder(stops, logger),
+    const stopAll = async () => {
+      await runInOrder(stops, logger);
+      if (embedded.postgres || embedded.temporal) forgetChildren(config.dataDir);
     };
+    return { databaseUrl, temporal, embedded, stop: stopAll };
   } catch (error) {
     await runInOrder(stops, logger);
     throw error;

@@ -34,7 +34,7 @@ export async function startService(config: Config, logger: Logger, parts: { api:
   // Before anything starts: wrong GitHub credentials stop the start here, naming the call that failed.
   const octokits = createOctokitFactory({ config });
   const identity = await learnGithubIdentity(config, octokits, logger);
-  const infrastructure = await startInfrastructure(config, logger);
+  const infrastructure = await startInfrastructure(config, logger, parts.api ? [{ port: config.port, host: config.host, variable: 'PORT' }] : []);
   const cleanups: Array<() => Promise<void>> = [() => infrastructure.stop()];
   const stop = async () => {
     for (const c of cleanups) {

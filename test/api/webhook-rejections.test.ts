@@ -1,5 +1,6 @@
-import { buildApp } from '../../src/api/app';
-import { createHarness, deliver, newDeliveryId, SECRET, testConfig, API_OPTIONS, captureLogger, type Harness } from './support/harness';
+import { connect, type AddressInfo } from 'node:net';
+import { API_BODY_LIMIT, buildApp } from '../../src/api/app';
+import { createHarness, deliver, newDeliveryId, SECRET, TOKEN, testConfig, API_OPTIONS, captureLogger, type Harness } from './support/harness';
 import { example } from './support/webhook-examples';
 
 let h: Harness;
@@ -94,6 +95,34 @@ describe('POST /webhooks/github: rejections', () => {
     expectLogged(deliveryId, 'FST_ERR_CTP_BODY_TOO_LARGE');
   });
 
+  it('413 from the declared Content-Length alone, before the body is read; other routes take at most 1 MiB', async () => {
+    const server = await h.buildApp();
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = server.server.address() as AddressInfo;
+      const deliveryId = newDeliveryId();
+      // Announce 26 MB, send 2 bytes and keep the socket open: the answer cannot have waited for the body.
+      const head = await rawRequest(port, [
+        'POST /webhooks/github HTTP/1.1',
+        'Host: 127.0.0.1',
+        'Content-Type: application/json',
+        'X-GitHub-Event: issues',
+        `X-GitHub-Delivery: ${deliveryId}`,
+        `X-Hub-Signature-256: sha256=${'0'.repeat(64)}`,
+        `Content-Length: ${26 * 1024 * 1024}`,
+      ]);
+      expect(head).toMatch(/^HTTP\/1\.1 413 /);
+      expect(head).toContain('body_too_large');
+      expectLogged(deliveryId, 'FST_ERR_CTP_BODY_TOO_LARGE');
+
+      const jobs = await server.inject({ method: 'POST', url: '/jobs/a%2Fb%231/signals/feedback', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, payload: JSON.stringify({ body: 'x'.repeat(API_BODY_LIMIT) }) });
+      expect(jobs.statusCode).toBe(413);
+      expect(jobs.json()).toMatchObject({ error: { code: 'body_too_large' } });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('the route exists only when webhooks are enabled', async () => {
     const { logger } = captureLogger();
     const off = await buildApp({ logger, checks: [], services: { client: h.client, pool: h.db.pool, config: testConfig({ GITHUB_WEBHOOK_SECRET: '', ISSUEFLOW_WEBHOOKS: 'off' }), api: API_OPTIONS } });
@@ -103,3 +132,25 @@ describe('POST /webhooks/github: rejections', () => {
     await off.close();
   });
 });
+
+/** Sends a request head and the first bytes of a body, then waits for the response head (or fails after 10 s). */
+function rawRequest(port: number, lines: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within 10 s; received: ${received}`));
+    }, 10_000);
+    socket.on('connect', () => socket.write(`${lines.join('\r\n')}\r\n\r\n{"`));
+    socket.on('data', (d) => {
+      received += d;
+      if (received.includes('\r\n\r\n') && received.includes('}')) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+  });
+}

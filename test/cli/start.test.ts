@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../support/ports';
 import { temporalCliPath } from '../support/binaries';
-import { buildOnce, processesMentioning, spawnIssueflow, waitForStatus, type ServiceProcess } from '../support/service-process';
+import { createServer } from 'node:net';
+import { buildOnce, processesMentioning, spawnIssueflow, spawnNpmStart, waitForStatus, type ServiceProcess } from '../support/service-process';
 
 jest.setTimeout(240_000);
 
@@ -31,8 +32,8 @@ describe('issueflow start on its embedded defaults', () => {
     };
   });
 
-  async function startAndWaitReady(): Promise<ServiceProcess> {
-    const service = spawnIssueflow(['start'], env);
+  async function startAndWaitReady(spawnStart = () => spawnIssueflow(['start'], env)): Promise<ServiceProcess> {
+    const service = spawnStart();
     const ms = await waitForStatus(`http://127.0.0.1:${env.PORT}/health/ready`, 200, 60_000, service.output);
     expect(ms).toBeLessThan(60_000);
     return service;
@@ -73,6 +74,47 @@ describe('issueflow start on its embedded defaults', () => {
     process.kill(second.child.pid!, 'SIGTERM');
     expect(await second.exited).toBe(0);
     expect(processesMentioning(dataDir)).toEqual([]);
+  });
+
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s to `npm start`\'s own pid (a supervisor, `timeout`) stops everything it started', async (signal) => {
+    const npm = await startAndWaitReady(() => spawnNpmStart(env));
+    expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
+    process.kill(npm.child.pid!, signal);
+    const code = await Promise.race([npm.exited, new Promise((r) => setTimeout(() => r('timeout'), 60_000))]);
+    expect(code).toBe(0);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  });
+
+  test('after a SIGKILLed start, the next one stops the Temporal and PostgreSQL it left, says so, and starts cleanly', async () => {
+    const killed = await startAndWaitReady();
+    process.kill(killed.child.pid!, 'SIGKILL');
+    await killed.exited;
+    const orphans = processesMentioning(dataDir);
+    expect(orphans.length).toBeGreaterThanOrEqual(2); // the premise: the dev server and postgres outlived it
+    const orphanPids = orphans.map((line) => Number(line.split(':')[0]));
+
+    const next = await startAndWaitReady();
+    for (const pid of orphanPids) expect(next.output()).toContain(`stopping pid ${pid}, left running by an issueflow start that did not stop (pid ${killed.child.pid})`);
+    const alive = processesMentioning(dataDir).map((line) => Number(line.split(':')[0]));
+    for (const pid of orphanPids) expect(alive).not.toContain(pid);
+    await stopWithCtrlC(next);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  });
+
+  test('a port held by another process stops the start with one line naming the port, its variable and the holder', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(Number(env.ISSUEFLOW_EMBEDDED_PG_PORT), '127.0.0.1', r));
+    try {
+      const bad = spawnIssueflow(['start'], env);
+      expect(await bad.exited).toBe(1);
+      expect(bad.output().trim().split('\n')).toHaveLength(1);
+      expect(bad.output().trim()).toMatch(
+        new RegExp(`^issueflow: port ${env.ISSUEFLOW_EMBEDDED_PG_PORT} \\(ISSUEFLOW_EMBEDDED_PG_PORT\\) is already in use by pid ${process.pid} \\(.*node.*\\): stop it, or set ISSUEFLOW_EMBEDDED_PG_PORT to a free port\\.$`),
+      );
+      expect(processesMentioning(dataDir)).toEqual([]);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
   });
 
   test('a bad PORT stops the start with one line naming it', async () => {

@@ -70,6 +70,24 @@ export function spawnIssueflow(args: string[], env: Record<string, string>): Ser
   return { child, output: () => out, exited };
 }
 
+/**
+ * Runs `npm start` as a user would, in its own process group. `--ignore-scripts` skips only the
+ * prestart build (buildOnce did it); npm runs and signals the start script the same way.
+ */
+export function spawnNpmStart(env: Record<string, string>): ServiceProcess {
+  const child = spawn('npm', ['start', '--ignore-scripts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
 /** Processes whose command line mentions `needle` (e.g. a data dir), from /proc. */
 export function processesMentioning(needle: string): string[] {
   const found: string[] = [];

@@ -21,6 +21,11 @@ export interface WebhookRoutesOptions {
 /** GitHub's own limit on a webhook payload. */
 export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
 
+/** How long Temporal has to accept a start or signal; well under CLAIM_LEASE_MS, so a live claim is never taken over. */
+export const ACT_DEADLINE_MS = 20_000;
+
+const REDELIVER = 'Redeliver it from the webhook\'s Recent Deliveries (see the README).';
+
 const accepted = {
   type: 'object',
   properties: {
@@ -42,7 +47,7 @@ const schema = {
     type: 'object',
     properties: { 'x-github-event': { type: 'string' }, 'x-github-delivery': { type: 'string' }, 'x-hub-signature-256': { type: 'string' } },
   },
-  response: { 200: accepted, 202: accepted, 400: apiErrorSchema, 401: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema },
+  response: { 200: accepted, 202: accepted, 400: apiErrorSchema, 401: apiErrorSchema, 409: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema },
 } as const;
 
 /** The few fields read here to record a delivery; routing reads the rest. */
@@ -117,20 +122,31 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
     const repo = typeof payload?.repository?.full_name === 'string' ? payload.repository.full_name : undefined;
     const issueNumber = payload?.issue?.number ?? payload?.pull_request?.number;
-    const claimed = await claimDelivery(pool, { deliveryId, event, action: payload?.action, repo, issueNumber });
-    if (!claimed) return finish(200, 'duplicate', { duplicate: true });
+    const unavailable = (code: string, message: string, err: unknown) => {
+      request.log.error({ deliveryId, event, err }, `webhook not acted on: ${code}`);
+      metrics.webhooks.inc({ event: eventLabel(request), outcome: 'failed' });
+      return reply.code(503).send(apiError(code, message));
+    };
+    let claim;
+    try {
+      claim = await claimDelivery(pool, { deliveryId, event, action: payload?.action, repo, issueNumber });
+    } catch (error) {
+      // GitHub does not redeliver by itself: the answer says what happened, the README how to redeliver.
+      return unavailable('database_unavailable', `The database is unavailable, so the delivery was not recorded or acted on. ${REDELIVER}`, error);
+    }
+    if (claim === 'duplicate') return finish(200, 'duplicate', { duplicate: true });
+    if (claim === 'in-progress') return reject(request, reply, 409, 'delivery_in_progress', `Another request is acting on this delivery. If it does not complete, redeliver it again in a minute.`);
 
     const decision = routeWebhook(event, payload, deliveryId, routing);
     if (decision.kind === 'start') decision.input.temporalUiUrl = config.temporal.uiUrl;
     let result;
     try {
-      result = await applyDecision(client, config.temporal.taskQueue, decision);
+      result = await client.withDeadline(Date.now() + ACT_DEADLINE_MS, () => applyDecision(client, config.temporal.taskQueue, decision));
     } catch (error) {
       // Nothing was acted on: give the delivery back so GitHub's redelivery (or a manual one) is processed.
-      await releaseDelivery(pool, deliveryId);
-      request.log.error({ deliveryId, event, err: error }, 'webhook not acted on: Temporal call failed');
-      metrics.webhooks.inc({ event: eventLabel(request), outcome: 'failed' });
-      return reply.code(503).send(apiError('temporal_unavailable', 'Temporal did not accept the request; redeliver the webhook once it is back.'));
+      // Should that fail too, the claim lapses after CLAIM_LEASE_MS and a redelivery acts all the same.
+      await releaseDelivery(pool, deliveryId).catch((err: unknown) => request.log.warn({ deliveryId, err }, 'could not give the delivery back'));
+      return unavailable('temporal_unavailable', `Temporal did not accept the request, so nothing was acted on. ${REDELIVER}`, error);
     }
     if (result.outcome === 'started' || result.outcome === 'already-running') metrics.workflowStarts.inc({ result: result.outcome });
     if (result.outcome === 'signaled') metrics.workflowSignals.inc({ signal: result.signal, source: 'webhook' });

@@ -27,6 +27,8 @@ export interface DeliveryOptions {
 export class WebhookSender {
   readonly log: DeliveryRecord[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** What was POSTed for each record, byte for byte, for `redeliver`. */
+  private readonly sent = new WeakMap<DeliveryRecord, { headers: Record<string, string>; body: string }>();
 
   constructor(
     private readonly standin: GithubStandin,
@@ -40,19 +42,10 @@ export class WebhookSender {
     const delivery = await buildWebhookDelivery(this.standin, event, input, options.secret ?? this.secret);
     const record: DeliveryRecord = { event, deliveryId: delivery.headers['x-github-delivery'], input, echo: options.echo ?? false, responses: [] };
     this.log.push(record);
+    this.sent.set(record, { headers: delivery.headers, body: delivery.body });
     const times = options.times ?? this.options.times ?? 1;
     const concurrent = options.concurrent ?? this.options.concurrent ?? true;
-    const post = async () => {
-      const res = await fetch(`${this.targetUrl()}/webhooks/github`, { method: 'POST', headers: delivery.headers, body: delivery.body });
-      const text = await res.text();
-      let body: DeliveryResponse['body'] = {};
-      try {
-        body = JSON.parse(text) as DeliveryResponse['body'];
-      } catch {
-        body = { raw: text };
-      }
-      record.responses.push({ status: res.status, body });
-    };
+    const post = async () => void (await this.post(record));
     const work = (async () => {
       if (concurrent) await Promise.all(Array.from({ length: times }, post));
       else for (let i = 0; i < times; i++) await post();
@@ -77,6 +70,27 @@ export class WebhookSender {
 
   /** Echo deliveries that could not be sent at all (issueflow down); reported by the suites. */
   readonly failures: string[] = [];
+
+  /** POSTs a delivery again, same id and bytes, as GitHub's "Redeliver" does; returns the answer (also kept in the record). */
+  async redeliver(record: DeliveryRecord): Promise<DeliveryResponse> {
+    return this.post(record);
+  }
+
+  private async post(record: DeliveryRecord): Promise<DeliveryResponse> {
+    const delivery = this.sent.get(record);
+    if (!delivery) throw new Error(`delivery ${record.deliveryId} was not sent by this sender`);
+    const res = await fetch(`${this.targetUrl()}/webhooks/github`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    const text = await res.text();
+    let body: DeliveryResponse['body'] = {};
+    try {
+      body = JSON.parse(text) as DeliveryResponse['body'];
+    } catch {
+      body = { raw: text };
+    }
+    const response = { status: res.status, body };
+    record.responses.push(response);
+    return response;
+  }
 
   /** Waits until every delivery in flight got its answers. */
   async settle(): Promise<void> {
