@@ -91,3 +91,11 @@ export function appManifest(o: ManifestOptions) {
     default_events: [...WEBHOOK_EVENTS],
   };
 }
+
+/** github.com's (or a GitHub Enterprise server's) web address for an API URL; the API URL itself for a stand-in. */
+export function githubWebUrl(apiUrl: string): string {
+  const u = new URL(apiUrl);
+  if (u.hostname === 'api.github.com') return 'https://github.com';
+  if (u.pathname.replace(/\/$/, '') === '/api/v3') return u.origin;
+  return apiUrl.replace(/\/$/, '');
+}
