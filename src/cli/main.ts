@@ -8,6 +8,7 @@ import { migrate } from '../infra/migrate';
 import { existsSync } from 'node:fs';
 import { runJobsCommand } from './jobs';
 import { runSetupCommand } from './setup';
+import { runInitCommand } from './init';
 
 const USAGE = `issueflow: one durable Temporal workflow per GitHub issue
 
@@ -16,6 +17,8 @@ const USAGE = `issueflow: one durable Temporal workflow per GitHub issue
   issueflow api       only the HTTP API (needs TEMPORAL_ADDRESS and DATABASE_URL)
   issueflow migrate   apply database migrations to DATABASE_URL and exit
   issueflow jobs ...  list, show, follow and steer jobs through the HTTP API
+  issueflow init OWNER/REPO         labels, and a pull request adding the issue form and .github/issueflow.yml
+  issueflow labels sync OWNER/REPO  only the labels
   issueflow setup     create issueflow's GitHub App from a manifest (or --token: check a token) and write .env
 
 Configuration is read from the environment and ./.env (the environment wins); see .env.example.`;
@@ -38,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, extraSecrets: secretValues(config) });
+  if (command === 'init' || command === 'labels') return runInitCommand(command, rest, config);
   if (command === 'migrate') {
     if (!config.databaseUrl) throw new ConfigError('Invalid configuration: DATABASE_URL is required for `issueflow migrate`.');
     const pool = createPool(config.databaseUrl, 1);
