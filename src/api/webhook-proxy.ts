@@ -1,4 +1,4 @@
-import { SmeeClient } from 'smee-client';
+import SmeeClient from 'smee-client';
 import type { Logger } from '../logger';
 
 /** A running forwarder; `stop` closes the channel's stream. */
