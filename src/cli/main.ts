@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { runJobsCommand } from './jobs';
 import { runSetupCommand } from './setup';
 import { runInitCommand } from './init';
+import { runDoctorCommand } from './doctor';
 
 const USAGE = `issueflow: one durable Temporal workflow per GitHub issue
 
@@ -19,6 +20,7 @@ const USAGE = `issueflow: one durable Temporal workflow per GitHub issue
   issueflow jobs ...  list, show, follow and steer jobs through the HTTP API
   issueflow init OWNER/REPO         labels, and a pull request adding the issue form and .github/issueflow.yml
   issueflow labels sync OWNER/REPO  only the labels
+  issueflow doctor [OWNER/REPO]     check Temporal, PostgreSQL, GitHub (credentials, repositories, webhook), agents, sandbox
   issueflow setup     create issueflow's GitHub App from a manifest (or --token: check a token) and write .env
 
 Configuration is read from the environment and ./.env (the environment wins); see .env.example.`;
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, extraSecrets: secretValues(config) });
   if (command === 'init' || command === 'labels') return runInitCommand(command, rest, config);
+  if (command === 'doctor') return runDoctorCommand(rest, config, process.env);
   if (command === 'migrate') {
     if (!config.databaseUrl) throw new ConfigError('Invalid configuration: DATABASE_URL is required for `issueflow migrate`.');
     const pool = createPool(config.databaseUrl, 1);

@@ -198,7 +198,7 @@ export class GithubStandin extends StandinServer {
   /** Adds a repository webhook (as in Settings -> Webhooks); `deliveries`: the status codes of its recent deliveries, newest first. */
   addHook(fullName: string, input: { url: string; events: string[]; active?: boolean; deliveries?: number[] }): StandinHook {
     const hook: StandinHook = { id: this.store.nextId(), url: input.url, events: input.events, active: input.active ?? true, deliveries: [] };
-    for (const code of input.deliveries ?? []) this.recordDelivery(hook, code);
+    for (const code of [...(input.deliveries ?? [])].reverse()) this.recordDelivery(hook, code);
     this.repoOf(fullName).hooks.push(hook);
     return hook;
   }
