@@ -12,7 +12,7 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 const USAGE = `issueflow setup: create issueflow's GitHub App from a manifest (or check a token) and write .env
 
-  issueflow setup [--org ORG] [--name NAME] [--webhook-url URL] [--owners a,b] [--port 3100] [--env-file .env]
+  issueflow setup [--org ORG] [--name NAME] [--homepage URL] [--webhook-url URL] [--owners a,b] [--port 3100] [--env-file .env]
   issueflow setup --token            check GITHUB_TOKEN's scopes instead, and write it to .env
 
 Without --webhook-url the App's webhook goes to WEBHOOK_PROXY_URL, else to a new smee.io channel
@@ -36,7 +36,7 @@ export async function runSetupCommand(argv: string[], deps: SetupDeps): Promise<
     ({ values } = parseArgs({
       args: argv,
       options: {
-        token: { type: 'boolean' }, org: { type: 'string' }, name: { type: 'string' }, 'webhook-url': { type: 'string' }, owners: { type: 'string' },
+        token: { type: 'boolean' }, org: { type: 'string' }, name: { type: 'string' }, homepage: { type: 'string' }, 'webhook-url': { type: 'string' }, owners: { type: 'string' },
         port: { type: 'string', default: '3100' }, 'env-file': { type: 'string', default: '.env' }, help: { type: 'boolean' },
       },
     }));
@@ -52,7 +52,7 @@ export async function runSetupCommand(argv: string[], deps: SetupDeps): Promise<
   try {
     if (values.token) return await checkToken(deps.env, apiUrl, values['env-file'], io);
     const webhookUrl = values['webhook-url'] || deps.env.WEBHOOK_PROXY_URL || (await newChannel(deps, values['env-file'], io));
-    const created = await createAppFromManifest({ apiUrl, webhookUrl, org: values.org, name: values.name, port: Number(values.port), io, timeoutMs: deps.timeoutMs ?? 15 * 60_000 });
+    const created = await createAppFromManifest({ apiUrl, webhookUrl, org: values.org, name: values.name, homepage: values.homepage, port: Number(values.port), io, timeoutMs: deps.timeoutMs ?? 15 * 60_000 });
     const owners = values.owners ?? values.org ?? created.owner;
     mergeEnvFile(values['env-file'], {
       GITHUB_APP_ID: String(created.id),
@@ -116,7 +116,7 @@ interface CreatedApp {
  * Probot's flow: a page on localhost posts the manifest to GitHub's "new App" page; GitHub sends the
  * browser back to `/callback?code=...`, and the code is converted (`POST /app-manifests/{code}/conversions`).
  */
-async function createAppFromManifest(o: { apiUrl: string; webhookUrl: string; org?: string; name?: string; port: number; io: CliIo; timeoutMs: number }): Promise<CreatedApp> {
+async function createAppFromManifest(o: { apiUrl: string; webhookUrl: string; org?: string; name?: string; homepage?: string; port: number; io: CliIo; timeoutMs: number }): Promise<CreatedApp> {
   const state = randomBytes(16).toString('hex');
   const web = githubWebUrl(o.apiUrl);
   const postTo = `${web}${o.org ? `/organizations/${encodeURIComponent(o.org)}` : ''}/settings/apps/new?state=${state}`;
@@ -132,7 +132,7 @@ async function createAppFromManifest(o: { apiUrl: string; webhookUrl: string; or
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', base);
     if (url.pathname === '/') {
-      const manifest = appManifest({ name: o.name ?? `issueflow-${randomBytes(3).toString('hex')}`, url: 'https://github.com/issueflow', webhookUrl: o.webhookUrl, redirectUrl: `${base}/callback` });
+      const manifest = appManifest({ name: o.name ?? `issueflow-${randomBytes(3).toString('hex')}`, url: o.homepage ?? web, webhookUrl: o.webhookUrl, redirectUrl: `${base}/callback` });
       return page(res, 200, `<form id="f" method="post" action="${escapeHtml(postTo)}"><input type="hidden" name="manifest" value="${escapeHtml(JSON.stringify(manifest))}"><button>Create the GitHub App on GitHub</button></form><script>document.getElementById('f').submit()</script>`);
     }
     if (url.pathname !== '/callback') return page(res, 404, 'Not found');
