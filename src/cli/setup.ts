@@ -63,7 +63,8 @@ export async function runSetupCommand(argv: string[], deps: SetupDeps): Promise<
     });
     io.out(`Created the GitHub App ${created.slug} (id ${created.id}); wrote its id, private key, webhook secret and ALLOWED_OWNERS=${owners} to ${values['env-file']} (mode 0600).`);
     io.out(`Install it on your repositories: ${created.htmlUrl}/installations/new`);
-    io.out('Then: issueflow init OWNER/REPO, issueflow doctor, issueflow start.');
+    if (deps.env.GITHUB_TOKEN) io.out('Note: GITHUB_TOKEN is set too, and issueflow uses a token before an App: remove it (from .env or the environment) to use the App.');
+    io.out('Then: issueflow init OWNER/REPO, issueflow doctor OWNER/REPO, issueflow start.');
     return 0;
   } catch (err) {
     io.err(err instanceof CliError ? err.message : `issueflow setup: ${(err as Error).message}`);
