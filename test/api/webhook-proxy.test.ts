@@ -1,50 +1,19 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhooks } from '@octokit/webhooks';
 import { startWebhookProxy, type WebhookProxy } from '../../src/api/webhook-proxy';
 import { captureLogger, createHarness, SECRET, type Harness } from './support/harness';
 import { example } from './support/webhook-examples';
-
-/** A smee.io-compatible channel: GET streams Server-Sent Events; each message is the delivery's headers plus its parsed body. */
-function smeeChannel() {
-  const streams: ServerResponse[] = [];
-  let connected: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (connected = resolve));
-  const server: Server = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write('event: ready\ndata: {}\n\n');
-    streams.push(res);
-    connected();
-  });
-  return {
-    server,
-    ready,
-    url: async () => {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/Xy12channel`;
-    },
-    /** What smee.io sends for a POST it received: GitHub's headers, the body as JSON, the query. */
-    publish(headers: Record<string, string>, body: unknown) {
-      const message = { ...headers, host: 'smee.io', 'content-type': 'application/json', body, query: {}, timestamp: Date.now() };
-      for (const s of streams) s.write(`id: ${Date.now()}\ndata: ${JSON.stringify(message)}\n\n`);
-    },
-    close() {
-      for (const s of streams) s.end();
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
+import { smeeChannel, type SmeeChannel } from '../support/smee-channel';
 
 let h: Harness;
-let channel: ReturnType<typeof smeeChannel>;
+let channel: SmeeChannel;
 let proxy: WebhookProxy;
 const proxyLog = captureLogger();
 beforeAll(async () => {
   h = await createHarness();
   await h.app.listen({ port: 0, host: '127.0.0.1' });
-  channel = smeeChannel();
-  const source = await channel.url();
+  channel = await smeeChannel();
+  const source = channel.url;
   proxyLog.logger.level = 'debug';
   proxy = await startWebhookProxy({ source, target: `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}/webhooks/github`, logger: proxyLog.logger });
   await channel.ready;
