@@ -19,9 +19,11 @@ const TEMPLATES = join(__dirname, '..', '..', 'templates');
  * The files `init` proposes: the issue form is kept in step with issueflow's (its parser reads the form's
  * headings); the settings file is the repository's own, so it is only added when missing.
  */
-function wantedFiles(): Array<{ path: string; text: string; keep: 'in-step' | 'if-missing' }> {
+function wantedFiles(triggerLabel: string): Array<{ path: string; text: string; keep: 'in-step' | 'if-missing' }> {
+  // The form labels its issues with the trigger label, which is this service's TRIGGER_LABEL.
+  const form = readFileSync(join(TEMPLATES, 'agent-task.yml'), 'utf8').replace(/^labels: \["agent"\]$/m, `labels: [${JSON.stringify(triggerLabel)}]`);
   return [
-    { path: ISSUE_FORM_PATH, text: readFileSync(join(TEMPLATES, 'agent-task.yml'), 'utf8'), keep: 'in-step' },
+    { path: ISSUE_FORM_PATH, text: form, keep: 'in-step' },
     { path: REPO_CONFIG_PATH, text: readFileSync(join(TEMPLATES, 'issueflow.yml'), 'utf8'), keep: 'if-missing' },
   ];
 }
@@ -55,10 +57,10 @@ async function readFile(octokit: Octokit, ref: RepoRef, path: string, branch?: s
 }
 
 /** Proposes the issue form and the settings file in a pull request from INIT_BRANCH; returns what it did. */
-async function proposeFiles(octokit: Octokit, ref: RepoRef): Promise<string[]> {
+async function proposeFiles(octokit: Octokit, ref: RepoRef, triggerLabel: string): Promise<string[]> {
   const { data: repo } = await octokit.rest.repos.get({ ...ref });
   const needed = [];
-  for (const f of wantedFiles()) {
+  for (const f of wantedFiles(triggerLabel)) {
     const current = await readFile(octokit, ref, f.path);
     if (f.keep === 'in-step' ? current?.text !== f.text : current === undefined) needed.push(f);
   }
@@ -112,7 +114,7 @@ export async function runInitCommand(command: 'init' | 'labels', argv: string[],
     const ref = parseRepoArg(args[0], INIT_USAGE);
     const octokit = await createOctokitFactory({ config }).forRepo(ref);
     const done = await syncLabels(octokit, ref, config.triggerLabel);
-    if (command === 'init') done.push(...(await proposeFiles(octokit, ref)));
+    if (command === 'init') done.push(...(await proposeFiles(octokit, ref, config.triggerLabel)));
     for (const line of done) io.out(line);
     io.out(done.length ? `${ref.owner}/${ref.repo}: done.` : `${ref.owner}/${ref.repo}: nothing to change, everything is in place.`);
     return 0;

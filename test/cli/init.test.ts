@@ -72,6 +72,15 @@ describe('issueflow init', () => {
     expect(await run('labels', ['sync', 'octo/labels'], { TRIGGER_LABEL: 'robot' })).toMatchObject({ writes: [], out: expect.stringContaining('nothing to change') });
   });
 
+  it("the form labels its issues with the service's TRIGGER_LABEL", async () => {
+    expect(template('agent-task.yml')).toMatch(/^labels: \["agent"\]$/m);
+    standin.createRepo('octo/robot');
+    expect((await run('init', ['octo/robot'], { TRIGGER_LABEL: 'robot' })).code).toBe(0);
+    const form = standin.repoOf('octo/robot').branchFiles.get(INIT_BRANCH)!.get(ISSUE_FORM_PATH)!;
+    expect(form).toMatch(/^labels: \["robot"\]$/m);
+    expect(form.replace('["robot"]', '["agent"]')).toBe(template('agent-task.yml'));
+  });
+
   it('says what is wrong: usage, unknown repository', async () => {
     expect(await run('init', [])).toMatchObject({ code: 2, err: expect.stringContaining('OWNER/REPO') });
     expect(await run('labels', ['list', 'octo/app'])).toMatchObject({ code: 2, err: expect.stringContaining('subcommand is sync') });
