@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { Octokit } from '@octokit/rest';
 import { createAppAuth } from '@octokit/auth-app';
 import { runSetupCommand } from '../../src/cli/setup';
@@ -58,13 +59,8 @@ describe('issueflow setup (GitHub App from a manifest)', () => {
     expect(written).toMatch(/GITHUB_WEBHOOK_SECRET=[0-9a-f]{40}\n/);
     expect(r.out.join('\n')).toMatch(/Install it on your repositories: \S+\/apps\/issueflow-[0-9a-f]+\/installations\/new/);
 
-    // What was written works: Node reads the key back, and the App authenticates with it.
-    const env: Record<string, string> = {};
-    for (const line of written.split('\n')) {
-      const m = /^(GITHUB_APP_ID|GITHUB_APP_PRIVATE_KEY)=(.*)$/.exec(line);
-      if (m) env[m[1]] = m[2].replace(/^"|"$/g, '').replace(/\\n/g, '\n');
-    }
-    expect(env.GITHUB_APP_PRIVATE_KEY).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n[\s\S]+-----END RSA PRIVATE KEY-----\n?$/);
+    // What was written works: Node reads the key back (as `issueflow` does, with process.loadEnvFile), and the App authenticates with it.
+    const env = parseEnv(written);
     const app = new Octokit({ baseUrl: apiUrl, authStrategy: createAppAuth, auth: { appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY } });
     const { data } = await app.rest.apps.getAuthenticated();
     expect(data!.permissions).toEqual(manifest.default_permissions);
