@@ -68,6 +68,7 @@ const envSchema = z.object({
   DATABASE_URL: url,
   ISSUEFLOW_WEBHOOKS: z.enum(['auto', 'on', 'off']).default('auto'),
   GITHUB_WEBHOOK_SECRET: optional,
+  WEBHOOK_PROXY_URL: url,
   GITHUB_TOKEN: optional,
   GITHUB_APP_ID: optional,
   GITHUB_APP_PRIVATE_KEY: optional,
@@ -122,7 +123,8 @@ export interface Config {
     metricsBindAddress?: string;
   };
   databaseUrl?: string;
-  webhooks: { enabled: boolean; secret?: string };
+  /** `proxyUrl`: a smee channel whose deliveries the API forwards to itself (WEBHOOK_PROXY_URL), for machines without a public URL. */
+  webhooks: { enabled: boolean; secret?: string; proxyUrl?: string };
   github: {
     token?: string;
     appId?: string;
@@ -185,6 +187,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration: GITHUB_WEBHOOK_SECRET is required when webhooks are enabled (ISSUEFLOW_WEBHOOKS=on); set it to the secret of your GitHub webhook or App.',
     );
   }
+  if (e.WEBHOOK_PROXY_URL && !webhooksEnabled) {
+    throw new ConfigError('Invalid configuration: WEBHOOK_PROXY_URL forwards webhooks, so GITHUB_WEBHOOK_SECRET is required with it (the secret of your GitHub App or webhook).');
+  }
   if (e.GITHUB_APP_ID && !e.GITHUB_APP_PRIVATE_KEY) {
     throw new ConfigError('Invalid configuration: GITHUB_APP_PRIVATE_KEY is required when GITHUB_APP_ID is set.');
   }
@@ -210,7 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       metricsBindAddress: e.TEMPORAL_METRICS_BIND,
     },
     databaseUrl: e.DATABASE_URL,
-    webhooks: { enabled: webhooksEnabled, secret: e.GITHUB_WEBHOOK_SECRET },
+    webhooks: { enabled: webhooksEnabled, secret: e.GITHUB_WEBHOOK_SECRET, proxyUrl: e.WEBHOOK_PROXY_URL },
     github: {
       token: e.GITHUB_TOKEN,
       appId: e.GITHUB_APP_ID,
@@ -267,7 +272,7 @@ export function servesEveryRepo(config: Config): boolean {
 
 /** Values that must never reach logs, comments, errors or the agent's environment. */
 export function secretValues(config: Config): string[] {
-  return [config.webhooks.secret, config.github.token, config.github.appPrivateKey, config.apiToken, config.databaseUrl, config.notify.secret].filter(
+  return [config.webhooks.secret, config.webhooks.proxyUrl, config.github.token, config.github.appPrivateKey, config.apiToken, config.databaseUrl, config.notify.secret].filter(
     (v): v is string => !!v && v.length >= 4,
   );
 }

@@ -71,6 +71,14 @@ describe('configuration', () => {
     });
   });
 
+  test('WEBHOOK_PROXY_URL needs the webhook secret (deliveries are verified after forwarding) and is itself a secret', () => {
+    expect(() => loadConfig({ WEBHOOK_PROXY_URL: 'https://smee.io/abc' })).toThrow(/WEBHOOK_PROXY_URL forwards webhooks, so GITHUB_WEBHOOK_SECRET is required/);
+    expect(() => loadConfig({ WEBHOOK_PROXY_URL: 'not a url', GITHUB_WEBHOOK_SECRET: 'whsec' })).toThrow(/WEBHOOK_PROXY_URL must be a URL/);
+    const c = loadConfig({ WEBHOOK_PROXY_URL: 'https://smee.io/abc', GITHUB_WEBHOOK_SECRET: 'whsec' });
+    expect(c.webhooks).toEqual({ enabled: true, secret: 'whsec', proxyUrl: 'https://smee.io/abc' });
+    expect(secretValues(c)).toContain('https://smee.io/abc');
+  });
+
   test('secretValues lists every secret that is set, for scrubbing', () => {
     const c = loadConfig({ GITHUB_TOKEN: 'ghp_abcdef', GITHUB_WEBHOOK_SECRET: 'whsec', ISSUEFLOW_API_TOKEN: 'api-token', DATABASE_URL: 'postgres://u:p@h/db' });
     expect(secretValues(c).sort()).toEqual(['api-token', 'ghp_abcdef', 'postgres://u:p@h/db', 'whsec'].sort());

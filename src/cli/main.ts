@@ -5,7 +5,11 @@ import { requireSharedInfrastructure } from '../worker/infrastructure';
 import { startService } from '../worker/service';
 import { createPool } from '../infra/postgres';
 import { migrate } from '../infra/migrate';
+import { existsSync } from 'node:fs';
 import { runJobsCommand } from './jobs';
+import { runSetupCommand } from './setup';
+import { runInitCommand } from './init';
+import { runDoctorCommand } from './doctor';
 
 const USAGE = `issueflow: one durable Temporal workflow per GitHub issue
 
@@ -14,8 +18,15 @@ const USAGE = `issueflow: one durable Temporal workflow per GitHub issue
   issueflow api       only the HTTP API (needs TEMPORAL_ADDRESS and DATABASE_URL)
   issueflow migrate   apply database migrations to DATABASE_URL and exit
   issueflow jobs ...  list, show, follow and steer jobs through the HTTP API
+  issueflow init OWNER/REPO         labels, and a pull request adding the issue form and .github/issueflow.yml
+  issueflow labels sync OWNER/REPO  only the labels
+  issueflow doctor [OWNER/REPO]     check Temporal, PostgreSQL, GitHub (credentials, repositories, webhook), agents, sandbox
+  issueflow setup     create issueflow's GitHub App from a manifest (or --token: check a token) and write .env
 
-Configuration is read from the environment; see .env.example.`;
+Configuration is read from the environment and ./.env (the environment wins); see .env.example.`;
+
+/** `.env` in the working directory, as `issueflow setup` writes it; variables already set are kept. */
+const ENV_FILE = '.env';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -23,11 +34,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
   if (command === 'jobs') {
     return runJobsCommand(rest, process.env);
   }
+  if (command === 'setup') {
+    return runSetupCommand(rest, { env: process.env });
+  }
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, extraSecrets: secretValues(config) });
+  if (command === 'init' || command === 'labels') return runInitCommand(command, rest, config);
+  if (command === 'doctor') return runDoctorCommand(rest, config, process.env);
   if (command === 'migrate') {
     if (!config.databaseUrl) throw new ConfigError('Invalid configuration: DATABASE_URL is required for `issueflow migrate`.');
     const pool = createPool(config.databaseUrl, 1);

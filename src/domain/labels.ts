@@ -37,3 +37,26 @@ export const STATE_LABELS: readonly LabelSpec[] = ISSUE_STATES.map(stateLabelSpe
 export function isStateLabel(name: string): boolean {
   return name.startsWith('agent:');
 }
+
+/** The trigger label (TRIGGER_LABEL) as `issueflow init` creates it. */
+export function triggerLabelSpec(name: string): LabelSpec {
+  return { name, color: '7057ff', description: 'issueflow: hand this issue to the agent (owners, members and collaborators)' };
+}
+
+/** Every label issueflow uses on a repository: the trigger label and the state labels. */
+export function repoLabels(triggerLabel: string): LabelSpec[] {
+  return [triggerLabelSpec(triggerLabel), ...STATE_LABELS];
+}
+
+/** What makes a repository's labels match `wanted` (names compared as GitHub does, without case); others are left alone. */
+export function labelChanges(existing: ReadonlyArray<{ name: string; color: string; description?: string | null }>, wanted: readonly LabelSpec[]): { create: LabelSpec[]; update: LabelSpec[] } {
+  const byName = new Map(existing.map((l) => [l.name.toLowerCase(), l]));
+  const create: LabelSpec[] = [];
+  const update: LabelSpec[] = [];
+  for (const w of wanted) {
+    const have = byName.get(w.name.toLowerCase());
+    if (!have) create.push(w);
+    else if (have.color.toLowerCase() !== w.color.toLowerCase() || (have.description ?? '') !== w.description) update.push(w);
+  }
+  return { create, update };
+}

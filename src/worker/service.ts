@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { buildApp } from '../api/app';
 import { databaseCheck, migrationsCheck, namespaceCheck, temporalCheck } from '../api/health-checks';
 import { ApiMetrics } from '../api/metrics';
+import { startWebhookProxy } from '../api/webhook-proxy';
 import { ensureRetentionSchedule } from '../api/schedules';
 import { createPool } from '../infra/postgres';
 import { migrate } from '../infra/migrate';
@@ -82,6 +83,11 @@ export async function startService(config: Config, logger: Logger, parts: { api:
       await app.listen({ port: config.port, host: config.host });
       cleanups.unshift(() => app.close());
       apiUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+      if (config.webhooks.proxyUrl) {
+        const local = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}/webhooks/github`;
+        const proxy = await startWebhookProxy({ source: config.webhooks.proxyUrl, target: local, logger });
+        cleanups.unshift(() => proxy.stop());
+      }
     }
     return { apiUrl, temporalUiUrl: infrastructure.temporal.uiUrl, infrastructure, stop };
   } catch (error) {

@@ -3,7 +3,10 @@ import { mkdtempSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { Webhooks } from '@octokit/webhooks';
 import { freePort } from '../support/ports';
+import { example } from '../api/support/webhook-examples';
+import { smeeChannel } from '../support/smee-channel';
 import { temporalCliPath } from '../support/binaries';
 import { createServer } from 'node:net';
 import { buildOnce, processesMentioning, spawnIssueflow, spawnNpmStart, waitForStatus, type ServiceProcess } from '../support/service-process';
@@ -32,8 +35,8 @@ describe('issueflow start on its embedded defaults', () => {
     };
   });
 
-  async function startAndWaitReady(spawnStart = () => spawnIssueflow(['start'], env)): Promise<ServiceProcess> {
-    const service = spawnStart();
+  async function startAndWaitReady(spawnStart: Record<string, string> | (() => ServiceProcess) = {}): Promise<ServiceProcess> {
+    const service = typeof spawnStart === 'function' ? spawnStart() : spawnIssueflow(['start'], { ...env, ...spawnStart });
     const ms = await waitForStatus(`http://127.0.0.1:${env.PORT}/health/ready`, 200, 60_000, service.output);
     expect(ms).toBeLessThan(60_000);
     return service;
@@ -46,7 +49,7 @@ describe('issueflow start on its embedded defaults', () => {
     expect(code).toBe(0);
   }
 
-  test('ready within 60 s with the Temporal UI up; Ctrl-C leaves no child; a workflow survives the restart', async () => {
+  test('ready within 60 s with the Temporal UI up; Ctrl-C leaves no child; a workflow survives the restart; WEBHOOK_PROXY_URL forwards', async () => {
     const first = await startAndWaitReady();
     expect(first.output()).toContain(`http://localhost:${env.PORT}`);
     const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
@@ -61,8 +64,21 @@ describe('issueflow start on its embedded defaults', () => {
     await stopWithCtrlC(first);
     expect(processesMentioning(dataDir)).toEqual([]);
 
-    const second = await startAndWaitReady();
+    // The second start listens to a smee-compatible channel (WEBHOOK_PROXY_URL): a delivery published there starts its workflow.
+    const channel = await smeeChannel();
+    const second = await startAndWaitReady({ WEBHOOK_PROXY_URL: channel.url, GITHUB_WEBHOOK_SECRET: 'proxy-secret' });
+    const payload = example('issues', 'labeled');
+    payload.label.name = 'agent';
+    const signature = await new Webhooks({ secret: 'proxy-secret' }).sign(JSON.stringify(payload));
+    await channel.ready; // the proxy connects just after the API listens
+    channel.publish({ 'x-github-event': 'issues', 'x-github-delivery': 'through-the-proxy', 'x-hub-signature-256': signature }, payload);
     const again = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}` });
+    let proxied;
+    for (let i = 0; i < 100 && !proxied; i++) {
+      proxied = await new Client({ connection: again }).workflow.getHandle('Codertocat/Hello-World#1').describe().catch(() => new Promise((r) => setTimeout(() => r(undefined), 200)));
+    }
+    expect(proxied).toBeDefined();
+    channel.close();
     const listed: string[] = [];
     for await (const wf of new Client({ connection: again }).workflow.list({ query: `WorkflowId = 'restart-check'` })) listed.push(wf.workflowId);
     const described = await new Client({ connection: again }).workflow.getHandle('restart-check').describe();

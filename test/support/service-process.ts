@@ -55,10 +55,10 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `node dist/cli/main.js <args>` in its own process group, as a terminal would. */
-export function spawnIssueflow(args: string[], env: Record<string, string>): ServiceProcess {
+/** Runs `node dist/cli/main.js <args>` in its own process group, as a terminal would (in `cwd`, by default the repository). */
+export function spawnIssueflow(args: string[], env: Record<string, string>, cwd = ROOT): ServiceProcess {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,8 +2,9 @@ import { actionsIds, checkRunState, commitStatusState, logTail, type CheckInfo }
 import type { GithubReadActivities } from '../types';
 import { githubCall, githubStatus, toGithubFailure } from './errors';
 import type { OctokitFactory } from './octokit';
+import { permissionName } from '../../domain/github-access';
 
-const CHECKS_READ = 'Checks: read';
+const CHECKS_READ = permissionName('checks');
 
 /** GitHub Actions' own App: only its check runs are jobs with a log and a re-run. */
 const ACTIONS_APP = 'github-actions';
@@ -20,7 +21,7 @@ export function createCheckReadActivities(deps: { octokits: OctokitFactory }): P
       const runs = await githubCall({ action: `list the check runs of ${where}`, permission: CHECKS_READ }, () =>
         octokit.paginate(octokit.rest.checks.listForRef, { ...repo, filter: 'latest', per_page: 100 }),
       );
-      const combined = await githubCall({ action: `read the commit statuses of ${where}`, permission: 'Commit statuses: read' }, () =>
+      const combined = await githubCall({ action: `read the commit statuses of ${where}`, permission: permissionName('statuses') }, () =>
         octokit.rest.repos.getCombinedStatusForRef({ ...repo, per_page: 100 }),
       );
       const checks: CheckInfo[] = runs.map((r) => {

@@ -5,9 +5,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES, type GithubWriteActivities } from '../types';
 import { githubCall, githubStatus, toGithubFailure } from './errors';
 import type { OctokitFactory } from './octokit';
+import { permissionName } from '../../domain/github-access';
 
-const ISSUES_WRITE = 'Issues: read and write';
-const PULLS_WRITE = 'Pull requests: read and write';
+const ISSUES_WRITE = permissionName('issues');
+const PULLS_WRITE = permissionName('pull_requests');
 
 const issueName = (ref: IssueRef) => `${ref.owner}/${ref.repo}#${ref.issueNumber}`;
 
@@ -81,7 +82,7 @@ export function createGithubWriteActivities(deps: { octokits: OctokitFactory }):
       };
       const open = await findOpen();
       if (open) return { number: open.number, url: open.html_url, created: false };
-      const { data: info } = await githubCall({ ...ctx, permission: 'Metadata: read' }, () => octokit.rest.repos.get(repo));
+      const { data: info } = await githubCall({ ...ctx, permission: permissionName('metadata') }, () => octokit.rest.repos.get(repo));
       try {
         const { data } = await octokit.rest.pulls.create({ ...repo, head: branch, base: info.default_branch, title, body });
         return { number: data.number, url: data.html_url, created: true };
@@ -114,7 +115,7 @@ export function createGithubWriteActivities(deps: { octokits: OctokitFactory }):
     /** Asks GitHub Actions to run the failed jobs of a workflow run again (and the jobs that depend on them). */
     async rerunFailedJobs({ ref, runId }) {
       const octokit = await octokits.forRepo(ref);
-      await githubCall({ action: `re-run the failed jobs of workflow run ${runId} in ${ref.owner}/${ref.repo}`, permission: 'Actions: read and write' }, () =>
+      await githubCall({ action: `re-run the failed jobs of workflow run ${runId} in ${ref.owner}/${ref.repo}`, permission: permissionName('actions') }, () =>
         octokit.rest.actions.reRunWorkflowFailedJobs({ owner: ref.owner, repo: ref.repo, run_id: runId }),
       );
     },

@@ -47,12 +47,12 @@ export class Payloads {
   }
 
   /** `GET /app`: the App itself (the `integration` schema); its bot user is `<slug>[bot]`. */
-  app(app: { id: number; slug: string; owner: string }) {
+  app(app: { id: number; slug: string; owner: string; permissions?: Record<string, string>; events?: string[] }) {
     const at = '2020-01-01T00:00:00Z';
     return {
       id: app.id, slug: app.slug, node_id: `A_${app.id}`, client_id: `Iv1.${app.id}`, owner: this.user(app.owner), name: app.slug,
       description: null, external_url: `${this.base}/apps/${app.slug}`, html_url: `${this.base}/apps/${app.slug}`, created_at: at, updated_at: at,
-      permissions: { issues: 'write', pull_requests: 'write', contents: 'write', metadata: 'read' }, events: ['issues', 'issue_comment'],
+      permissions: app.permissions ?? { issues: 'write', pull_requests: 'write', contents: 'write', metadata: 'read' }, events: app.events ?? ['issues', 'issue_comment'],
     };
   }
 

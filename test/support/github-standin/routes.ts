@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { checkHandlers } from './checks';
+import { filesOn, setupAppHandlers, setupRepoHandlers } from './setup-routes';
 import { mergeabilityOf, mergePull, type BranchStore, type EmittedWebhook } from './merge';
 import type { Payloads } from './payloads';
 import { now, type StandinRepo, type StandinStore } from './store';
@@ -16,7 +17,9 @@ export interface RouteContext {
   /** How the request authenticated (GitHub answers some routes differently for an App). */
   auth?: 'token' | 'installation' | 'app' | 'anonymous';
   /** The GitHub App the stand-in plays, when it has one. */
-  app?: { id: number; slug: string; owner: string };
+  app?: StandinApp;
+  /** Makes a GitHub App created from a manifest the one the stand-in plays (its JWTs accepted from then on). */
+  registerApp?: (app: StandinApp & { publicKey: KeyObject }) => void;
   /** StandinOptions.branchExists: where branches live when not in the stand-in itself. */
   branchExists?: (fullName: string, branch: string) => boolean;
   /** StandinOptions.hasCommitsBetween. */
@@ -25,6 +28,15 @@ export interface RouteContext {
   branches: BranchStore;
   /** Hands the webhooks a change makes GitHub send to the stand-in's listeners. */
   emit: (webhooks: EmittedWebhook[]) => void;
+}
+
+/** The GitHub App the stand-in plays: `GET /app` shows its permissions and events. */
+export interface StandinApp {
+  id: number;
+  slug: string;
+  owner: string;
+  permissions?: Record<string, string>;
+  events?: string[];
 }
 
 /** A handler's answer. */
@@ -59,7 +71,7 @@ function issueOf(ctx: RouteContext, repo: StandinRepo) {
 const repoHandlers: Record<string, Handler> = {
   'repos/get': (ctx, repo) => ({ status: 200, body: ctx.payloads.repo(repo) }),
   'repos/get-content': (ctx, repo) => {
-    const text = repo.files.get(ctx.params.path);
+    const text = filesOn(repo, ctx.query.ref)?.get(ctx.params.path);
     return text === undefined ? notFound() : { status: 200, body: ctx.payloads.contentFile(repo, ctx.params.path, text) };
   },
   'issues/get': (ctx, repo) => {
@@ -181,6 +193,7 @@ const repoHandlers: Record<string, Handler> = {
     return inst ? { status: 200, body: ctx.payloads.installation(inst, ctx.app?.slug) } : notFound();
   },
   ...checkHandlers,
+  ...setupRepoHandlers,
 };
 
 /** Routes outside `/repos/{owner}/{repo}`. */
@@ -208,6 +221,7 @@ const otherHandlers: Record<string, (ctx: RouteContext) => RouteResult> = {
     const expires = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return { status: 201, body: { token, expires_at: expires, permissions: { issues: 'write' }, repository_selection: 'selected' } };
   },
+  ...setupAppHandlers,
 };
 
 /** Serves one matched operation, or undefined when the stand-in does not implement it. */

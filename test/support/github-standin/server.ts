@@ -6,7 +6,7 @@ import type { BranchStore, EmittedWebhook } from './merge';
 import { jobLog, LOG_PATH } from './checks';
 import { matchOperation, validateRequest, validateResponse } from './openapi';
 import { Payloads } from './payloads';
-import { handle, type RouteResult } from './routes';
+import { handle, type RouteResult, type StandinApp } from './routes';
 import { StandinStore } from './store';
 
 /** Options of a stand-in. */
@@ -14,7 +14,9 @@ export interface StandinOptions {
   /** Personal tokens it accepts, token -> login. Default: `standin-token` for `issueflow-bot`. */
   tokens?: Record<string, string>;
   /** A GitHub App whose JWTs it accepts (verified with the public key). */
-  app?: { id: number; publicKey: KeyObject | string; slug?: string; owner?: string };
+  app?: { id: number; publicKey: KeyObject | string; slug?: string; owner?: string; permissions?: Record<string, string>; events?: string[] };
+  /** The `x-oauth-scopes` header GitHub sends with responses to a classic token, token -> scopes; none: a fine-grained token. */
+  tokenScopes?: Record<string, string>;
   /** Chance (0..1) that any request fails with one of `faultKinds` (default `500`). */
   faultRate?: number;
   faultKinds?: FaultKind[];
@@ -54,7 +56,7 @@ export interface RequestRecord {
 
 const DOCS = 'https://docs.github.com/rest';
 /** Public reads GitHub answers without credentials (the stand-in's few; GitHub has many more). */
-const PUBLIC_READS = new Set(['users/get-by-username']);
+const PUBLIC_READS = new Set(['users/get-by-username', 'apps/create-from-manifest']);
 
 /** The HTTP side of the stand-in: routing, auth, OpenAPI validation, faults and the request log. */
 export class StandinServer {
@@ -68,7 +70,7 @@ export class StandinServer {
   private readonly afterHooks: Array<(record: RequestRecord, responseBody: unknown) => void> = [];
   private readonly webhookListeners: Array<(webhooks: EmittedWebhook[]) => void> = [];
 
-  constructor(protected readonly options: StandinOptions = {}) {
+  constructor(protected options: StandinOptions = {}) {
     this.faults = new FaultPlan(options.faultRate, options.faultKinds, options.faultResetSeconds);
   }
 
@@ -198,8 +200,14 @@ export class StandinServer {
     }
     const actor = this.authenticate(req, match.operationId, match.params, record);
     if (actor === undefined) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' } };
-    const app = this.options.app && { id: this.options.app.id, slug: this.appSlug, owner: this.options.app.owner ?? 'octocat' };
-    const result = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, auth: record.auth, app, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween, branches: this.branches, emit: (w) => this.emit(w) });
+    const o = this.options.app;
+    const app = o && { id: o.id, slug: this.appSlug, owner: o.owner ?? 'octocat', permissions: o.permissions, events: o.events };
+    const registerApp = (created: StandinApp & { publicKey: KeyObject }) => {
+      this.options.app = created;
+    };
+    const found = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, auth: record.auth, app, registerApp, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween, branches: this.branches, emit: (w) => this.emit(w) });
+    const scopes = record.auth === 'token' ? this.options.tokenScopes?.[(req.headers.authorization ?? '').split(' ')[1]] : undefined;
+    const result = found && scopes !== undefined ? { ...found, headers: { ...found.headers, 'x-oauth-scopes': scopes } } : found;
     if (!result) {
       this.violations.push(`${where}: the stand-in does not implement ${match.operationId}`);
       return { status: 501, body: { message: `Not implemented by the stand-in: ${match.operationId}` } };
@@ -219,7 +227,8 @@ export class StandinServer {
   /** The login the request acts as ('' when anonymous), or undefined for bad credentials. */
   private authenticate(req: IncomingMessage, operationId: string, params: Record<string, string>, record: RequestRecord): string | undefined {
     const [scheme, credential] = (req.headers.authorization ?? '').split(' ');
-    if (!credential) {
+    // GitHub converts a manifest code for whoever holds it; setup has no credentials yet.
+    if (!credential || operationId === 'apps/create-from-manifest') {
       if (!PUBLIC_READS.has(operationId)) return undefined;
       record.auth = 'anonymous';
       return '';

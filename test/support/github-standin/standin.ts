@@ -1,6 +1,7 @@
 import { mergePull, type EmittedWebhook } from './merge';
 import { StandinServer } from './server';
-import { now, type StandinCheckRun, type StandinStatus, type StandinComment, type StandinIssue, type StandinPull, type StandinRepo } from './store';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { now, type StandinHook, type StandinCheckRun, type StandinStatus, type StandinComment, type StandinIssue, type StandinPull, type StandinRepo } from './store';
 
 /** Splits `owner/repo`. */
 function split(fullName: string): [string, string] {
@@ -181,6 +182,30 @@ export class GithubStandin extends StandinServer {
     repo.statuses.push(status);
     this.emit([{ event: 'status', input: { repo: fullName, number: 0, statusId: status.id } }]);
     return status;
+  }
+
+  /**
+   * Plays github.com's "Create GitHub App" page for a manifest a browser posted (`owner`: the account that
+   * creates it): returns the code GitHub appends to the manifest's `redirect_url`.
+   */
+  registerManifest(manifest: Record<string, unknown>, owner = 'octocat'): string {
+    const code = randomBytes(10).toString('hex');
+    this.store.manifests.set(code, manifest);
+    this.store.manifestOwner = owner;
+    return code;
+  }
+
+  /** Adds a repository webhook (as in Settings -> Webhooks); `deliveries`: the status codes of its recent deliveries, newest first. */
+  addHook(fullName: string, input: { url: string; events: string[]; active?: boolean; deliveries?: number[] }): StandinHook {
+    const hook: StandinHook = { id: this.store.nextId(), url: input.url, events: input.events, active: input.active ?? true, deliveries: [] };
+    for (const code of [...(input.deliveries ?? [])].reverse()) this.recordDelivery(hook, code);
+    this.repoOf(fullName).hooks.push(hook);
+    return hook;
+  }
+
+  /** Records a delivery (newest first) of a repository webhook or of the App's (`store.appHook`). */
+  recordDelivery(hook: StandinHook, statusCode: number, event = 'issues'): void {
+    hook.deliveries.unshift({ id: this.store.nextId(), guid: randomUUID(), deliveredAt: now(), statusCode, event, action: event === 'issues' ? 'opened' : null });
   }
 
   /** The repository record itself. */

@@ -112,8 +112,30 @@ export interface StandinRepo {
   /** Login -> permission (`admin`, `write`, `read`, ...). */
   collaborators: Map<string, string>;
   installationId?: number;
+  /** Repository webhooks (`GET /repos/{o}/{r}/hooks`), with their recent deliveries. */
+  hooks: StandinHook[];
+  /** Files of branches other than the default one (created with `POST .../git/refs`, written by `PUT .../contents`). */
+  branchFiles: Map<string, Map<string, string>>;
   nextNumber: number;
   createdAt: string;
+}
+
+/** A webhook (a repository's, or the App's own) and what it delivered. */
+export interface StandinHook {
+  id: number;
+  url: string;
+  events: string[];
+  active: boolean;
+  deliveries: StandinHookDelivery[];
+}
+
+export interface StandinHookDelivery {
+  id: number;
+  guid: string;
+  deliveredAt: string;
+  statusCode: number;
+  event: string;
+  action: string | null;
 }
 
 export interface StandinInstallation {
@@ -128,6 +150,12 @@ export class StandinStore {
   readonly installations = new Map<number, StandinInstallation>();
   /** Installation tokens issued by `POST /app/installations/{id}/access_tokens`: token -> installation id. */
   readonly installationTokens = new Map<string, number>();
+  /** App manifests "posted to GitHub" (`registerManifest`): code -> manifest, converted once. */
+  readonly manifests = new Map<string, Record<string, unknown>>();
+  /** The App's own webhook (`GET /app/hook/config`, `/app/hook/deliveries`). */
+  appHook?: StandinHook;
+  /** The account that owns Apps created from manifests. */
+  manifestOwner?: string;
   private lastId = 1000;
 
   nextId(): number {
@@ -157,6 +185,8 @@ export class StandinStore {
       statuses: [],
       reruns: [],
       collaborators: new Map([[owner, 'admin']]),
+      hooks: [],
+      branchFiles: new Map(),
       nextNumber: 1,
       createdAt: now(),
     };
