@@ -1,4 +1,4 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -13,6 +13,8 @@ export interface ActivityGroups {
 }
 
 export interface Workers {
+  /** Every task queue these workers poll (a deployment version is made current only once all are polled). */
+  taskQueues: string[];
   run(): Promise<void>;
   shutdown(): void;
 }
@@ -29,7 +31,7 @@ export async function createWorkers(options: {
   workflowsPath?: string;
 }): Promise<Workers> {
   const { config, connection, activities } = options;
-  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s` } as const;
+  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...deploymentOptions(config) } as const;
   const workers = [
     await Worker.create({
       ...shared,
@@ -52,6 +54,7 @@ export async function createWorkers(options: {
     }),
   ];
   return {
+    taskQueues: workers.map((w) => w.options.taskQueue),
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
     },
@@ -59,4 +62,14 @@ export async function createWorkers(options: {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
   };
+}
+
+/**
+ * With ISSUEFLOW_BUILD_ID every worker of the process belongs to one Worker Deployment Version.
+ * Workflows declare their own behaviour (setWorkflowOptions); the default is the same, for any that does not.
+ */
+function deploymentOptions(config: Config): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  const versioning = config.temporal.versioning;
+  if (!versioning) return {};
+  return { workerDeploymentOptions: { useWorkerVersioning: true, version: versioning.version, defaultVersioningBehavior: 'AUTO_UPGRADE' } };
 }

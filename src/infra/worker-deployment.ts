@@ -1,0 +1,52 @@
+import type { Connection } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+
+/** What a starting worker did about its deployment's current version. */
+export type Promotion = { outcome: 'made-current' | 'already-current' } | { outcome: 'left-to-operator'; current: string };
+
+export interface PromoteOptions {
+  connection: Connection;
+  namespace: string;
+  version: WorkerDeploymentVersion;
+  /** `auto`: this version becomes current; `manual`: only when the deployment has none yet (its first version). */
+  rollout: 'auto' | 'manual';
+  /** The task queues this version's workers poll: it is made current only once the server has seen all of them polled. */
+  taskQueues: string[];
+  identity?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * `temporal worker deployment set-current-version` for a starting worker: waits until the server has
+ * seen this version poll every one of its task queues (so no queue routes to a version that is not
+ * there yet), then makes it current, unless a manual rollout already has a current version.
+ */
+export async function promoteVersion(o: PromoteOptions): Promise<Promotion> {
+  const { connection, namespace, version } = o;
+  const service = connection.workflowService;
+  const deadline = Date.now() + (o.timeoutMs ?? 60_000);
+  for (;;) {
+    try {
+      const { workerDeploymentInfo } = await service.describeWorkerDeployment({ namespace, deploymentName: version.deploymentName });
+      const current = workerDeploymentInfo?.routingConfig?.currentDeploymentVersion;
+      if (current?.buildId === version.buildId) return { outcome: 'already-current' };
+      if (o.rollout === 'manual' && current?.buildId) return { outcome: 'left-to-operator', current: current.buildId };
+      const polled = await service.describeWorkerDeploymentVersion({ namespace, deploymentVersion: version });
+      const seen = new Set((polled.versionTaskQueues ?? []).map((q) => q.name));
+      if (o.taskQueues.every((q) => seen.has(q))) {
+        await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: o.identity });
+        return { outcome: 'made-current' };
+      }
+    } catch (error) {
+      // NOT_FOUND until the server has seen this deployment's (or version's) first poll.
+      if (!isNotFound(error) || Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`worker deployment version ${version.deploymentName}.${version.buildId}: its task queues (${o.taskQueues.join(', ')}) were not all polled within ${o.timeoutMs ?? 60_000} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as { code?: number }).code;
+  return code === 5 || /not found/i.test((error as Error).message ?? '');
+}
