@@ -65,8 +65,12 @@ export async function createWorkers(options: {
 }
 
 /**
- * With ISSUEFLOW_BUILD_ID every worker of the process belongs to one Worker Deployment Version.
- * Workflows declare their own behaviour (setWorkflowOptions); the default is the same, for any that does not.
+ * With ISSUEFLOW_BUILD_ID every worker of the process belongs to one Worker Deployment Version, and
+ * both workflow types auto-upgrade: an issue waits for people for days, longer than an old build
+ * keeps running, and a single machine's upgrade stops the old build at once; so `patched()` still
+ * guards every change of an existing path (README, "Upgrades"). Set here, not with
+ * setWorkflowOptions in the workflow code: the server refuses a workflow task that names a
+ * versioning behaviour from a worker without versioning, which would break every unversioned worker.
  */
 function deploymentOptions(config: Config): Pick<WorkerOptions, 'workerDeploymentOptions'> {
   const versioning = config.temporal.versioning;

@@ -1,4 +1,4 @@
-import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, log, patched, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
 import { issueWorkflowId } from '../domain/ids';
 import type { IssueRef } from '../domain/ids';
 import type { RepoConfig } from '../domain/repo-config';
@@ -51,14 +51,6 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
     throw err;
   }
 }
-
-/**
- * With Worker Versioning (ISSUEFLOW_BUILD_ID) an issue moves to each new current build at its next
- * workflow task: it waits for people for days, longer than anyone keeps an old build running, and a
- * single-machine upgrade stops the old build at once. So `patched()` still guards every change of an
- * existing path (see README, "Upgrades").
- */
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, issueWorkflow);
 
 /**
  * The final summary and label. Once the story has ended a cancellation changes nothing: it is GitHub

@@ -1,4 +1,4 @@
-import { proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { RetentionActivities, RetentionResult } from '../activities/retention';
 
 const { purgeExpiredRecords } = proxyActivities<RetentionActivities>({
@@ -14,6 +14,3 @@ export interface RetentionWorkflowInput {
 export async function retentionWorkflow(input: RetentionWorkflowInput): Promise<RetentionResult> {
   return purgeExpiredRecords({ retentionDays: input.retentionDays });
 }
-
-// Pinned would need its build running until the run ends; a restart on a new build would strand it. One activity: nothing to patch.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, retentionWorkflow);

@@ -1,4 +1,4 @@
-import { patched, setWorkflowOptions } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import type { IssueWorkflowInput, IssueWorkflowResult } from '../../../../src/workflows/messages';
 import { issueWorkflow as storyOfBuildA } from '../../../../src/workflows/issue-workflow';
 import { createActivityProxies } from '../../../../src/workflows/issue/activities';
@@ -20,5 +20,3 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   }
   return result;
 }
-
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, issueWorkflow);
