@@ -2,6 +2,9 @@ import type { Connection } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 
 /** What a starting worker did about its deployment's current version. */
+/** temporal.api.enums.v1.RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS (@temporalio/proto is not a dependency of ours). */
+const IN_PROGRESS = 1;
+
 export type Promotion = { outcome: 'made-current' | 'already-current' } | { outcome: 'left-to-operator'; current: string };
 
 export interface PromoteOptions {
@@ -19,23 +22,29 @@ export interface PromoteOptions {
 /**
  * `temporal worker deployment set-current-version` for a starting worker: waits until the server has
  * seen this version poll every one of its task queues (so no queue routes to a version that is not
- * there yet), then makes it current, unless a manual rollout already has a current version.
+ * there yet), makes it current (unless a manual rollout already has a current version), and returns
+ * once every task queue routes to it.
  */
 export async function promoteVersion(o: PromoteOptions): Promise<Promotion> {
   const { connection, namespace, version } = o;
   const service = connection.workflowService;
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
+  let made = false;
   for (;;) {
     try {
       const { workerDeploymentInfo } = await service.describeWorkerDeployment({ namespace, deploymentName: version.deploymentName });
       const current = workerDeploymentInfo?.routingConfig?.currentDeploymentVersion;
-      if (current?.buildId === version.buildId) return { outcome: 'already-current' };
-      if (o.rollout === 'manual' && current?.buildId) return { outcome: 'left-to-operator', current: current.buildId };
-      const polled = await service.describeWorkerDeploymentVersion({ namespace, deploymentVersion: version });
-      const seen = new Set((polled.versionTaskQueues ?? []).map((q) => q.name));
-      if (o.taskQueues.every((q) => seen.has(q))) {
-        await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: o.identity });
-        return { outcome: 'made-current' };
+      if (current?.buildId === version.buildId) {
+        // Made current, but every task queue learns it a moment later: until then a task may still go to the old version.
+        if (workerDeploymentInfo?.routingConfigUpdateState !== IN_PROGRESS) return { outcome: made ? 'made-current' : 'already-current' };
+      } else {
+        if (o.rollout === 'manual' && current?.buildId) return { outcome: 'left-to-operator', current: current.buildId };
+        const polled = await service.describeWorkerDeploymentVersion({ namespace, deploymentVersion: version });
+        const seen = new Set((polled.versionTaskQueues ?? []).map((q) => q.name));
+        if (o.taskQueues.every((q) => seen.has(q))) {
+          await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: o.identity });
+          made = true;
+        }
       }
     } catch (error) {
       // NOT_FOUND until the server has seen this deployment's (or version's) first poll.
