@@ -12,8 +12,9 @@ import { inState, issueInput, startIssue, waitForStatus, WORKFLOWS_PATH, type Is
 import { FORM_ISSUE, MockActivities } from './support/mock-activities';
 
 // Worker Versioning on a real dev server (the time-skipping server has no Worker Deployments):
-// issues started on build A wait for answers, build B (a changed workflow) is deployed and made
-// current, the answers arrive, and every issue completes on B, as its history shows.
+// issues started on build A (and one from before versioning was on) wait for answers, build B (a
+// changed workflow) is deployed and made current, the answers arrive, and every issue completes on
+// B, as its history shows.
 
 const E = temporal.api.enums.v1.EventType;
 const logger = pino({ level: 'silent' });
@@ -36,12 +37,12 @@ afterAll(async () => {
   await env?.teardown();
 }, 60_000);
 
-function configOf(buildId: string, rollout = 'auto') {
-  return loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ISSUEFLOW_DEPLOYMENT_NAME: deploymentName, ISSUEFLOW_BUILD_ID: buildId, ISSUEFLOW_VERSION_ROLLOUT: rollout, SHUTDOWN_GRACE_SECONDS: '1', GITHUB_WRITES_PER_SECOND: '1000' });
+function configOf(buildId: string | undefined) {
+  return loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ISSUEFLOW_DEPLOYMENT_NAME: deploymentName, ISSUEFLOW_BUILD_ID: buildId, SHUTDOWN_GRACE_SECONDS: '1', GITHUB_WRITES_PER_SECOND: '1000' });
 }
 
-/** What `issueflow worker` does with ISSUEFLOW_BUILD_ID: versioned workers, then its version made current. */
-async function deploy(buildId: string, workflowsPath: string, mock: MockActivities): Promise<Workers> {
+/** What `issueflow worker` does: its workers, and with ISSUEFLOW_BUILD_ID its version made current. */
+async function deploy(buildId: string | undefined, workflowsPath: string, mock: MockActivities): Promise<Workers> {
   const config = configOf(buildId);
   const activities = mock.activities();
   const workers = await createWorkers({ config, logger, connection: env.nativeConnection, workflowsPath, activities: { main: activities, githubWrites: activities, agents: activities } });
@@ -63,13 +64,20 @@ async function buildsOf(handle: IssueHandle): Promise<{ before: string[]; after:
   };
 }
 
-test('issues waiting on build A move to build B when B is made current, and complete there with B\'s change', async () => {
+test('issues waiting on build A (or on an unversioned worker) move to build B when B is made current, and complete there with B\'s change', async () => {
   const mock = new MockActivities();
   mock.issue = noDescription;
-  await deploy('build-a', WORKFLOWS_PATH, mock);
+  // Before versioning was switched on: an issue of an unversioned worker, which then stops (an upgrade).
+  const unversioned = await deploy(undefined, WORKFLOWS_PATH, mock);
+  const older = await startIssue(env, taskQueue, issueInput());
+  await waitForStatus(older, inState('awaiting-feedback'), 'the question on the unversioned worker', 60_000);
+  unversioned.shutdown();
+  await running[0].done;
 
-  const waiting = await Promise.all([1, 2, 3].map(() => startIssue(env, taskQueue, issueInput())));
-  for (const handle of waiting) await waitForStatus(handle, inState('awaiting-feedback'), 'the question on build A', 60_000);
+  await deploy('build-a', WORKFLOWS_PATH, mock);
+  const onA = await Promise.all([1, 2, 3].map(() => startIssue(env, taskQueue, issueInput())));
+  for (const handle of onA) await waitForStatus(handle, inState('awaiting-feedback'), 'the question on build A', 60_000);
+  const waiting = [older, ...onA];
 
   // Build B rolls out while build A keeps running: once B is current, A gets no task of these issues.
   await deploy('build-b', require.resolve('./support/build-b'), mock);
@@ -87,10 +95,10 @@ test('issues waiting on build A move to build B when B is made current, and comp
 
   for (const handle of waiting) {
     const builds = await buildsOf(handle);
-    expect(new Set(builds.before)).toEqual(new Set([`${deploymentName}.build-a`]));
+    expect(new Set(builds.before)).toEqual(new Set([handle === older ? 'undefined.undefined' : `${deploymentName}.build-a`]));
     expect(builds.after.length).toBeGreaterThan(3);
     expect(new Set(builds.after)).toEqual(new Set([`${deploymentName}.build-b`]));
-    expect(builds.behaviours).toEqual(['VERSIONING_BEHAVIOR_AUTO_UPGRADE']);
+    expect(builds.behaviours).toEqual(handle === older ? ['VERSIONING_BEHAVIOR_UNSPECIFIED', 'VERSIONING_BEHAVIOR_AUTO_UPGRADE'] : ['VERSIONING_BEHAVIOR_AUTO_UPGRADE']);
     const described = await handle.describe();
     expect(described.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId).toBe('build-b');
   }
@@ -100,7 +108,7 @@ test('issues waiting on build A move to build B when B is made current, and comp
   expect(thanked.map((c) => (c.args[0] as { workflowId: string }).workflowId).sort()).toEqual([...waiting, fresh].map((h) => h.workflowId).sort());
 
   // A manual rollout leaves a current version alone: a restarted build A does not take over again.
-  expect(await promoteVersion({ connection: env.connection, namespace: 'default', version: { deploymentName, buildId: 'build-a' }, rollout: 'manual', taskQueues: running[0].workers.taskQueues })).toEqual({
+  expect(await promoteVersion({ connection: env.connection, namespace: 'default', version: { deploymentName, buildId: 'build-a' }, rollout: 'manual', taskQueues: running[1].workers.taskQueues })).toEqual({
     outcome: 'left-to-operator',
     current: 'build-b',
   });
