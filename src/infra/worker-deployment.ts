@@ -30,6 +30,7 @@ export async function promoteVersion(o: PromoteOptions): Promise<Promotion> {
   const service = connection.workflowService;
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
   let made = false;
+  let waitingFor = 'the server to see its first poll';
   for (;;) {
     try {
       const { workerDeploymentInfo } = await service.describeWorkerDeployment({ namespace, deploymentName: version.deploymentName });
@@ -37,20 +38,26 @@ export async function promoteVersion(o: PromoteOptions): Promise<Promotion> {
       if (current?.buildId === version.buildId) {
         // Made current, but every task queue learns it a moment later: until then a task may still go to the old version.
         if (workerDeploymentInfo?.routingConfigUpdateState !== IN_PROGRESS) return { outcome: made ? 'made-current' : 'already-current' };
+        waitingFor = 'its task queues to route to it';
       } else {
         if (o.rollout === 'manual' && current?.buildId) return { outcome: 'left-to-operator', current: current.buildId };
         const polled = await service.describeWorkerDeploymentVersion({ namespace, deploymentVersion: version });
         const seen = new Set((polled.versionTaskQueues ?? []).map((q) => q.name));
-        if (o.taskQueues.every((q) => seen.has(q))) {
-          await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: o.identity });
-          made = true;
+        const missing = o.taskQueues.filter((q) => !seen.has(q));
+        waitingFor = `polls of ${missing.join(', ')}`;
+        if (!missing.length) {
+          // Workers of one build started together (compose --scale) all get here: whichever call loses, the next describe sees the build current.
+          await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: o.identity }).then(
+            () => (made = true),
+            (error: Error) => (waitingFor = `set-current-version, which failed: ${error.message.split('\n')[0]}`),
+          );
         }
       }
     } catch (error) {
       // NOT_FOUND until the server has seen this deployment's (or version's) first poll.
       if (!isNotFound(error) || Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`worker deployment version ${version.deploymentName}.${version.buildId}: its task queues (${o.taskQueues.join(', ')}) were not all polled within ${o.timeoutMs ?? 60_000} ms`);
+    if (Date.now() > deadline) throw new Error(`not current within ${o.timeoutMs ?? 60_000} ms, still waiting for ${waitingFor}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
