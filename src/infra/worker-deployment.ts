@@ -47,7 +47,9 @@ export async function promoteVersion(o: PromoteOptions): Promise<Promotion> {
         waitingFor = `polls of ${missing.join(', ')}`;
         if (!missing.length) {
           // Workers of one build started together (compose --scale) all get here: whichever call loses, the next describe sees the build current.
-          await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: o.identity }).then(
+          // Its own queues are checked above; a queue only the old build polled (a host-specific one of a host gone) must not block it.
+          const request = { namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: o.identity, ignoreMissingTaskQueues: true };
+          await service.setWorkerDeploymentCurrentVersion(request).then(
             () => (made = true),
             (error: Error) => (waitingFor = `set-current-version, which failed: ${error.message.split('\n')[0]}`),
           );
