@@ -48,10 +48,10 @@ describe('e2e slow: upgrade', () => {
     for (let i = 1; i <= ISSUES; i++) issues.push(await e2e.openIssue({ title: `Fix add (${i})`, body }));
     for (const issue of issues) await e2e.waitForState(issue, 'awaiting-feedback', 120_000);
 
-    await e2e.restartWorker({ ISSUEFLOW_BUILD_ID: 'release-b' });
-    // The new worker polls first, then makes its build current (no command); the answers may come meanwhile.
     const current = async () => (await e2e.client.workflowService.describeWorkerDeployment({ namespace: 'default', deploymentName: e2e.env.TEMPORAL_TASK_QUEUE })).workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId;
     expect(await current()).toBe('release-a');
+    // The new worker polls first, then makes its build current (no command); the answers may come meanwhile.
+    await e2e.restartWorker({ ISSUEFLOW_BUILD_ID: 'release-b' });
 
     for (const issue of issues) await e2e.comment(issue, 'alice', '### Acceptance criteria\n\n- `npm test` passes');
     await e2e.waitFor('release-b made current by its worker', async () => (await current()) === 'release-b');
