@@ -32,6 +32,6 @@ export async function promoteDeploymentVersion(config: Config, connection: Conne
     }
   } catch (error) {
     const why = (error as Error).message.split('\n')[0];
-    throw new Error(`Could not make worker deployment version ${deploymentName}.${buildId} current (${why}). The Temporal server must support Worker Deployments (1.28 or later); unset ISSUEFLOW_BUILD_ID to run unversioned.`);
+    throw new Error(`Could not make worker deployment version ${deploymentName}.${buildId} current (${why}). The Temporal server must support Worker Deployments (README: Upgrades); unset ISSUEFLOW_BUILD_ID to run unversioned.`);
   }
 }
