@@ -90,6 +90,9 @@ const envSchema = z.object({
   ISSUEFLOW_API_TOKEN: optional,
   ISSUEFLOW_API_RATE_LIMIT: positiveInt(300),
   TEMPORAL_METRICS_BIND: optional,
+  ISSUEFLOW_BUILD_ID: optional.refine((v) => v === undefined || (v.length <= 255 && !/\s/.test(v)), { message: 'must be at most 255 characters without spaces' }),
+  ISSUEFLOW_DEPLOYMENT_NAME: optional.refine((v) => v === undefined || /^[\w-]{1,255}$/.test(v), { message: 'must be letters, digits, - and _ (no dots)' }),
+  ISSUEFLOW_VERSION_ROLLOUT: z.enum(['auto', 'manual']).default('auto'),
   TEMPORAL_METRICS_URL: url,
   TRIGGER_LABEL: z.string().min(1).default('agent'),
   NOTIFY_URL: url,
@@ -121,6 +124,12 @@ export interface Config {
     uiUrl?: string;
     /** host:port where the worker serves the SDK's Prometheus metrics (TEMPORAL_METRICS_BIND); off when unset. */
     metricsBindAddress?: string;
+    /** Worker Versioning (a Worker Deployment Version per release), on when ISSUEFLOW_BUILD_ID is set. */
+    versioning?: {
+      version: { deploymentName: string; buildId: string };
+      /** `auto`: a starting worker makes its version current; `manual`: only the deployment's first version, then the operator does. */
+      rollout: 'auto' | 'manual';
+    };
   };
   databaseUrl?: string;
   /** `proxyUrl`: a smee channel whose deliveries the API forwards to itself (WEBHOOK_PROXY_URL), for machines without a public URL. */
@@ -213,6 +222,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
       uiUrl: e.TEMPORAL_UI_URL ?? (e.TEMPORAL_ADDRESS ? undefined : `http://localhost:${e.TEMPORAL_UI_PORT}`),
       metricsBindAddress: e.TEMPORAL_METRICS_BIND,
+      versioning: e.ISSUEFLOW_BUILD_ID
+        ? { version: { deploymentName: e.ISSUEFLOW_DEPLOYMENT_NAME ?? e.TEMPORAL_TASK_QUEUE.replace(/\./g, '-'), buildId: e.ISSUEFLOW_BUILD_ID }, rollout: e.ISSUEFLOW_VERSION_ROLLOUT }
+        : undefined,
     },
     databaseUrl: e.DATABASE_URL,
     webhooks: { enabled: webhooksEnabled, secret: e.GITHUB_WEBHOOK_SECRET, proxyUrl: e.WEBHOOK_PROXY_URL },

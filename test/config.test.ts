@@ -25,6 +25,9 @@ describe('configuration', () => {
     [{ AGENT_CONCURRENCY: '0' }, /AGENT_CONCURRENCY must be a positive whole number/],
     [{ ALLOWED_REPOS: 'octo' }, /ALLOWED_REPOS must be comma-separated owner\/repo names, or \*/],
     [{ ALLOWED_OWNERS: 'octo/app' }, /ALLOWED_OWNERS must be comma-separated user or organisation names/],
+    [{ ISSUEFLOW_BUILD_ID: '1.2 beta' }, /ISSUEFLOW_BUILD_ID must be at most 255 characters without spaces/],
+    [{ ISSUEFLOW_DEPLOYMENT_NAME: 'acme.issueflow' }, /ISSUEFLOW_DEPLOYMENT_NAME must be letters, digits, - and _ \(no dots\)/],
+    [{ ISSUEFLOW_VERSION_ROLLOUT: 'ramp' }, /ISSUEFLOW_VERSION_ROLLOUT/],
   ])('%j stops the start with one line naming the variable', (env, message) => {
     let error: unknown;
     try {
@@ -35,6 +38,19 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  test('Worker Versioning is on only with a build id; the deployment is named after the task queue unless named', () => {
+    expect(loadConfig({}).temporal.versioning).toBeUndefined();
+    expect(loadConfig({ ISSUEFLOW_DEPLOYMENT_NAME: 'acme' }).temporal.versioning).toBeUndefined();
+    expect(loadConfig({ ISSUEFLOW_BUILD_ID: '1.4.0+abc123', TEMPORAL_TASK_QUEUE: 'acme.issues' }).temporal.versioning).toEqual({
+      version: { deploymentName: 'acme-issues', buildId: '1.4.0+abc123' },
+      rollout: 'auto',
+    });
+    expect(loadConfig({ ISSUEFLOW_BUILD_ID: 'b7', ISSUEFLOW_DEPLOYMENT_NAME: 'acme', ISSUEFLOW_VERSION_ROLLOUT: 'manual' }).temporal.versioning).toEqual({
+      version: { deploymentName: 'acme', buildId: 'b7' },
+      rollout: 'manual',
+    });
   });
 
   test('webhooks switch on by themselves when a secret is set', () => {

@@ -16,6 +16,7 @@ import { learnGithubIdentity } from './github-identity';
 import { startInfrastructure, type Infrastructure } from './infrastructure';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createWorkers } from './workers';
+import { promoteDeploymentVersion } from './deployment-version';
 
 export interface Service {
   apiUrl?: string;
@@ -69,6 +70,7 @@ export async function startService(config: Config, logger: Logger, parts: { api:
         await running.catch(() => undefined);
         await nativeConnection.close();
       });
+      await promoteDeploymentVersion(config, connection, workers.taskQueues, logger);
     }
 
     let apiUrl: string | undefined;

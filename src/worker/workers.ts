@@ -1,4 +1,4 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -13,6 +13,8 @@ export interface ActivityGroups {
 }
 
 export interface Workers {
+  /** Every task queue these workers poll (a deployment version is made current only once all are polled). */
+  taskQueues: string[];
   run(): Promise<void>;
   shutdown(): void;
 }
@@ -29,7 +31,7 @@ export async function createWorkers(options: {
   workflowsPath?: string;
 }): Promise<Workers> {
   const { config, connection, activities } = options;
-  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s` } as const;
+  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...deploymentOptions(config) } as const;
   const workers = [
     await Worker.create({
       ...shared,
@@ -52,6 +54,7 @@ export async function createWorkers(options: {
     }),
   ];
   return {
+    taskQueues: workers.map((w) => w.options.taskQueue),
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
     },
@@ -59,4 +62,18 @@ export async function createWorkers(options: {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
   };
+}
+
+/**
+ * With ISSUEFLOW_BUILD_ID every worker of the process belongs to one Worker Deployment Version, and
+ * both workflow types auto-upgrade: an issue waits for people for days, longer than an old build
+ * keeps running, and a single machine's upgrade stops the old build at once; so `patched()` still
+ * guards every change of an existing path (README, "Upgrades"). Set here, not with
+ * setWorkflowOptions in the workflow code: the server refuses a workflow task that names a
+ * versioning behaviour from a worker without versioning, which would break every unversioned worker.
+ */
+function deploymentOptions(config: Config): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  const versioning = config.temporal.versioning;
+  if (!versioning) return {};
+  return { workerDeploymentOptions: { useWorkerVersioning: true, version: versioning.version, defaultVersioningBehavior: 'AUTO_UPGRADE' } };
 }

@@ -340,10 +340,10 @@ export class E2E {
     return this.worker.kill(signal);
   }
 
-  /** Stops the worker if it runs (SIGTERM), starts it again and waits until it polls. */
-  async restartWorker(): Promise<void> {
+  /** Stops the worker if it runs (SIGTERM), starts it again (with `envChanges`, e.g. a new ISSUEFLOW_BUILD_ID) and waits until it polls. */
+  async restartWorker(envChanges: Record<string, string> = {}): Promise<void> {
     await this.worker.kill('SIGTERM');
-    this.worker.restart();
+    this.worker.restart(envChanges);
     await waitForWorker(this.worker, this.client, this.parts.queues);
   }
 

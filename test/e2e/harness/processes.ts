@@ -11,7 +11,7 @@ export class IssueflowProcess {
 
   constructor(
     readonly command: 'api' | 'worker',
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
   ) {
     this.current = spawnIssueflow([command], env);
   }
@@ -47,8 +47,9 @@ export class IssueflowProcess {
     return code;
   }
 
-  /** Starts the process again with the same environment (after `kill`). */
-  restart(): void {
+  /** Starts the process again (after `kill`) with the same environment, changed by `envChanges` from now on (an upgrade). */
+  restart(envChanges: Record<string, string> = {}): void {
+    this.env = { ...this.env, ...envChanges };
     this.earlierOutput += `${this.current.output()}\n--- restarted ---\n`;
     this.current = spawnIssueflow([this.command], this.env);
   }
