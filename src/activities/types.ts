@@ -155,8 +155,11 @@ export interface TestRunResult {
 }
 
 export interface WorkspaceActivities {
-  /** Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. */
-  prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string }>;
+  /**
+   * Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. `host` is the id of the
+   * worker that holds it now (see domain/host-queues): the round's other workspace steps go to its queues.
+   */
+  prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string; host?: string }>;
   /** With `merge`, the commit is a merge commit with `merge.parent` as its second parent. */
   commitAndPush(input: { ref: IssueRef; branch: string; message: string; merge?: PendingMerge }): Promise<CommitResult>;
   /** Merges the newest base branch into `branch` (in the mirror, never in the agent's `.git`). */
