@@ -4,6 +4,7 @@ import type { RepoRef } from '../domain/ids';
 import type { Logger } from '../logger';
 import type { ActivityGroups } from '../worker/workers';
 import { createAgentActivities } from './agent';
+import { withAgentSlots } from './agent/slots';
 import { createGithubReadActivities, createGithubWriteActivities, type OctokitFactory } from './github';
 import { createNotifyActivities } from './notify';
 import { createRetentionActivities } from './retention';
@@ -33,7 +34,7 @@ export function createActivities(deps: ActivityDeps): ActivityGroups {
       ...createRetentionActivities({ pool: deps.pool }),
     },
     githubWrites: createGithubWriteActivities({ octokits }),
-    agents: createAgentActivities(deps),
+    agents: withAgentSlots(createAgentActivities(deps), deps.config.agent.concurrency),
     workspace,
   };
 }

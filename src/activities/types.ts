@@ -24,6 +24,8 @@ export const FAILURE_TYPES = {
   noChanges: 'NoChanges',
   /** A merge of the base branch is to be committed while conflict markers are still in its conflicted files. */
   conflictUnresolved: 'ConflictUnresolved',
+  /** Every agent slot of the round's host stayed busy too long: the round moves to another host. */
+  hostBusy: 'HostBusy',
 } as const;
 
 export interface IssueSnapshot {

@@ -13,3 +13,9 @@ export function hostQueues(taskQueue: string, hostId: string): HostQueues {
   const workspace = `${taskQueue}-host-${hostId}`;
   return { workspace, agents: `${workspace}-agents` };
 }
+
+/**
+ * The longest an agent run waits on its host for one of the host's AGENT_CONCURRENCY slots (heartbeating)
+ * before its round moves to another host; the workflow adds it to the run's start-to-close time-out.
+ */
+export const AGENT_SLOT_WAIT_MS = 10 * 60_000;

@@ -59,14 +59,10 @@ export async function createWorkers(options: {
     // One round, one host: a round's first step (prepare, on the shared queue) says which worker holds the
     // worktree, and the round's other steps come here (temporalio/samples-typescript worker-specific-task-queues).
     await Worker.create({ ...shared, taskQueue: own.workspace, activities: activities.workspace }),
-    await Worker.create({
-      ...shared,
-      taskQueue: own.agents,
-      activities: activities.agents,
-      // The cap of this worker's agent runs. The shared agents queue above is kept only for runs started
-      // before rounds had a host (they send their agent there until their next prepare).
-      maxConcurrentActivityTaskExecutions: config.agent.concurrency,
-    }),
+    // Its runs start at once and wait in the activity for one of the process's AGENT_CONCURRENCY slots
+    // (activities/agent/slots.ts), heartbeating: so a busy worker is told from a dead one. The shared agents
+    // queue above is kept for runs started before rounds had a host, until their next prepare.
+    await Worker.create({ ...shared, taskQueue: own.agents, activities: activities.agents }),
   ];
   return {
     run: async () => {

@@ -1,4 +1,4 @@
-import { ActivityFailure, log, patched, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, TimeoutFailure } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import type { FlowData } from './flow-state';
 import type { Flow, Phase } from './phases';
@@ -13,6 +13,9 @@ import { summary } from './publish';
 
 /** Heartbeat losses in a row (a step running when its host went silent) before the issue escalates as before. */
 const MAX_HOST_LOSSES = 3;
+
+/** FAILURE_TYPES.hostBusy (workflows see the activities' module only as types). */
+const HOST_BUSY = 'HostBusy';
 
 /** Asked only when a host was lost: runs recorded before hosts escalated such a failure, and still do. */
 export const HOST_MOVES_PATCH = 'round-moves-to-another-host';
@@ -44,12 +47,13 @@ export function roundHeld(data: FlowData): void {
  * When `err` says the round's host is gone, forgets it and returns the phase to run again on another host
  * (whose prepare rebuilds the worktree from the pushed branch); else undefined, and the failure escalates.
  * Gone: a step did not start on the host's queue in time (schedule-to-start), or one that ran stopped
- * heartbeating (the worker died with it). A step that never started costs nothing to move, so those moves
- * are not counted; a host lost mid-step MAX_HOST_LOSSES times in a row escalates (something kills hosts).
+ * heartbeating (the worker died with it); or the host's agent slots stayed busy (HostBusy). A step that
+ * never started (or only waited) costs nothing to move, so those moves are not counted; a host lost mid-step MAX_HOST_LOSSES times in a row escalates (something kills hosts).
  */
 export function moveRound(flow: Flow, phase: Phase, err: unknown): Phase | undefined {
-  const timeout = err instanceof ActivityFailure && err.cause instanceof TimeoutFailure ? err.cause.timeoutType : undefined;
-  if (timeout !== 'SCHEDULE_TO_START' && timeout !== 'HEARTBEAT') return undefined;
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const timeout = cause instanceof TimeoutFailure ? cause.timeoutType : cause instanceof ApplicationFailure && cause.type === HOST_BUSY ? HOST_BUSY : undefined;
+  if (timeout !== 'SCHEDULE_TO_START' && timeout !== 'HEARTBEAT' && timeout !== HOST_BUSY) return undefined;
   if (!patched(HOST_MOVES_PATCH)) return undefined;
   const { data } = flow.state;
   if (timeout === 'HEARTBEAT') {
