@@ -4,9 +4,11 @@ import type { RepoRef } from '../domain/ids';
 import type { Logger } from '../logger';
 import type { ActivityGroups } from '../worker/workers';
 import { createAgentActivities } from './agent';
+import { withAgentSlots } from './agent/slots';
 import { createGithubReadActivities, createGithubWriteActivities, type OctokitFactory } from './github';
 import { createNotifyActivities } from './notify';
 import { createRetentionActivities } from './retention';
+import type { WorkspaceActivities } from './types';
 import { createWorkspaceActivities } from './workspace';
 
 export interface ActivityDeps {
@@ -15,12 +17,15 @@ export interface ActivityDeps {
   pool: Pool;
   /** The process's GitHub clients (built in src/worker, which also learns issueflow's GitHub user with them). */
   octokits: OctokitFactory;
+  /** This worker's id (src/worker/host-id.ts): a prepared worktree says where it lives. */
+  hostId?: string;
 }
 
 /** Builds every activity from its dependencies, grouped by the task queue it runs on. */
 export function createActivities(deps: ActivityDeps): ActivityGroups {
   const { octokits } = deps;
-  const workspace = createWorkspaceActivities({ ...deps, getToken: gitToken(deps.config, octokits) });
+  const local = createWorkspaceActivities({ ...deps, getToken: gitToken(deps.config, octokits) });
+  const workspace: WorkspaceActivities = { ...local, prepareWorkspace: async (input) => ({ ...(await local.prepareWorkspace(input)), host: deps.hostId }) };
   return {
     main: {
       ...createGithubReadActivities({ octokits }),
@@ -29,7 +34,8 @@ export function createActivities(deps: ActivityDeps): ActivityGroups {
       ...createRetentionActivities({ pool: deps.pool }),
     },
     githubWrites: createGithubWriteActivities({ octokits }),
-    agents: createAgentActivities(deps),
+    agents: withAgentSlots(createAgentActivities(deps), deps.config.agent.concurrency),
+    workspace,
   };
 }
 

@@ -24,6 +24,8 @@ export const FAILURE_TYPES = {
   noChanges: 'NoChanges',
   /** A merge of the base branch is to be committed while conflict markers are still in its conflicted files. */
   conflictUnresolved: 'ConflictUnresolved',
+  /** Every agent slot of the round's host stayed busy too long: the round moves to another host. */
+  hostBusy: 'HostBusy',
 } as const;
 
 export interface IssueSnapshot {
@@ -155,8 +157,11 @@ export interface TestRunResult {
 }
 
 export interface WorkspaceActivities {
-  /** Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. */
-  prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string }>;
+  /**
+   * Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. `host` is the id of the
+   * worker that holds it now (see domain/host-queues): the round's other workspace steps go to its queues.
+   */
+  prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string; host?: string }>;
   /** With `merge`, the commit is a merge commit with `merge.parent` as its second parent. */
   commitAndPush(input: { ref: IssueRef; branch: string; message: string; merge?: PendingMerge }): Promise<CommitResult>;
   /** Merges the newest base branch into `branch` (in the mirror, never in the agent's `.git`). */

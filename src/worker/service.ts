@@ -17,6 +17,8 @@ import { startInfrastructure, type Infrastructure } from './infrastructure';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createWorkers } from './workers';
 import { promoteDeploymentVersion } from './deployment-version';
+import { workerHostId } from './host-id';
+import { hostQueues } from '../domain/host-queues';
 
 export interface Service {
   apiUrl?: string;
@@ -62,7 +64,9 @@ export async function startService(config: Config, logger: Logger, parts: { api:
 
     if (parts.worker) {
       const nativeConnection = await connectWorker(infrastructure.temporal);
-      const workers = await createWorkers({ config, logger, connection: nativeConnection, activities: createActivities({ config, logger, pool, octokits }) });
+      const hostId = workerHostId(config.dataDir);
+      const workers = await createWorkers({ config, logger, connection: nativeConnection, hostId, activities: createActivities({ config, logger, pool, octokits, hostId }) });
+      logger.info({ hostId, queues: hostQueues(config.temporal.taskQueue, hostId) }, 'worker host id');
       const running = workers.run();
       running.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));
       cleanups.unshift(async () => {

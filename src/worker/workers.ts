@@ -1,5 +1,6 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
+import { hostQueues } from '../domain/host-queues';
 import type { Logger } from '../logger';
 
 /** Activities split by the task queue they run on. */
@@ -10,6 +11,8 @@ export interface ActivityGroups {
   githubWrites: object;
   /** Agent CLI runs: at most AGENT_CONCURRENCY at once per worker process. */
   agents: object;
+  /** Prepare, commit and push, merge of the base, tests, clean-up: the steps that need this worker's worktree. */
+  workspace: object;
 }
 
 export interface Workers {
@@ -19,18 +22,21 @@ export interface Workers {
   shutdown(): void;
 }
 
-/** The worker process's three workers: workflows + main activities, GitHub writes, agent runs. */
 /** The most GitHub writes (POST/PATCH/PUT/DELETE) one activity of the write queue makes. */
 export const WRITES_PER_ACTIVITY = 2;
 
+/** The worker process's workers: workflows + main activities, GitHub writes, agent runs, and this host's own two queues. */
 export async function createWorkers(options: {
   config: Config;
   logger: Logger;
   connection: NativeConnection;
   activities: ActivityGroups;
+  /** This worker's id (src/worker/host-id.ts): its own task queues take the rounds whose worktree it holds. */
+  hostId: string;
   workflowsPath?: string;
 }): Promise<Workers> {
   const { config, connection, activities } = options;
+  const own = hostQueues(config.temporal.taskQueue, options.hostId);
   const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...deploymentOptions(config) } as const;
   const workers = [
     await Worker.create({
@@ -52,6 +58,13 @@ export async function createWorkers(options: {
       activities: activities.agents,
       maxConcurrentActivityTaskExecutions: config.agent.concurrency,
     }),
+    // One round, one host: a round's first step (prepare, on the shared queue) says which worker holds the
+    // worktree, and the round's other steps come here (temporalio/samples-typescript worker-specific-task-queues).
+    await Worker.create({ ...shared, taskQueue: own.workspace, activities: activities.workspace }),
+    // Its runs start at once and wait in the activity for one of the process's AGENT_CONCURRENCY slots
+    // (activities/agent/slots.ts), heartbeating: so a busy worker is told from a dead one. The shared agents
+    // queue above is kept for runs started before rounds had a host, until their next prepare.
+    await Worker.create({ ...shared, taskQueue: own.agents, activities: activities.agents }),
   ];
   return {
     taskQueues: workers.map((w) => w.options.taskQueue),

@@ -17,6 +17,7 @@ import { endCancelled, ENDINGS_PATCH, lookUpPreviousPullRequest } from './issue/
 import { finish } from './issue/finish';
 import { FlowState, newFlowData, type FlowData } from './issue/flow-state';
 import { registerHandlers } from './issue/handlers';
+import { moveRound, roundHeld } from './issue/workspace';
 import { isEnding, type Ending, type Flow, type Phase, type PhaseResult } from './issue/phases';
 import { postComment, publish, summary } from './issue/publish';
 
@@ -31,7 +32,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   const workflowId = issueWorkflowId(ref);
   const carried = carriedState(input);
   const state = new FlowState(ref, workflowId, carried ?? newFlowData(ref, workflowId, DEFAULT_CONFIG, input.trigger.deliveryId));
-  const flow: Flow = { state, acts: createActivityProxies(input), input };
+  const flow: Flow = { state, acts: createActivityProxies(input, () => state.data.host), input };
   registerHandlers(flow);
   if (!carried) state.data.shown.attribute = workflowInfo().typedSearchAttributes.get(STATE_ATTR) as FlowData['shown']['attribute'];
 
@@ -132,11 +133,17 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
     let next: PhaseResult;
     try {
       next = await STEPS[phase](flow);
+      roundHeld(flow.state.data);
     } catch (err) {
       if (isCancellation(err)) throw err;
-      const decision = await escalate(flow, phase, err);
-      // No commits for a PR: a retry runs the agent again (with what people said meanwhile), not the PR call.
-      next = decision === 'timeout' ? { end: 'failed' } : describeFailure(err).type === NO_CHANGES ? 'implement' : phase;
+      // A lost host: the round runs again on another (workspace.ts); any other failure escalates.
+      const moved = moveRound(flow, phase, err);
+      if (moved) next = moved;
+      else {
+        const decision = await escalate(flow, phase, err);
+        // No commits for a PR: a retry runs the agent again (with what people said meanwhile), not the PR call.
+        next = decision === 'timeout' ? { end: 'failed' } : describeFailure(err).type === NO_CHANGES ? 'implement' : phase;
+      }
     }
     if (isEnding(next)) return next;
     phase = next;

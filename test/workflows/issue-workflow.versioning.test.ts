@@ -45,7 +45,15 @@ function configOf(buildId: string | undefined) {
 async function deploy(buildId: string | undefined, workflowsPath: string, mock: MockActivities): Promise<Workers> {
   const config = configOf(buildId);
   const activities = mock.activities();
-  const workers = await createWorkers({ config, logger, connection: env.nativeConnection, workflowsPath, activities: { main: activities, githubWrites: activities, agents: activities } });
+  const workers = await createWorkers({
+    config,
+    logger,
+    connection: env.nativeConnection,
+    workflowsPath,
+    // Each build as if on its own host: its own queues beside the shared ones.
+    hostId: `versioning-${buildId ?? 'unversioned'}`,
+    activities: { main: activities, githubWrites: activities, agents: activities, workspace: activities },
+  });
   running.push({ workers, done: workers.run() });
   await promoteDeploymentVersion(config, env.connection, workers.taskQueues, logger);
   return workers;

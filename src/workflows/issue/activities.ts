@@ -1,5 +1,7 @@
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo, type ActivityFunction, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
 import type { FAILURE_TYPES, IssueflowActivities } from '../../activities/types';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { AGENT_SLOT_WAIT_MS, hostQueues, type HostQueues } from '../../domain/host-queues';
 
 type Failure = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 // The contract's failure types, spelled out because workflows import activities only as types;
@@ -41,10 +43,44 @@ const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTim
 
 const notify: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '5s', maximumAttempts: 5 } };
 
+/**
+ * On a host's own queues (see domain/host-queues), a step that does not start within its schedule-to-start
+ * time-out means the host is gone: the workflow moves the round to another host. A live worker polls its
+ * queues constantly and starts up to 100 steps on each at once (agent runs then wait for a slot), so 30 s is far
+ * beyond any start latency, and short enough that a lost host costs little. (A worker restarted on the same
+ * data dir has the same id and takes the step up.)
+ */
+const HOST_START_TIMEOUT = '30s';
+
+/**
+ * The options of a step sent to the host that holds the round's worktree. An agent run starts there at
+ * once too and then waits, heartbeating, for one of the host's AGENT_CONCURRENCY slots (a busy host is not
+ * a dead one) for up to AGENT_SLOT_WAIT_MS, which its start-to-close time-out makes room for; after that it
+ * fails with HostBusy and the round moves. Its retries are the workflow's: a retry on this queue would wait
+ * for a host that died mid-run, so a lost run moves with its round instead (one attempt here).
+ */
+function onHost(kind: 'workspace' | 'agent', queues: HostQueues, call: ActivityOptions): ActivityOptions {
+  if (kind === 'workspace') return { taskQueue: queues.workspace, scheduleToStartTimeout: HOST_START_TIMEOUT };
+  const run = msToNumber(call.startToCloseTimeout ?? agent.startToCloseTimeout!);
+  return { taskQueue: queues.agents, scheduleToStartTimeout: HOST_START_TIMEOUT, startToCloseTimeout: run + AGENT_SLOT_WAIT_MS, retry: { maximumAttempts: 1 } };
+}
+
+/** `fn` sent to the round's host when there is one (`host()`), else to its shared queue (runs from before hosts, the first prepare). */
+function routed<F extends ActivityFunction>(fn: ActivityFunctionWithOptions<F>, kind: 'workspace' | 'agent', host: () => string | undefined): ActivityFunctionWithOptions<F> {
+  const executeWithOptions = (call: ActivityOptions, args: Parameters<F>) => {
+    const id = host();
+    return fn.executeWithOptions(id ? { ...call, ...onHost(kind, hostQueues(workflowInfo().taskQueue, id), call) } : call, args);
+  };
+  return Object.assign((...args: Parameters<F>) => executeWithOptions({}, args), { executeWithOptions }) as unknown as ActivityFunctionWithOptions<F>;
+}
+
 export type Acts = ReturnType<typeof createActivityProxies>;
 
-/** One proxy per activity group; GitHub writes and agent runs go to their own, rate-limited task queues. */
-export function createActivityProxies(queues: { githubWriteTaskQueue?: string; agentTaskQueue?: string } = {}) {
+/**
+ * One proxy per activity group; GitHub writes and agent runs go to their own, rate-limited task queues,
+ * and a round's workspace steps and agent runs to the host that holds its worktree (`host()`).
+ */
+export function createActivityProxies(queues: { githubWriteTaskQueue?: string; agentTaskQueue?: string } = {}, host: () => string | undefined = () => undefined) {
   const writeQueue = queues.githubWriteTaskQueue ?? `${workflowInfo().taskQueue}-github-writes`;
   const agentQueue = queues.agentTaskQueue ?? `${workflowInfo().taskQueue}-agents`;
   const reads = proxyActivities<IssueflowActivities>(github);
@@ -66,12 +102,12 @@ export function createActivityProxies(queues: { githubWriteTaskQueue?: string; a
     upsertComment: writes.upsertComment,
     ensurePullRequest: writes.ensurePullRequest,
     reactToComment: writes.reactToComment,
-    runAgent: agents.runAgent,
-    prepareWorkspace: git.prepareWorkspace,
-    commitAndPush: git.commitAndPush,
-    updateBranch: git.updateBranch,
-    cleanupWorkspace: git.cleanupWorkspace,
-    runTests: test.runTests,
+    runAgent: routed(agents.runAgent, 'agent', host),
+    prepareWorkspace: routed(git.prepareWorkspace, 'workspace', host),
+    commitAndPush: routed(git.commitAndPush, 'workspace', host),
+    updateBranch: routed(git.updateBranch, 'workspace', host),
+    cleanupWorkspace: routed(git.cleanupWorkspace, 'workspace', host),
+    runTests: routed(test.runTests, 'workspace', host),
     notifyEndState: notifier.notifyEndState,
   };
 }

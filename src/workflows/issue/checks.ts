@@ -4,6 +4,7 @@ import type { FlowData } from './flow-state';
 import { announceCompleted } from './complete';
 import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
+import { worktreeMayBeGone } from './workspace';
 
 const MINUTE = 60_000;
 /** How often the checks are read again when no webhook woke the wait: a lost webhook costs at most this. */
@@ -45,7 +46,7 @@ export async function checks(flow: Flow): Promise<PhaseResult> {
     // A review meanwhile: its round pushes a new head, whose checks are the ones that count.
     if (p.reviews > 0) {
       p.reviews = 0;
-      data.workspaceReady = false;
+      worktreeMayBeGone(data);
       return 'implement';
     }
   }
@@ -101,7 +102,7 @@ async function fixOrEscalate(flow: Flow, run: CiRun, failed: CheckInfo[]): Promi
   run.failure = reports.join('\n\n');
   run.rerun = [];
   state.note(`${names} failed, fix attempt ${run.fixAttempts} of ${max}`);
-  data.workspaceReady = false;
+  worktreeMayBeGone(data);
   return 'implement';
 }
 

@@ -4,6 +4,7 @@ import type { Flow, PhaseResult } from './phases';
 import { startCiWait, waitsForCi } from './ci-start';
 import { postComment, publish, summary } from './publish';
 import { watchBase } from './update';
+import { worktreeMayBeGone } from './workspace';
 
 const DAY = 86_400_000;
 
@@ -70,7 +71,7 @@ export async function listen(flow: Flow): Promise<PhaseResult> {
   if (p.reviews > 0 || p.resume) {
     p.reviews = 0;
     p.resume = false;
-    data.workspaceReady = false;
+    worktreeMayBeGone(data);
     return 'implement';
   }
   return { end: 'idle' };

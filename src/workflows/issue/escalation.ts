@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, condition, log, TimeoutFailure } f
 import type { Flow, Phase } from './phases';
 import { postComment, publish, summary } from './publish';
 import { clearPending } from './waits';
+import { worktreeMayBeGone } from './workspace';
 
 const DAY = 86_400_000;
 
@@ -71,7 +72,7 @@ export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<
   if (data.pending.prClosed) return 'pr-closed';
   data.status.lastError = undefined;
   data.counters.fixAttempts = 0;
-  data.workspaceReady = false;
+  worktreeMayBeGone(data);
   state.note(`retrying ${phase}`);
   return 'retry';
 }

@@ -36,6 +36,10 @@ export interface FlowData {
   workspaceUsed: boolean;
   /** Whether the worktree is known to exist now; false after long waits, so it is prepared again. */
   workspaceReady: boolean;
+  /** The worker that holds the worktree (its id; see domain/host-queues); absent before the first prepare and after a lost host. */
+  host?: string;
+  /** Hosts lost mid-step in a row (workspace.ts). */
+  hostLosses?: number;
   cancelledBy?: string;
   /**
    * Someone without write access changed the issue's title or body after intake: the next plan waits

@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG } from '../../domain/repo-defaults';
 import { bestEffort, describeFailure } from './escalation';
 import type { Flow, PhaseResult } from './phases';
 import { summary, updateStatusComment } from './publish';
-import { ensureWorkspace } from './workspace';
+import { ensureWorkspace, worktreeMayBeGone } from './workspace';
 
 /** Guards the checks of an open PR's mergeability while listening, so that histories recorded before them still replay. */
 export const MERGE_CHECK_PATCH = 'merge-check-while-listening';
@@ -61,7 +61,7 @@ export async function update(flow: Flow): Promise<PhaseResult> {
   const { state } = flow;
   const { data } = state;
   // The worktree may be gone after the wait (another worker, a restart): rebuilt from the pushed branch.
-  data.workspaceReady = false;
+  worktreeMayBeGone(data);
   await ensureWorkspace(flow);
   const result = await flow.acts.updateBranch.executeWithOptions({ summary: summary(flow, 'merge the base branch') }, [{ ref: state.ref, branch: issueBranch(state.ref.issueNumber) }]);
   if (result.outcome === 'conflicted') {

@@ -39,7 +39,8 @@ export interface E2EParts {
   db: TestDatabase;
   temporal: TestWorkflowEnvironment;
   api: IssueflowProcess;
-  worker: IssueflowProcess;
+  /** The `issueflow worker` processes; the first shares the API's data dir (option `hosts`). */
+  workers: IssueflowProcess[];
   apiUrl: string;
   env: Record<string, string>;
   secrets: { githubToken: string; webhookSecret: string; apiToken: string; databaseUrl: string };
@@ -71,7 +72,9 @@ export class E2E {
   readonly temporal: TestWorkflowEnvironment;
   readonly client: Client;
   readonly api: IssueflowProcess;
+  /** The first (often only) worker process. */
   readonly worker: IssueflowProcess;
+  readonly workers: IssueflowProcess[];
   readonly apiUrl: string;
   readonly env: Record<string, string>;
   readonly secrets: E2EParts['secrets'];
@@ -82,7 +85,8 @@ export class E2E {
 
   constructor(parts: E2EParts) {
     this.parts = parts;
-    ({ repo: this.repo, standin: this.standin, bare: this.bare, db: this.db, temporal: this.temporal, api: this.api, worker: this.worker } = parts);
+    ({ repo: this.repo, standin: this.standin, bare: this.bare, db: this.db, temporal: this.temporal, api: this.api, workers: this.workers } = parts);
+    this.worker = this.workers[0];
     ({ apiUrl: this.apiUrl, env: this.env, secrets: this.secrets, webhooks: this.webhooks } = parts);
     this.client = parts.temporal.client;
     if (parts.echoOwnWrites) this.echoOwnWrites();
@@ -327,7 +331,7 @@ export class E2E {
       parts.push(`labels: ${this.labels(issue).join(', ')}`);
       parts.push(`comments:\n${this.comments(issue).map((c) => `  [${c.author}${c.key ? ` ${c.key}` : ''}] ${c.body.slice(0, 300).replace(/\n/g, '\n    ')}`).join('\n')}`);
     }
-    parts.push(`worker output (tail):\n${this.worker.output().slice(-4000)}`);
+    this.workers.forEach((w, i) => parts.push(`worker${this.workers.length > 1 ? ` ${i}` : ''} output (tail):\n${w.output().slice(-4000)}`));
     parts.push(`api output (tail):\n${this.api.output().slice(-2000)}`);
     if (this.standin.violations.length) parts.push(`stand-in violations:\n${this.standin.violations.join('\n')}`);
     return parts.join('\n');
@@ -376,7 +380,7 @@ export class E2E {
   /** Waits for webhooks in flight, then stops the processes, the servers and removes the temp dirs. */
   async stop(): Promise<void> {
     await this.webhooks.settle().catch(() => undefined);
-    await Promise.all([this.api.kill('SIGTERM'), this.worker.kill('SIGTERM')]);
+    await Promise.all([this.api.kill('SIGTERM'), ...this.workers.map((w) => w.kill('SIGTERM'))]);
     await this.parts.cleanup();
   }
 }

@@ -40,6 +40,8 @@ export interface E2EOptions {
   postgres?: 'shared' | 'own';
   /** GitHub's "Automatically delete head branches": a merge deletes the PR's branch in the bare repo (default false, as on GitHub). */
   deleteBranchOnMerge?: boolean;
+  /** `issueflow worker` processes, each with a data dir of its own as if on a host of its own (default 1). */
+  hosts?: number;
   /** Faults of the stand-in: `faultRate` of all requests fail with one of `faultKinds`. */
   standin?: Pick<StandinOptions, 'faultRate' | 'faultKinds' | 'faultResetSeconds'>;
 }
@@ -126,10 +128,20 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     const apiUrl = `http://127.0.0.1:${port}`;
     const api = new IssueflowProcess('api', env);
     cleanups.push(() => api.kill('SIGKILL'));
-    const worker = new IssueflowProcess('worker', env);
-    cleanups.push(() => worker.kill('SIGKILL'));
+    // The first worker shares the API's data dir; every other one has its own, as on another machine.
+    const workers = Array.from({ length: options.hosts ?? 1 }, (_, i) => {
+      let own = dataDir;
+      if (i > 0) {
+        own = mkdtempSync(join(tmpdir(), `issueflow-e2e-host${i}-`));
+        chmodSync(own, 0o755);
+        cleanups.push(() => rmSync(own, { recursive: true, force: true }));
+      }
+      const worker = new IssueflowProcess('worker', { ...env, ISSUEFLOW_DATA_DIR: own });
+      cleanups.push(() => worker.kill('SIGKILL'));
+      return worker;
+    });
     const queues = { main: taskQueue, writes: `${taskQueue}-github-writes`, agents: `${taskQueue}-agents` };
-    await Promise.all([waitForApi(api, apiUrl), waitForWorker(worker, temporal.client, queues)]);
+    await Promise.all([waitForApi(api, apiUrl), ...workers.map((w) => waitForWorker(w, temporal.client, queues))]);
 
     const webhooks = new WebhookSender(standin, () => apiUrl, secrets.webhookSecret, options.deliveries);
     return new E2E({
@@ -139,7 +151,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       db,
       temporal,
       api,
-      worker,
+      workers,
       apiUrl,
       env,
       secrets: { ...secrets, databaseUrl: db.url },
