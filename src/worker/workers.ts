@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { HEARTBEAT_EVERY_MS } from '../activities/heartbeat';
 
 /** Activities split by the task queue they run on. */
 export interface ActivityGroups {
@@ -17,6 +18,12 @@ export interface Workers {
   shutdown(): void;
 }
 
+/**
+ * Heartbeats leave as often as activities heartbeat, twice a second (the SDK's default throttle is up to a minute): a cancellation
+ * arrives in a heartbeat's response, so this bounds how late a cancelled agent or test run hears of it.
+ */
+export const HEARTBEAT_THROTTLE = { maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS, defaultHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS } as const;
+
 /** The worker process's three workers: workflows + main activities, GitHub writes, agent runs. */
 /** The most GitHub writes (POST/PATCH/PUT/DELETE) one activity of the write queue makes. */
 export const WRITES_PER_ACTIVITY = 2;
@@ -29,7 +36,7 @@ export async function createWorkers(options: {
   workflowsPath?: string;
 }): Promise<Workers> {
   const { config, connection, activities } = options;
-  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s` } as const;
+  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...HEARTBEAT_THROTTLE } as const;
   const workers = [
     await Worker.create({
       ...shared,

@@ -122,4 +122,13 @@ describe('runAgent with the scripted agent', () => {
     await writePaused(db.pool, false);
     expect((await run).resultText).toBe('Done: resumed');
   });
+
+  test('a silent agent heartbeats on a timer although it prints nothing', async () => {
+    const { run: runIn, heartbeats } = activityEnv();
+    const r = await runIn(fx.agent().runAgent, fx.input('agent: say one line\nagent: sleep 3500'));
+    expect(r.resultText).toBe('Done: one line');
+    // The scripted agent prints its lines at once, then nothing for 3.5 s: only the timer heartbeats then.
+    expect(heartbeats.length).toBeGreaterThanOrEqual(6);
+    expect(heartbeats[heartbeats.length - 1]).toEqual({ bytes: expect.any(Number), lastLine: expect.any(String) });
+  });
 });

@@ -18,17 +18,23 @@ const github: ActivityOptions = {
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: GITHUB_NON_RETRYABLE },
 };
 
+/**
+ * The long activities heartbeat twice a second whatever they print (src/activities/heartbeat.ts), so a
+ * worker that died is noticed after this, not after the start-to-close time-out.
+ */
+const LOST_WORKER = '15 seconds';
+
 /** The agent: long, heartbeating, expensive; one retry for a lost worker, none for a missing binary. */
 const agent: ActivityOptions = {
   startToCloseTimeout: '35 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: LOST_WORKER,
   retry: { initialInterval: '30s', maximumAttempts: 2, nonRetryableErrorTypes: AGENT_NON_RETRYABLE },
 };
 
 /** Git: a few attempts (a push may race a network blip). */
 const workspace: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: LOST_WORKER,
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 3 },
 };
 
@@ -37,7 +43,7 @@ const workspace: ActivityOptions = {
  * only ever follows a lost attempt (the worker crashed or restarted: a heartbeat time-out), which must
  * not escalate the issue as if the tests had failed.
  */
-const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: '2 minutes', retry: { initialInterval: '1s', maximumAttempts: 2 } };
+const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: LOST_WORKER, retry: { initialInterval: '1s', maximumAttempts: 2 } };
 
 const notify: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '5s', maximumAttempts: 5 } };
 
