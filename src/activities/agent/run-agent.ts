@@ -19,15 +19,13 @@ type Attempt = { ok: AgentRunResult } | { failure: ApplicationFailure; tryFallba
 
 const isResultLine = (line: string) => line.startsWith('{') && line.includes('"result"');
 
-/** Waits, heartbeating, while the operator's pause switch is on; cancellation ends the wait. */
-async function waitWhilePaused(deps: AgentDeps, ctx: Context): Promise<void> {
-  let logged = false;
-  while (await readPaused(deps.pool)) {
-    if (!logged) deps.logger.info({ activity: ctx.info.activityType }, 'agent runs are paused; waiting');
-    logged = true;
-    ctx.heartbeat({ paused: true });
-    await ctx.sleep(deps.pausePollMs ?? 5000);
-  }
+/**
+ * While the operator's pause switch is on no agent starts: the workflow holds the round, durably and for
+ * as long as the pause lasts, and asks again (an activity's own time-out must not bound a pause).
+ */
+async function refuseWhilePaused(deps: AgentDeps): Promise<void> {
+  if (!(await readPaused(deps.pool))) return;
+  throw ApplicationFailure.create({ message: 'Agent runs are paused (POST /admin/pause); the round waits for POST /admin/resume.', type: FAILURE_TYPES.agentPaused, nonRetryable: true });
 }
 
 type Progress = (details: { bytes: number; lastLine: string }) => void;
@@ -109,7 +107,7 @@ export function runAgentWith(deps: AgentDeps, input: AgentRunInput): Promise<Age
 }
 
 async function runAgentIn(deps: AgentDeps, ctx: Context, progress: Progress, input: AgentRunInput): Promise<AgentRunResult> {
-  await waitWhilePaused(deps, ctx);
+  await refuseWhilePaused(deps);
   const workdir = (deps.workspaceDir ?? ((ref) => worktreePath(deps.config.dataDir, ref)))(input.ref);
   if (!existsSync(workdir)) {
     throw ApplicationFailure.create({ message: `The worktree ${workdir} is missing: run prepareWorkspace on this worker first.`, type: FAILURE_TYPES.gitFailed });

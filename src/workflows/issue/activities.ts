@@ -5,7 +5,7 @@ type Failure = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 // The contract's failure types, spelled out because workflows import activities only as types;
 // the compiler checks each string against the contract.
 const GITHUB_NON_RETRYABLE: Failure[] = ['GithubNotFound', 'GithubUnauthorized', 'GithubForbidden', 'GithubValidationFailed'];
-const AGENT_NON_RETRYABLE: Failure[] = ['AgentMissing', 'AgentFailed'];
+const AGENT_NON_RETRYABLE: Failure[] = ['AgentMissing', 'AgentFailed', 'AgentPaused'];
 
 /**
  * GitHub: many attempts with back-off; a rate-limited call sets `nextRetryDelay` from GitHub's reset
