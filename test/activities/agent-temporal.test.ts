@@ -35,7 +35,7 @@ describe('runAgent under a real Temporal worker', () => {
       workflowsPath: require.resolve('../support/scripted-agent/agent-workflow'),
       // The cancellation test reads pids the agent writes: outside a sandbox, whose pids are its own (sandbox.test.ts kills inside one).
       activities: fx.agent({ ISSUEFLOW_SANDBOX: 'off', AGENT_IDLE_MINUTES: String(IDLE_MS / 60_000) }),
-      // As the service's workers: heartbeats leave every second, whatever the heartbeat time-out.
+      // As the service's workers: heartbeats leave twice a second, whatever the heartbeat time-out.
       ...HEARTBEAT_THROTTLE,
     });
     running = worker.run();
