@@ -25,13 +25,14 @@ const github: ActivityOptions = {
 const LOST_WORKER = '15 seconds';
 
 /**
- * The agent: long, heartbeating, expensive; one retry for a lost worker (at once: the heartbeat time-out
- * has waited already), none for a missing binary, a failed task or a pause.
+ * The agent: long, heartbeating, expensive; one retry for a lost worker, none for a missing binary, a
+ * failed task or a pause. The retry waits 30 s: an attempt that failed on PostgreSQL or Temporal
+ * restarting (the crashes suite) must not spend the last attempt while they are still down.
  */
 const agent: ActivityOptions = {
   startToCloseTimeout: '35 minutes',
   heartbeatTimeout: LOST_WORKER,
-  retry: { initialInterval: '1s', maximumAttempts: 2, nonRetryableErrorTypes: AGENT_NON_RETRYABLE },
+  retry: { initialInterval: '30s', maximumAttempts: 2, nonRetryableErrorTypes: AGENT_NON_RETRYABLE },
 };
 
 /** Git: a few attempts (a push may race a network blip). */

@@ -13,8 +13,9 @@ function implementStarts(file: string): number[] {
 }
 
 /**
- * A worker SIGKILLed during a silent agent run: the heartbeat time-out (15 s) notices it and the round
- * runs again at once on the restarted worker. Measures the time from the kill to the new agent process.
+ * A worker SIGKILLed during a silent agent run: the heartbeat time-out (15 s) notices it and, after the
+ * agent's retry interval (30 s), the round runs again on the restarted worker. Measures the time from the
+ * kill to the new agent process (before the heartbeats, the 2-minute heartbeat time-out made it 2.5 min).
  */
 describe('e2e slow: recovery from a killed worker', () => {
   let e2e: E2E;
@@ -34,7 +35,7 @@ describe('e2e slow: recovery from a killed worker', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('SIGKILL of the worker during a silent agent run: the round runs again within the heartbeat time-out plus a few seconds, and the issue completes', async () => {
+  test('SIGKILL of the worker during a silent agent run: the round runs again after the heartbeat time-out and the retry interval (under a minute), and the issue completes', async () => {
     const issue = await e2e.openIssue({
       title: 'Fix add, slowly',
       // The first implement run writes .thinking and waits silently; the retry finds it and goes straight through.
@@ -51,9 +52,9 @@ describe('e2e slow: recovery from a killed worker', () => {
     const pr = await e2e.waitForPullRequest(issue, 120_000);
     expect(e2e.branchDiff(pr.head).files).toEqual(expect.arrayContaining(['math.js']));
     await e2e.waitForState(issue, 'completed');
-    console.log(`[recovery] worker killed; restarted and polling after ${restartedAfter} ms; the agent round ran again ${recoveredAfter} ms after the kill (heartbeat time-out 15 s)`);
+    console.log(`[recovery] worker killed; restarted and polling after ${restartedAfter} ms; the agent round ran again ${recoveredAfter} ms after the kill (heartbeat time-out 15 s, retry interval 30 s)`);
     expect(recoveredAfter).toBeGreaterThanOrEqual(10_000); // it waited for the heartbeat time-out, not for the start-to-close one
-    expect(recoveredAfter).toBeLessThan(40_000);
+    expect(recoveredAfter).toBeLessThan(60_000);
     outcome = `round resumed ${(recoveredAfter / 1000).toFixed(1)} s after the kill`;
   });
 });
