@@ -25,14 +25,21 @@ const github: ActivityOptions = {
 const LOST_WORKER = '15 seconds';
 
 /**
- * The agent: long, heartbeating, expensive; one retry for a lost worker, none for a missing binary, a
- * failed task or a pause. The retry waits 30 s: an attempt that failed on PostgreSQL or Temporal
- * restarting (the crashes suite) must not spend the last attempt while they are still down.
+ * Attempts of the agent and the tests: lost ones only (a failed run is not retried), and since a lost
+ * worker is noticed within seconds, a worker crashing again, or a Temporal restart longer than the
+ * heartbeat time-out, may cost the retry too (the crashes suite kills the worker three times in a row).
+ */
+const LOST_ATTEMPTS = 4;
+
+/**
+ * The agent: long, heartbeating, expensive; retried only for a lost worker, never for a missing binary,
+ * a failed task or a pause. The retry waits 30 s: an attempt that failed on PostgreSQL or Temporal
+ * restarting (the crashes suite) must not spend the next attempt while they are still down.
  */
 const agent: ActivityOptions = {
   startToCloseTimeout: '35 minutes',
   heartbeatTimeout: LOST_WORKER,
-  retry: { initialInterval: '30s', maximumAttempts: 2, nonRetryableErrorTypes: AGENT_NON_RETRYABLE },
+  retry: { initialInterval: '30s', maximumAttempts: LOST_ATTEMPTS, nonRetryableErrorTypes: AGENT_NON_RETRYABLE },
 };
 
 /** Git: a few attempts (a push may race a network blip). */
@@ -47,7 +54,7 @@ const workspace: ActivityOptions = {
  * only ever follows a lost attempt (the worker crashed or restarted: a heartbeat time-out), which must
  * not escalate the issue as if the tests had failed.
  */
-const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: LOST_WORKER, retry: { initialInterval: '1s', maximumAttempts: 2 } };
+const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: LOST_WORKER, retry: { initialInterval: '1s', maximumAttempts: LOST_ATTEMPTS } };
 
 const notify: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '5s', maximumAttempts: 5 } };
 
