@@ -82,6 +82,7 @@ const envSchema = z.object({
   AGENT_FALLBACK: z.enum(AGENT_PRESETS).optional(),
   AGENT_ENV: list,
   AGENT_CONCURRENCY: positiveInt(2),
+  AGENT_IDLE_MINUTES: positiveNumber(2),
   ISSUEFLOW_SANDBOX: z.enum(['auto', 'required', 'off']).default('auto'),
   AGENT_NETWORK_ALLOW: allowList,
   COMMAND_NETWORK_ALLOW: allowList,
@@ -150,6 +151,8 @@ export interface Config {
     fallback?: (typeof AGENT_PRESETS)[number];
     envAllowList: string[];
     concurrency: number;
+    /** An agent that prints nothing for this long is stopped (AgentTimedOut). */
+    idleMinutes: number;
   };
   /** The sandbox around agent runs and repo commands (src/activities/sandbox). */
   sandbox: {
@@ -244,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fallback: e.AGENT_FALLBACK,
       envAllowList: e.AGENT_ENV,
       concurrency: e.AGENT_CONCURRENCY,
+      idleMinutes: e.AGENT_IDLE_MINUTES,
     },
     sandbox: {
       mode: e.ISSUEFLOW_SANDBOX,

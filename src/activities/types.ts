@@ -18,6 +18,8 @@ export const FAILURE_TYPES = {
   agentFailed: 'AgentFailed',
   agentMissing: 'AgentMissing',
   agentTimedOut: 'AgentTimedOut',
+  /** The operator paused agent runs: the workflow waits and asks again; never an escalation. */
+  agentPaused: 'AgentPaused',
   gitFailed: 'GitFailed',
   testsTimedOut: 'TestsTimedOut',
   /** The branch has no commits the base lacks: the agent changed nothing, so there is no PR to open. */

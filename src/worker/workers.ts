@@ -2,6 +2,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Config } from '../config';
 import { hostQueues } from '../domain/host-queues';
 import type { Logger } from '../logger';
+import { HEARTBEAT_EVERY_MS } from '../activities/heartbeat';
 
 /** Activities split by the task queue they run on. */
 export interface ActivityGroups {
@@ -22,6 +23,12 @@ export interface Workers {
   shutdown(): void;
 }
 
+/**
+ * Heartbeats leave as often as activities heartbeat, twice a second (the SDK's default throttle is up to a minute): a cancellation
+ * arrives in a heartbeat's response, so this bounds how late a cancelled agent or test run hears of it.
+ */
+export const HEARTBEAT_THROTTLE = { maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS, defaultHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS } as const;
+
 /** The most GitHub writes (POST/PATCH/PUT/DELETE) one activity of the write queue makes. */
 export const WRITES_PER_ACTIVITY = 2;
 
@@ -37,7 +44,7 @@ export async function createWorkers(options: {
 }): Promise<Workers> {
   const { config, connection, activities } = options;
   const own = hostQueues(config.temporal.taskQueue, options.hostId);
-  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...deploymentOptions(config) } as const;
+  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...HEARTBEAT_THROTTLE, ...deploymentOptions(config) } as const;
   const workers = [
     await Worker.create({
       ...shared,

@@ -9,7 +9,10 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { processAlive } from '../support/scripted-agent';
 import { agentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
 import { agentStepWorkflow } from '../support/scripted-agent/agent-workflow';
+import { HEARTBEAT_THROTTLE } from '../../src/worker/workers';
 
+/** The agents' idle limit here: longer than the heartbeat time-outs below, which the heartbeats must outlive. */
+const IDLE_MS = 6000;
 const HANG = 'agent: write-pid ../agent.pid\nagent: spawn-child ../child.pid\nagent: hang';
 const pidFiles = ['../agent.pid', '../child.pid'];
 
@@ -31,7 +34,9 @@ describe('runAgent under a real Temporal worker', () => {
       taskQueue,
       workflowsPath: require.resolve('../support/scripted-agent/agent-workflow'),
       // The cancellation test reads pids the agent writes: outside a sandbox, whose pids are its own (sandbox.test.ts kills inside one).
-      activities: fx.agent({ ISSUEFLOW_SANDBOX: 'off' }),
+      activities: fx.agent({ ISSUEFLOW_SANDBOX: 'off', AGENT_IDLE_MINUTES: String(IDLE_MS / 60_000) }),
+      // As the service's workers: heartbeats leave twice a second, whatever the heartbeat time-out.
+      ...HEARTBEAT_THROTTLE,
     });
     running = worker.run();
   }, 120_000);
@@ -48,17 +53,19 @@ describe('runAgent under a real Temporal worker', () => {
   const start = (id: string, prompt: string, heartbeatTimeout: string) =>
     env.client.workflow.start(agentStepWorkflow, { taskQueue, workflowId: id, args: [fx.input(prompt), heartbeatTimeout] });
 
-  test('a quiet agent fails the step with AgentTimedOut at the heartbeat time-out', async () => {
+  test('a quiet agent outlives a 2 s heartbeat time-out (timer heartbeats) and fails the step with AgentTimedOut at its idle limit', async () => {
+    const started = Date.now();
     const handle = await start('idle', HANG, '2 seconds');
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
     expect(cause.type).toBe('AgentTimedOut');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE_MS);
     for (const pid of pids()) expect(processAlive(pid)).toBe(false);
   });
 
-  test('cancelling the workflow kills the quiet agent and its grandchild within 2 s', async () => {
-    const handle = await start('cancel', HANG, '1 second');
+  test('cancelling the workflow kills the quiet agent and its grandchild within 2 s, with the service heartbeat time-out', async () => {
+    const handle = await start('cancel', HANG, '15 seconds');
     const until = Date.now() + 30_000;
     for (;;) {
       try {

@@ -111,15 +111,25 @@ describe('runAgent with the scripted agent', () => {
     expect(err?.details?.[0]).toMatchObject({ agent: 'custom' });
   });
 
-  test('while paused the agent does not start; it starts once resumed', async () => {
+  test('while paused the agent does not start: AgentPaused at once, non-retryable (the workflow holds the round); once resumed it runs', async () => {
     await writePaused(db.pool, true);
-    const { run: runIn, heartbeats } = activityEnv();
     const input = fx.input('agent: say resumed');
-    const run = runIn(fx.agent({}, { pausePollMs: 100 }).runAgent, input);
-    await new Promise((r) => setTimeout(r, 600));
+    const started = Date.now();
+    const err = await failureOf(activityEnv().run(fx.agent().runAgent, input));
+    expect(err).toMatchObject({ type: 'AgentPaused', nonRetryable: true });
+    expect(err?.message).toContain('POST /admin/resume');
+    expect(Date.now() - started).toBeLessThan(2000);
     expect(await readRunLog(db.pool, input.workflowId)).toEqual([]);
-    expect(heartbeats).toContainEqual({ paused: true });
     await writePaused(db.pool, false);
-    expect((await run).resultText).toBe('Done: resumed');
+    expect((await activityEnv().run(fx.agent().runAgent, input)).resultText).toBe('Done: resumed');
+  });
+
+  test('a silent agent heartbeats on a timer although it prints nothing', async () => {
+    const { run: runIn, heartbeats } = activityEnv();
+    const r = await runIn(fx.agent().runAgent, fx.input('agent: say one line\nagent: sleep 3500'));
+    expect(r.resultText).toBe('Done: one line');
+    // The scripted agent prints its lines at once, then nothing for 3.5 s: only the timer heartbeats then.
+    expect(heartbeats.length).toBeGreaterThanOrEqual(6);
+    expect(heartbeats[heartbeats.length - 1]).toEqual({ bytes: expect.any(Number), lastLine: expect.any(String) });
   });
 });

@@ -122,6 +122,46 @@ test('/agent cancel mid-implement: the agent is cancelled, unpushed work pushed,
   });
 });
 
+test('/agent cancel mid-implement: the clean-up begins only once the agent run has finished cancelling (its processes dead)', async () => {
+  const mock = new MockActivities();
+  const DYING_MS = 1500;
+  let agentDeadAt = 0;
+  let commitAt = 0;
+  mock.overrides.runAgent = async (input) => {
+    if (input.mode === 'plan') return { agent: 'claude-code', exitCode: 0, resultText: '', plan: mock.plan, outputTail: '', durationMs: 1 };
+    try {
+      return await runUntilCancelled();
+    } finally {
+      // Like runSupervised: SIGTERM, the grace, SIGKILL; the activity ends once the group is gone.
+      await new Promise((r) => setTimeout(r, DYING_MS));
+      agentDeadAt = Date.now();
+    }
+  };
+  mock.overrides.commitAndPush = async () => {
+    commitAt = Date.now();
+    return { committed: true, sha: 'def', filesChanged: ['src/header.ts'], pushed: true };
+  };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, (s) => s.state === 'implementing' && mock.agentRuns('implement').length === 1, 'the agent at work');
+    await handle.signal('command', command('cancel', 'cancel-1'));
+    expect(await handle.result()).toEqual({ state: 'cancelled', outcome: 'cancelled' });
+    expect(agentDeadAt).toBeGreaterThan(0);
+    expect(commitAt).toBeGreaterThanOrEqual(agentDeadAt);
+    expect(mock.labels[mock.labels.length - 1]).toBe('cancelled');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const requested = events.findIndex((e) => e.activityTaskCancelRequestedEventAttributes);
+    const canceled = events.findIndex((e) => e.activityTaskCanceledEventAttributes);
+    expect(requested).toBeGreaterThan(0);
+    expect(canceled).toBeGreaterThan(requested);
+    // Nothing of the clean-up (the PR look-up, the commit, labels, comments) was scheduled while the agent was dying.
+    const scheduledMeanwhile = events.slice(requested, canceled).filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduledMeanwhile).toEqual([]);
+    expect(events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'commitAndPush')).toBeGreaterThan(canceled);
+    await recordHistory(handle, 'cancel-waits-for-agent');
+  });
+});
+
 test('closing the issue cancels the workflow (Temporal cancellation): the same clean-up, and the run ends cancelled', async () => {
   const mock = new MockActivities();
   mock.overrides.runAgent = async (input) => (input.mode === 'plan' ? { agent: 'claude-code', exitCode: 0, resultText: '', plan: mock.plan, outputTail: '', durationMs: 1 } : runUntilCancelled());

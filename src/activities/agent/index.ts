@@ -15,20 +15,20 @@ export interface AgentDeps {
   workspaceDir?: (ref: IssueRef) => string;
   /** The variables the agent's environment is picked from; `process.env` by default. */
   env?: Record<string, string | undefined>;
-  /** How often a paused runner looks at the switch again (default 5 s). */
-  pausePollMs?: number;
   /** SIGTERM to SIGKILL of the agent's process group (default 1 s). */
   killGraceMs?: number;
-  /** Idle limit when the activity has no heartbeat time-out (default 10 min). */
-  defaultIdleTimeoutMs?: number;
+  /** Kill an agent that prints nothing for this long (default AGENT_IDLE_MINUTES). */
+  idleTimeoutMs?: number;
 }
 
 /**
- * The agent activities. `runAgent` waits while paused, runs the preset (then AGENT_FALLBACK when the
- * binary is missing or the provider is down) in its own process group with a built environment,
- * heartbeats `{ bytes, lastLine }`, streams all output to `run_logs`, and kills the group on
- * cancellation, the hard time-out and the idle (heartbeat) time-out. Failures: AgentMissing
- * (non-retryable), AgentFailed (retryable), AgentTimedOut (non-retryable), GitFailed (no worktree).
+ * The agent activities. `runAgent` refuses to start while paused (AgentPaused: the workflow holds the
+ * round), runs the preset (then AGENT_FALLBACK when the binary is missing or the provider is down) in
+ * its own process group with a built environment, heartbeats `{ bytes, lastLine }` twice a second
+ * whatever it prints, streams all output to `run_logs`, and kills the group on cancellation, the hard
+ * time-out and the idle limit (no output for AGENT_IDLE_MINUTES), returning only once it is dead.
+ * Failures: AgentPaused, AgentMissing, AgentTimedOut (non-retryable), AgentFailed (retryable),
+ * GitFailed (no worktree).
  */
 export function createAgentActivities(deps: AgentDeps): AgentActivities {
   return {

@@ -13,23 +13,24 @@ import { looksLikeProviderOutage, parsePlan, parseResultLine } from './parse';
 import { lastLines, runSupervised } from './supervised-process';
 import { homePath, worktreePath } from '../workspace/paths';
 import { agentPolicy, resolveCommand, sandboxCommand, sandboxEnabled } from '../sandbox';
+import { heartbeating } from '../heartbeat';
 
 type Attempt = { ok: AgentRunResult } | { failure: ApplicationFailure; tryFallback: boolean };
 
 const isResultLine = (line: string) => line.startsWith('{') && line.includes('"result"');
 
-/** Waits, heartbeating, while the operator's pause switch is on; cancellation ends the wait. */
-async function waitWhilePaused(deps: AgentDeps, ctx: Context): Promise<void> {
-  let logged = false;
-  while (await readPaused(deps.pool)) {
-    if (!logged) deps.logger.info({ activity: ctx.info.activityType }, 'agent runs are paused; waiting');
-    logged = true;
-    ctx.heartbeat({ paused: true });
-    await ctx.sleep(deps.pausePollMs ?? 5000);
-  }
+/**
+ * While the operator's pause switch is on no agent starts: the workflow holds the round, durably and for
+ * as long as the pause lasts, and asks again (an activity's own time-out must not bound a pause).
+ */
+async function refuseWhilePaused(deps: AgentDeps): Promise<void> {
+  if (!(await readPaused(deps.pool))) return;
+  throw ApplicationFailure.create({ message: 'Agent runs are paused (POST /admin/pause); the round waits for POST /admin/resume.', type: FAILURE_TYPES.agentPaused, nonRetryable: true });
 }
 
-async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, preset: AgentPreset, promptFile: string, workdir: string): Promise<Attempt> {
+type Progress = (details: { bytes: number; lastLine: string }) => void;
+
+async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input: AgentRunInput, preset: AgentPreset, promptFile: string, workdir: string): Promise<Attempt> {
   const { config } = deps;
   let cmd: ReturnType<typeof agentCommand>;
   try {
@@ -42,7 +43,8 @@ async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, pres
   const env = buildAgentEnv(config, preset, deps.env);
   const secrets = [...secretValues(config), ...envSecretValues(env)];
   const clean = (text: string) => scrub(text, config, secrets);
-  const idleTimeoutMs = ctx.info.heartbeatTimeoutMs || deps.defaultIdleTimeoutMs || 10 * 60_000;
+  // Measured from the agent's output alone: the heartbeats go on while it is silent.
+  const idleTimeoutMs = deps.idleTimeoutMs ?? config.agent.idleMinutes * 60_000;
   const sandboxed = sandboxEnabled(config);
   const file = sandboxed ? resolveCommand(cmd.file, env.PATH) : cmd.file;
   if (!file) return spawnFailure(preset, cmd.file, 'ENOENT');
@@ -58,18 +60,16 @@ async function attempt(deps: AgentDeps, ctx: Context, input: AgentRunInput, pres
     log: { pool: deps.pool, workflowId: input.workflowId, step: input.step, secrets, logger: deps.logger },
     hardTimeoutMs: input.timeoutMinutes * 60_000,
     idleTimeoutMs,
-    // Heartbeat while quiet too: that is how a cancellation reaches the worker. Silence is the watchdog's job.
-    progressEveryMs: Math.max(200, Math.min(5000, idleTimeoutMs / 3)),
     signal: ctx.cancellationSignal,
     killGraceMs: deps.killGraceMs,
     keepLine: isResultLine,
-    onProgress: (p) => ctx.heartbeat({ bytes: p.bytes, lastLine: clean(p.lastLine) }),
+    onProgress: (p) => progress({ bytes: p.bytes, lastLine: clean(p.lastLine) }),
   }).finally(() => boxed.close());
   const outputTail = clean(lastLines(run.tail));
   const details = { agent: preset, exitCode: run.exitCode, outputTail };
   if (run.ended === 'cancelled') throw ctx.cancellationSignal.reason instanceof Error ? ctx.cancellationSignal.reason : new CancelledFailure('CANCELLED');
   if (run.ended !== 'exit') {
-    const why = run.ended === 'idle-timeout' ? 'printed nothing for longer than the heartbeat time-out' : `ran longer than ${input.timeoutMinutes} minutes`;
+    const why = run.ended === 'idle-timeout' ? `printed nothing for ${Math.round(idleTimeoutMs / 1000)} s (AGENT_IDLE_MINUTES)` : `ran longer than ${input.timeoutMinutes} minutes`;
     const message = `The agent (${preset}) ${why} and was stopped.\n${lastLines(outputTail, 2000)}`;
     return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentTimedOut, nonRetryable: true, details: [details] }), tryFallback: false };
   }
@@ -101,10 +101,13 @@ function spawnFailure(preset: AgentPreset, file: string, code: string, details?:
   return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentMissing, nonRetryable: true, details: details ? [details] : [] }), tryFallback: true };
 }
 
-/** Runs the coding agent in the issue's worktree; see createAgentActivities for the guarantees. */
-export async function runAgentWith(deps: AgentDeps, input: AgentRunInput): Promise<AgentRunResult> {
-  const ctx = Context.current();
-  await waitWhilePaused(deps, ctx);
+/** Runs the coding agent in the issue's worktree, heartbeating twice a second; see createAgentActivities for the guarantees. */
+export function runAgentWith(deps: AgentDeps, input: AgentRunInput): Promise<AgentRunResult> {
+  return heartbeating((progress) => runAgentIn(deps, Context.current(), progress, input));
+}
+
+async function runAgentIn(deps: AgentDeps, ctx: Context, progress: Progress, input: AgentRunInput): Promise<AgentRunResult> {
+  await refuseWhilePaused(deps);
   const workdir = (deps.workspaceDir ?? ((ref) => worktreePath(deps.config.dataDir, ref)))(input.ref);
   if (!existsSync(workdir)) {
     throw ApplicationFailure.create({ message: `The worktree ${workdir} is missing: run prepareWorkspace on this worker first.`, type: FAILURE_TYPES.gitFailed });
@@ -123,7 +126,7 @@ export async function runAgentWith(deps: AgentDeps, input: AgentRunInput): Promi
     for (const preset of presets) {
       const log = { workflowId: input.workflowId, step: input.step, agent: preset, mode: input.mode };
       deps.logger.info(log, 'agent run started');
-      last = await attempt(deps, ctx, input, preset, promptFile, workdir);
+      last = await attempt(deps, ctx, progress, input, preset, promptFile, workdir);
       if ('ok' in last) {
         deps.logger.info({ ...log, durationMs: last.ok.durationMs, costUsd: last.ok.costUsd }, 'agent run finished');
         return last.ok;

@@ -19,9 +19,8 @@ export interface SupervisedOptions {
   /** Kill when no output arrives for this long. */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
-  /** Called as output arrives (at most every `progressThrottleMs`) and every `progressEveryMs` when set. */
+  /** Called as output arrives, at most once a second. */
   onProgress?: (p: { bytes: number; lastLine: string }) => void;
-  progressEveryMs?: number;
   killGraceMs?: number;
   tailChars?: number;
   /** The last complete line for which this returns true is kept (e.g. the stream-json result line). */
@@ -48,9 +47,23 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Resolves once no process of the group is left, or after `ms` (a member that left the group is not waited for). */
+async function groupGone(pid: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /**
  * Runs a command in its own process group and supervises it: full output into the run log, a
  * bounded tail in memory, idle and hard time-outs and cancellation that kill the whole group.
+ * It returns only once the group is dead, so that what follows (a commit, a push) never races it.
  */
 export async function runSupervised(o: SupervisedOptions): Promise<SupervisedResult> {
   const started = Date.now();
@@ -90,16 +103,16 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     terminate('exit');
   });
 
-  const progress = (force: boolean) => {
+  const progress = () => {
     const now = Date.now();
-    if (!o.onProgress || (!force && now - lastProgressAt < 1000)) return;
+    if (!o.onProgress || now - lastProgressAt < 1000) return;
     lastProgressAt = now;
     o.onProgress({ bytes: out.bytes, lastLine: out.lastLine.slice(0, 500) });
   };
 
   const onText = (text: string) => {
     out.push(text);
-    progress(false);
+    progress();
   };
 
   const consume = async (stream: Readable | null, name: 'stdout' | 'stderr') => {
@@ -129,7 +142,6 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
       const every = Math.min(1000, Math.max(50, idle / 4));
       timers.push(setInterval(() => Date.now() - out.lastOutputAt >= idle && terminate('idle-timeout'), every));
     }
-    if (o.progressEveryMs) timers.push(setInterval(() => progress(true), o.progressEveryMs));
   }
   const onAbort = () => terminate('cancelled');
   if (o.signal?.aborted) onAbort();
@@ -138,6 +150,8 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   try {
     const [result] = await Promise.all([child, consume(child.stdout, 'stdout'), consume(child.stderr, 'stderr')]);
     out.end();
+    // The SIGKILL follows the SIGTERM after `grace`; a sandbox's PID namespace is torn down just after.
+    if (pid !== undefined) await groupGone(pid, grace + 1000);
     const spawnError = pid === undefined ? String((result as { code?: string }).code ?? 'SPAWN_FAILED') : undefined;
     return {
       ended,

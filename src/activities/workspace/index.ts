@@ -7,6 +7,7 @@ import { commitAndPush } from './commit';
 import { cleanupWorkspace, prepareWorkspace } from './prepare';
 import { runTests } from './run-tests';
 import { updateBranch } from './update';
+import { heartbeating } from '../heartbeat';
 
 export { mirrorPath, worktreePath, cloneUrl } from './paths';
 
@@ -28,13 +29,15 @@ export interface WorkspaceDeps {
 /**
  * The git workspace activities: a bare mirror per repository and a worktree per issue under
  * `config.dataDir`, commits as issueflow, pushes with the token in an http header only, and test runs.
+ * Each heartbeats twice a second while it runs (a long clone or push, the wait for the mirror's lock),
+ * so a short heartbeat time-out notices a lost worker without cutting off a slow git.
  */
 export function createWorkspaceActivities(deps: WorkspaceDeps): WorkspaceActivities {
   return {
-    prepareWorkspace: (input) => prepareWorkspace(deps, input),
-    commitAndPush: (input) => commitAndPush(deps, input),
-    updateBranch: (input) => updateBranch(deps, input),
+    prepareWorkspace: (input) => heartbeating(() => prepareWorkspace(deps, input)),
+    commitAndPush: (input) => heartbeating(() => commitAndPush(deps, input)),
+    updateBranch: (input) => heartbeating(() => updateBranch(deps, input)),
     runTests: (input) => runTests(deps, input),
-    cleanupWorkspace: (input) => cleanupWorkspace(deps, input),
+    cleanupWorkspace: (input) => heartbeating(() => cleanupWorkspace(deps, input)),
   };
 }

@@ -10,6 +10,7 @@ import { createRunLog } from '../run-log';
 import type { WorkspaceDeps } from './index';
 import { homePath, worktreePath } from './paths';
 import { commandPolicy, sandboxCommand, sandboxEnabled } from '../sandbox';
+import { heartbeating } from '../heartbeat';
 
 export interface RunTestsInput {
   workflowId: string;
@@ -24,11 +25,15 @@ export interface RunTestsInput {
 /**
  * Runs the repository's set-up then test command with `sh -c` in the worktree, sandboxed like the
  * agent (with COMMAND_NETWORK_ALLOW for its network), within one time-out
- * for both, in a process group that is killed on time-out or cancellation. A failing or timed-out
+ * for both, in a process group that is killed on time-out or cancellation (returning once it is dead),
+ * heartbeating twice a second. A failing or timed-out
  * run is a result, not an error: the workflow decides whether to ask the agent for a fix.
  */
-export async function runTests(deps: WorkspaceDeps, input: RunTestsInput): Promise<TestRunResult> {
-  const ctx = Context.current();
+export function runTests(deps: WorkspaceDeps, input: RunTestsInput): Promise<TestRunResult> {
+  return heartbeating((progress) => runTestsIn(deps, Context.current(), progress, input));
+}
+
+async function runTestsIn(deps: WorkspaceDeps, ctx: Context, progress: (details: { bytes: number }) => void, input: RunTestsInput): Promise<TestRunResult> {
   const wt = worktreePath(deps.config.dataDir, input.ref);
   if (!existsSync(wt)) {
     throw ApplicationFailure.create({ message: `No worktree at ${wt}: run prepareWorkspace on this worker first.`, type: FAILURE_TYPES.gitFailed, nonRetryable: true });
@@ -56,8 +61,7 @@ export async function runTests(deps: WorkspaceDeps, input: RunTestsInput): Promi
       hardTimeoutMs: Math.max(1, deadline - Date.now()),
       signal: ctx.cancellationSignal,
       killGraceMs: deps.killGraceMs,
-      progressEveryMs: 5000,
-      onProgress: (p) => ctx.heartbeat({ bytes: p.bytes }),
+      onProgress: (p) => progress({ bytes: p.bytes }),
     }).finally(() => boxed.close());
     tail = (tail + header + run.tail).slice(-64 * 1024);
     const outputTail = scrub(lastLines(tail), deps.config, secrets);

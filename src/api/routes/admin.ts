@@ -17,7 +17,7 @@ export const adminRoutes: FastifyPluginAsync<{ pool: Pool; apiToken?: string; ra
     request.log.info('agent runs paused by the operator');
     return { paused: true };
   });
-  app.post('/resume', { schema: { tags: ['admin'], summary: 'Resume agent runs', response: responses } }, async (request) => {
+  app.post('/resume', { schema: { tags: ['admin'], summary: 'Resume agent runs (held rounds start within 5 minutes)', response: responses } }, async (request) => {
     await writePaused(pool, false);
     request.log.info('agent runs resumed by the operator');
     return { paused: false };

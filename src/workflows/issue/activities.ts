@@ -7,7 +7,7 @@ type Failure = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 // The contract's failure types, spelled out because workflows import activities only as types;
 // the compiler checks each string against the contract.
 const GITHUB_NON_RETRYABLE: Failure[] = ['GithubNotFound', 'GithubUnauthorized', 'GithubForbidden', 'GithubValidationFailed'];
-const AGENT_NON_RETRYABLE: Failure[] = ['AgentMissing', 'AgentFailed'];
+const AGENT_NON_RETRYABLE: Failure[] = ['AgentMissing', 'AgentFailed', 'AgentPaused'];
 
 /**
  * GitHub: many attempts with back-off; a rate-limited call sets `nextRetryDelay` from GitHub's reset
@@ -20,17 +20,34 @@ const github: ActivityOptions = {
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: GITHUB_NON_RETRYABLE },
 };
 
-/** The agent: long, heartbeating, expensive; one retry for a lost worker, none for a missing binary. */
+/**
+ * The long activities heartbeat twice a second whatever they print (src/activities/heartbeat.ts), so a
+ * worker that died is noticed after this, not after the start-to-close time-out.
+ */
+const LOST_WORKER = '15 seconds';
+
+/**
+ * Attempts of the agent and the tests: lost ones only (a failed run is not retried), and since a lost
+ * worker is noticed within seconds, a worker crashing again, or a Temporal restart longer than the
+ * heartbeat time-out, may cost the retry too (the crashes suite kills the worker three times in a row).
+ */
+const LOST_ATTEMPTS = 4;
+
+/**
+ * The agent: long, heartbeating, expensive; retried only for a lost worker, never for a missing binary,
+ * a failed task or a pause. The retry waits 30 s: an attempt that failed on PostgreSQL or Temporal
+ * restarting (the crashes suite) must not spend the next attempt while they are still down.
+ */
 const agent: ActivityOptions = {
   startToCloseTimeout: '35 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '30s', maximumAttempts: 2, nonRetryableErrorTypes: AGENT_NON_RETRYABLE },
+  heartbeatTimeout: LOST_WORKER,
+  retry: { initialInterval: '30s', maximumAttempts: LOST_ATTEMPTS, nonRetryableErrorTypes: AGENT_NON_RETRYABLE },
 };
 
 /** Git: a few attempts (a push may race a network blip). */
 const workspace: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: LOST_WORKER,
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 3 },
 };
 
@@ -39,7 +56,7 @@ const workspace: ActivityOptions = {
  * only ever follows a lost attempt (the worker crashed or restarted: a heartbeat time-out), which must
  * not escalate the issue as if the tests had failed.
  */
-const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: '2 minutes', retry: { initialInterval: '1s', maximumAttempts: 2 } };
+const tests: ActivityOptions = { startToCloseTimeout: '20 minutes', heartbeatTimeout: LOST_WORKER, retry: { initialInterval: '1s', maximumAttempts: LOST_ATTEMPTS } };
 
 const notify: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '5s', maximumAttempts: 5 } };
 

@@ -7,6 +7,8 @@ import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
 import { askAndWait } from './waits';
 import { ensureWorkspace } from './workspace';
+import { unlessPaused } from './pause';
+import { STOP_FIRST_OPTIONS, stopFirst } from './stop-first';
 
 const MINUTE = 60_000;
 
@@ -31,15 +33,14 @@ export function promptInput(flow: Flow): PromptInput {
   };
 }
 
-/** Runs the agent; its cost and name go into the status. */
+/** Runs the agent once agent runs are not paused; a cancellation waits for it to be dead. Its cost and name go into the status. */
 export async function runAgent(flow: Flow, mode: 'plan' | 'implement', step: string, prompt: string) {
   const { state } = flow;
   const { agentMinutes } = state.data.config.timeouts;
   state.attempt(step.replace(/-\d+$/, ''));
-  const result = await flow.acts.runAgent.executeWithOptions(
-    { summary: summary(flow, `agent ${step}`), startToCloseTimeout: (agentMinutes + 5) * MINUTE },
-    [{ workflowId: state.workflowId, ref: state.ref, branch: issueBranch(state.ref.issueNumber), mode, prompt, agent: state.data.config.agent, step, timeoutMinutes: agentMinutes }],
-  );
+  const input = { workflowId: state.workflowId, ref: state.ref, branch: issueBranch(state.ref.issueNumber), mode, prompt, agent: state.data.config.agent, step, timeoutMinutes: agentMinutes };
+  const options = { summary: summary(flow, `agent ${step}`), startToCloseTimeout: (agentMinutes + 5) * MINUTE, ...STOP_FIRST_OPTIONS };
+  const result = await unlessPaused(flow, () => stopFirst(() => flow.acts.runAgent.executeWithOptions(options, [input])));
   state.addCost(result.costUsd, result.agent);
   return result;
 }

@@ -6,6 +6,7 @@ import { promptInput, runAgent, untrustedEditPending } from './analyze';
 import { ensureWorkspace } from './workspace';
 import type { Flow, PhaseResult } from './phases';
 import { publish, summary } from './publish';
+import { STOP_FIRST_OPTIONS, stopFirst } from './stop-first';
 
 const MINUTE = 60_000;
 
@@ -57,9 +58,11 @@ export async function test(flow: Flow): Promise<PhaseResult> {
   await Promise.all([publish(flow), ensureWorkspace(flow)]);
   const n = ++data.counters.tests;
   state.attempt('test');
-  const result = await flow.acts.runTests.executeWithOptions(
-    { summary: summary(flow, `tests: ${config.testCommand}`), startToCloseTimeout: (config.timeouts.testMinutes + 5) * MINUTE },
-    [{ workflowId: state.workflowId, ref: state.ref, branch: issueBranch(state.ref.issueNumber), step: `test-${n}`, setupCommand: config.setupCommand, testCommand: config.testCommand, timeoutMinutes: config.timeouts.testMinutes }],
+  const result = await stopFirst(() =>
+    flow.acts.runTests.executeWithOptions(
+      { summary: summary(flow, `tests: ${config.testCommand}`), startToCloseTimeout: (config.timeouts.testMinutes + 5) * MINUTE, ...STOP_FIRST_OPTIONS },
+      [{ workflowId: state.workflowId, ref: state.ref, branch: issueBranch(state.ref.issueNumber), step: `test-${n}`, setupCommand: config.setupCommand, testCommand: config.testCommand, timeoutMinutes: config.timeouts.testMinutes }],
+    ),
   );
   data.lastTests = { passed: result.passed, durationMs: result.durationMs };
   if (result.passed) {

@@ -10,6 +10,7 @@ import { bundleWorkflowCode, makeTelemetryFilterString, Runtime, DefaultLogger, 
 import type { IssueStatus } from '../../../src/domain/status';
 import type { IssueWorkflowInput } from '../../../src/workflows/messages';
 import { workflowStartOptions } from '../../../src/workflows/start-options';
+import { HEARTBEAT_THROTTLE } from '../../../src/worker/workers';
 import type { issueWorkflow } from '../../../src/workflows';
 import type { MockActivities } from './mock-activities';
 
@@ -48,9 +49,11 @@ let queues = 0;
 export async function withWorkers<T>(env: TestWorkflowEnvironment, mock: MockActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `issues-${process.pid}-${++queues}`;
   const activities = mock.activities();
-  const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
-  const writes = await Worker.create({ connection: env.nativeConnection, taskQueue: `${taskQueue}-github-writes`, activities });
-  const agents = await Worker.create({ connection: env.nativeConnection, taskQueue: `${taskQueue}-agents`, activities });
+  // Heartbeats leave as often as in the service, so a cancellation reaches a heartbeating mock as soon.
+  const shared = { connection: env.nativeConnection, activities, ...HEARTBEAT_THROTTLE };
+  const main = await Worker.create({ ...shared, taskQueue, workflowBundle: await workflowBundle() });
+  const writes = await Worker.create({ ...shared, taskQueue: `${taskQueue}-github-writes` });
+  const agents = await Worker.create({ ...shared, taskQueue: `${taskQueue}-agents` });
   const running = main.runUntil(writes.runUntil(agents.runUntil(fn(taskQueue))));
   const entry = { workers: [main, writes, agents], done: running.then(() => undefined, () => undefined) };
   strays.add(entry);
