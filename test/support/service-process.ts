@@ -57,17 +57,7 @@ export interface ServiceProcess {
 
 /** Runs `node dist/cli/main.js <args>` in its own process group, as a terminal would (in `cwd`, by default the repository). */
 export function spawnIssueflow(args: string[], env: Record<string, string>, cwd = ROOT): ServiceProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  return spawnInGroup(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], env, cwd);
 }
 
 /**
@@ -75,8 +65,13 @@ export function spawnIssueflow(args: string[], env: Record<string, string>, cwd 
  * prestart build (buildOnce did it); npm runs and signals the start script the same way.
  */
 export function spawnNpmStart(env: Record<string, string>): ServiceProcess {
-  const child = spawn('npm', ['start', '--ignore-scripts'], {
-    cwd: ROOT,
+  return spawnInGroup('npm', ['start', '--ignore-scripts'], env, ROOT);
+}
+
+/** `command` in a process group of its own with only PATH, HOME and `env`, its output collected. */
+function spawnInGroup(command: string, args: string[], env: Record<string, string>, cwd: string): ServiceProcess {
+  const child = spawn(command, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

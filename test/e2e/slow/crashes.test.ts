@@ -1,7 +1,8 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_REPO_CONFIG, issueForm, startE2E, type E2E, type E2EIssue } from '../harness';
+import { installPushHook } from '../harness/push-hook';
 
 jest.setTimeout(600_000);
 
@@ -19,17 +20,6 @@ const TEST_SCRIPT = [
   'exec npm test',
   '',
 ].join('\n');
-
-/** Bare repo hook: a push of `issueflow/issue-N` waits once when `push-N.want` exists (the ref is updated, the push not done). */
-const pushHook = (dir: string) =>
-  [
-    '#!/bin/sh',
-    'while read old new ref; do',
-    '  n="${ref#refs/heads/issueflow/issue-}"',
-    `  if [ -f "${dir}/push-$n.want" ] && [ ! -f "${dir}/push-$n.flag" ]; then echo $$ > "${dir}/push-$n.flag"; sleep ${PAUSE_MS / 1000}; fi`,
-    'done',
-    '',
-  ].join('\n');
 
 /**
  * The worker is SIGKILLed during each step (parse, the plan run, the implement run, tests, push, PR
@@ -57,9 +47,7 @@ describe('e2e slow: crashes', () => {
       env: { AGENT_CONCURRENCY: '4', SANDBOX_WRITABLE: dir },
       repoConfig: DEFAULT_REPO_CONFIG.replace('testCommand: npm test', 'testCommand: sh e2e-tests.sh').replace('agentMinutes: 2', 'agentMinutes: 4').replace('testMinutes: 1', 'testMinutes: 4'),
     });
-    const hook = join(e2e.bare.bareDir, 'hooks', 'post-receive');
-    writeFileSync(hook, pushHook(dir));
-    chmodSync(hook, 0o755);
+    installPushHook(e2e.bare.bareDir, dir, PAUSE_MS);
   });
 
   afterEach(() => {

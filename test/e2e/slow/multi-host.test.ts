@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { issueForm, startE2E, type E2E, type E2EIssue } from '../harness';
 import type { IssueflowProcess } from '../harness/processes';
+import { installPushHook } from '../harness/push-hook';
 
 jest.setTimeout(600_000);
 
@@ -13,17 +14,6 @@ const FIX = 'agent: replace math.js a - b => a + b';
 /** Long enough to be caught; each pause happens once (flag file), so the round that moved runs straight through. */
 const PAUSE_MS = 60_000;
 const END_MS = 420_000;
-
-/** Bare repo hook: a push of `issueflow/issue-N` waits once when `push-N.want` exists (the ref is updated, the push not done). */
-const pushHook = (dir: string) =>
-  [
-    '#!/bin/sh',
-    'while read old new ref; do',
-    '  n="${ref#refs/heads/issueflow/issue-}"',
-    `  if [ -f "${dir}/push-$n.want" ] && [ ! -f "${dir}/push-$n.flag" ]; then echo $$ > "${dir}/push-$n.flag"; sleep ${PAUSE_MS / 1000}; fi`,
-    'done',
-    '',
-  ].join('\n');
 
 const E = temporal.api.enums.v1.EventType;
 /** The steps that need the round's worktree: they must all run where the round's prepare ran. */
@@ -76,9 +66,7 @@ describe('e2e slow: multi-host', () => {
       // worker: runs wait for a slot on their host, and those on a killed worker must move too.
       env: { AGENT_CONCURRENCY: '2', SANDBOX_WRITABLE: dir },
     });
-    const hook = join(e2e.bare.bareDir, 'hooks', 'post-receive');
-    writeFileSync(hook, pushHook(dir));
-    chmodSync(hook, 0o755);
+    installPushHook(e2e.bare.bareDir, dir, PAUSE_MS);
   });
 
   afterEach(() => {
