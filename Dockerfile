@@ -66,5 +66,9 @@ USER root
 RUN npm install -g --allow-scripts=@anthropic-ai/claude-code @anthropic-ai/claude-code@2.1.332 \
  && npm cache clean --force \
  && claude --version
+# The pin holds: no self-update (the sandbox shows /usr/local read-only anyway), and no telemetry or error
+# reports, which the sandbox's egress (the provider's API only) would refuse. A CLAUDE_CODE_ variable,
+# so it reaches the agent (src/activities/agent/env.ts).
+ENV CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
 USER node
 CMD ["worker"]

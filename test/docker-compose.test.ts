@@ -144,6 +144,8 @@ describe('Dockerfile', () => {
     expect(installs(stack[0])).toEqual([expect.stringMatching(/^@anthropic-ai\/claude-code@\d+\.\d+\.\d+$/)]);
     // The build fails if the native binary did not replace the package's stub.
     expect(stack[0].body.join('\n')).toContain('claude --version');
+    // The pinned version stays the one that runs: no self-update.
+    expect(stack[0].body).toContain('ENV CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1');
     const apt = stack.flatMap((s) => s.body).filter((l) => l.includes('apt-get install')).join(' ');
     for (const pkg of ['git', 'bubblewrap', 'socat', 'ca-certificates']) expect(apt.split(/\s+/)).toContain(pkg);
     // It runs as the unprivileged user, as the worker command.
