@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { sandboxFix } from '../src/activities/sandbox';
 
 const COMPOSE_FILE = join(__dirname, '..', 'docker-compose.yml');
 const DOCKERFILE = join(__dirname, '..', 'Dockerfile');
@@ -192,6 +193,15 @@ describe('the compose worker runs agents sandboxed', () => {
     expect(worker.environment?.ISSUEFLOW_SANDBOX).toBe('${ISSUEFLOW_SANDBOX:-required}');
     expect(worker.security_opt).toEqual(expect.arrayContaining(['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined']));
     expect(JSON.stringify(worker)).not.toMatch(/privileged|cap_add|SYS_ADMIN/);
+  });
+
+  test("a worker whose sandbox cannot start in a container names the options this file gives it; elsewhere, the host's fix", () => {
+    const inContainer = sandboxFix('namespaces', true);
+    expect(services.worker.security_opt?.length).toBeGreaterThan(0);
+    for (const opt of services.worker.security_opt!) expect(inContainer).toContain(opt);
+    expect(inContainer).toContain('README: Images');
+    expect(sandboxFix('namespaces', false)).not.toContain('security_opt');
+    expect(sandboxFix('missing-package', true)).toBe('apt-get install bubblewrap socat');
   });
 
   test("the agent's key file is read by the worker only", () => {
