@@ -110,7 +110,7 @@ function sandboxCheck(config: Config): DoctorCheck {
     run: async () => {
       if (config.sandbox.mode === 'off') return 'off (ISSUEFLOW_SANDBOX=off: agents run unsandboxed, by choice)';
       const s = probeSandbox();
-      if (!s.available) throw new Problem(s.reason, 'apt-get install bubblewrap socat and allow user namespaces (README: Sandbox), or set ISSUEFLOW_SANDBOX=off to run agents unsandboxed');
+      if (!s.available) throw new Problem(s.reason, `${s.fix}, or set ISSUEFLOW_SANDBOX=off to run agents unsandboxed`);
       return 'bubblewrap and socat work';
     },
   };

@@ -11,8 +11,25 @@ import type { NetworkPolicy } from './policy';
 
 export { agentPolicy, commandPolicy, type NetworkPolicy } from './policy';
 
-/** Whether runs are sandboxed on this machine, and if not, why. */
-export type SandboxStatus = { available: true } | { available: false; reason: string };
+/** Whether runs are sandboxed on this machine, and if not, why and what to do about it. */
+export type SandboxStatus = { available: true } | { available: false; reason: string; fix: string };
+
+/** What the probe can tell of why the sandbox cannot run. */
+export type SandboxProblem = 'missing-package' | 'namespaces';
+
+/**
+ * What to do about `problem`. In a container the packages are usually there (the images install them),
+ * and what refuses the namespaces or bwrap's own /proc is the container's security options.
+ */
+export function sandboxFix(problem: SandboxProblem, inContainer: boolean): string {
+  if (problem === 'missing-package') return 'apt-get install bubblewrap socat';
+  if (inContainer) return 'run the container with security_opt seccomp=unconfined, apparmor=unconfined and systempaths=unconfined, on a host that allows unprivileged user namespaces (README: Images)';
+  return 'allow unprivileged user namespaces (README: Sandbox)';
+}
+
+/** Docker marks its containers with /.dockerenv, Podman with /run/.containerenv. */
+const inContainer = () => existsSync('/.dockerenv') || existsSync('/run/.containerenv');
+const unavailable = (reason: string, problem: SandboxProblem): SandboxStatus => ({ available: false, reason, fix: sandboxFix(problem, inContainer()) });
 
 let probed: SandboxStatus | undefined;
 
@@ -23,13 +40,13 @@ export function probeSandbox(): SandboxStatus {
     execFileSync('bwrap', ['--die-with-parent', '--unshare-all', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', 'true'], { stdio: 'pipe', timeout: 10_000 });
   } catch (err) {
     const e = err as { code?: string; stderr?: Buffer };
-    const why = e.code === 'ENOENT' ? 'bubblewrap (bwrap) is not installed' : `bwrap cannot create namespaces here: ${String(e.stderr ?? err).trim().split('\n')[0]}`;
-    return (probed = { available: false, reason: why });
+    if (e.code === 'ENOENT') return (probed = unavailable('bubblewrap (bwrap) is not installed', 'missing-package'));
+    return (probed = unavailable(`bwrap cannot create namespaces here: ${String(e.stderr ?? err).trim().split('\n')[0]}`, 'namespaces'));
   }
   try {
     execFileSync('socat', ['-V'], { stdio: 'pipe', timeout: 10_000 });
   } catch {
-    return (probed = { available: false, reason: 'socat is not installed (it relays the allowed endpoints into the sandbox)' });
+    return (probed = unavailable('socat is not installed (it relays the allowed endpoints into the sandbox)', 'missing-package'));
   }
   return (probed = { available: true });
 }
@@ -53,9 +70,8 @@ export function checkSandboxAtStart(config: Config, logger: Logger): void {
     logger.info({ agentNetwork: config.sandbox.agentNetworkAllow, commandNetwork: config.sandbox.commandNetworkAllow }, 'sandbox: bubblewrap');
     return;
   }
-  const fix = 'install bubblewrap and socat (apt-get install bubblewrap socat) and allow user namespaces (README: Sandbox)';
-  if (config.sandbox.mode === 'required') throw new ConfigError(`Invalid configuration: ISSUEFLOW_SANDBOX=required, but ${status.reason}: ${fix}.`);
-  logger.warn(`SANDBOX UNAVAILABLE: ${status.reason}. Agents and repo commands run UNSANDBOXED and can read this machine's processes and files: ${fix}, or set ISSUEFLOW_SANDBOX=required to refuse to start without it.`);
+  if (config.sandbox.mode === 'required') throw new ConfigError(`Invalid configuration: ISSUEFLOW_SANDBOX=required, but ${status.reason}: ${status.fix}.`);
+  logger.warn(`SANDBOX UNAVAILABLE: ${status.reason}. Agents and repo commands run UNSANDBOXED and can read this machine's processes and files: ${status.fix}, or set ISSUEFLOW_SANDBOX=required to refuse to start without it.`);
 }
 
 /** Credential files and folders of the service's user that no sandboxed run may read. */
