@@ -29,13 +29,17 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  private readonly others: Registry[];
+
+  /** `others`: the process's other registries shown with the API's (the GitHub rate limits of its workers). */
+  constructor(options: { defaultMetrics?: boolean; others?: Registry[] } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'issueflow_api_' });
+    this.others = options.others ?? [];
   }
 
-  /** The API's metrics, followed by the Temporal worker's own when `temporalMetricsUrl` answers. */
+  /** The API's metrics (and the others'), followed by the Temporal worker's own when `temporalMetricsUrl` answers. */
   async render(temporalMetricsUrl?: string): Promise<string> {
-    const own = await this.registry.metrics();
+    const own = (await Promise.all([this.registry, ...this.others].map((r) => r.metrics()))).join('\n');
     if (!temporalMetricsUrl) return own;
     return `${own}\n${await fetchWorkerMetrics(temporalMetricsUrl)}`;
   }

@@ -42,6 +42,7 @@ export function githubChecks(config: Config, repos: RepoRef[]): DoctorCheck[] {
       },
     },
   ];
+  if (user) checks.push({ name: 'GitHub rate limit', run: () => rateLimit(user, 'the token') });
   if (!repos.length) {
     checks.push({ name: 'repositories', run: async () => { throw new Problem('no repository to check', 'name one: `issueflow doctor OWNER/REPO`, or set ALLOWED_REPOS'); } });
   }
@@ -60,6 +61,16 @@ export function githubChecks(config: Config, repos: RepoRef[]): DoctorCheck[] {
         return `reachable (default branch ${data.default_branch})`;
       })()),
     });
+    // An App's limits count per installation: each repository's is its installation's.
+    if (app) {
+      checks.push({
+        name: `${name(ref)}: rate limit`,
+        run: async () => {
+          if (!(await reached!.then(() => true, () => false))) throw new Skipped(`${name(ref)} is out of reach`);
+          return rateLimit(await octokits.forRepo(ref), `the installation on ${name(ref)}`);
+        },
+      });
+    }
     checks.push({
       name: `${name(ref)}: webhook`,
       run: async () => {
@@ -106,4 +117,16 @@ async function repoWebhook(octokit: Octokit, ref: RepoRef, config: Config): Prom
   if (missing.length) throw new Problem(`the webhook does not send ${missing.join(', ')}`, 'tick those events in its settings ("Let me select individual events")');
   const { data: deliveries } = await octokit.rest.repos.listWebhookDeliveries({ ...ref, hook_id: hook.id, per_page: 1 });
   return `to ${new URL(hook.config.url!).host}; ${lastDelivery(deliveries)}`;
+}
+
+/** `GET /rate_limit` (which does not count against it): the core limit's remaining/limit and reset; spent is a problem. */
+async function rateLimit(octokit: Octokit, whose: string): Promise<string> {
+  const { data } = await octokit.rest.rateLimit.get().catch((err: unknown) => {
+    throw new Problem(`GitHub's rate limit cannot be read (${status(err) ?? (err as Error).message})`, 'check the credentials above, and GITHUB_API_URL (GitHub Enterprise may have rate limits off)');
+  });
+  const { remaining, limit, reset } = data.resources.core;
+  const at = new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const left = `${remaining}/${limit} requests left, resets at ${at}`;
+  if (remaining === 0) throw new Problem(`${whose} has spent its GitHub rate limit: ${left}`, 'wait for the reset; if it keeps happening, use a GitHub App (`issueflow setup`): each installation has a limit of its own');
+  return left;
 }

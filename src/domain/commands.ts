@@ -1,5 +1,5 @@
 /** The comment commands issueflow understands, `/agent <name>` at the start of a line. */
-export const AGENT_COMMANDS = ['run', 'retry', 'retry-ci', 'cancel', 'approve', 'status', 'update'] as const;
+export const AGENT_COMMANDS = ['run', 'retry', 'retry-ci', 'cancel', 'approve', 'status', 'update', 'escalate'] as const;
 export type AgentCommandName = (typeof AGENT_COMMANDS)[number];
 
 export type ParsedComment =
@@ -39,6 +39,7 @@ export function commandHelp(): string {
     '`/agent retry` retry the failed step',
     '`/agent retry-ci` re-run the failed CI jobs of the pull request',
     '`/agent cancel` stop and clean up',
+    '`/agent escalate` stop and hand the issue to a maintainer now (then `/agent retry` or `/agent cancel`)',
     '`/agent approve` approve the proposed plan',
     '`/agent status` post the current status',
     '`/agent update` merge the base branch into the pull request\'s branch (conflicts go to the agent)',

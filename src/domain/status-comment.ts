@@ -86,6 +86,6 @@ export function renderStatusComment(status: IssueStatus, links: StatusCommentLin
   const cost = `Agent cost: $${status.costUsd.toFixed(2)}${status.agent ? ` (${status.agent})` : ''}`;
   out.push(attempts.length ? `${cost} · attempts: ${attempts.map(([k, n]) => `${k} ${n}`).join(', ')}` : cost);
   const retryCi = status.checks ? ', `/agent retry-ci`' : '';
-  out.push('', `<sub>Commands: \`/agent status\`, \`/agent retry\`, \`/agent cancel\`, \`/agent approve\`${retryCi}</sub>`);
+  out.push('', `<sub>Commands: \`/agent status\`, \`/agent retry\`, \`/agent cancel\`, \`/agent escalate\`, \`/agent approve\`${retryCi}</sub>`);
   return out.join('\n');
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { buildApp } from '../api/app';
 import { databaseCheck, migrationsCheck, namespaceCheck, temporalCheck } from '../api/health-checks';
 import { ApiMetrics } from '../api/metrics';
+import { githubMetrics } from '../activities/github/rate-limit-metrics';
 import { startWebhookProxy } from '../api/webhook-proxy';
 import { ensureRetentionSchedule } from '../api/schedules';
 import { createPool } from '../infra/postgres';
@@ -84,7 +85,7 @@ export async function startService(config: Config, logger: Logger, parts: { api:
       const app = await buildApp({
         logger,
         checks: [temporalCheck(connection), namespaceCheck(connection, config.temporal.namespace), databaseCheck(pool), migrationsCheck(pool)],
-        services: { client, pool, config, identity, metrics: new ApiMetrics({ defaultMetrics: true }) },
+        services: { client, pool, config, identity, metrics: new ApiMetrics({ defaultMetrics: true, others: [githubMetrics] }) },
       });
       await app.listen({ port: config.port, host: config.host });
       cleanups.unshift(() => app.close());

@@ -17,6 +17,7 @@ import { endCancelled, ENDINGS_PATCH, lookUpPreviousPullRequest } from './issue/
 import { finish } from './issue/finish';
 import { FlowState, newFlowData, type FlowData } from './issue/flow-state';
 import { registerHandlers } from './issue/handlers';
+import { runPhase } from './issue/hand-over';
 import { moveRound, roundHeld } from './issue/workspace';
 import { isEnding, type Ending, type Flow, type Phase, type PhaseResult } from './issue/phases';
 import { postComment, publish, summary } from './issue/publish';
@@ -132,7 +133,7 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
     if (closed) return { end: closed.merged ? 'merged' : 'closed' };
     let next: PhaseResult;
     try {
-      next = await STEPS[phase](flow);
+      next = await runPhase(flow, phase, STEPS[phase]);
       roundHeld(flow.state.data);
     } catch (err) {
       if (isCancellation(err)) throw err;

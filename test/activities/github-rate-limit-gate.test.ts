@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createOctokitFactory } from '../../src/activities/github';
+import { githubMetrics } from '../../src/activities/github/rate-limit-metrics';
 import { FAILURE_TYPES } from '../../src/activities/types';
+import { ApiMetrics } from '../../src/api/metrics';
 import { GithubStandin } from '../support/github-standin';
 
 jest.setTimeout(20_000);
@@ -46,6 +48,22 @@ describe('rate-limit gate: one rate-limit answer holds every call with the same 
     expect(error).toMatchObject({ type: FAILURE_TYPES.githubRateLimited, nonRetryable: false });
     expect((error as ApplicationFailure).nextRetryDelay).toBeGreaterThan(50_000);
     expect(standin.requests).toHaveLength(1);
+  });
+
+  test('every answer\'s x-ratelimit-* headers set the gauges of its credentials, named without the token, shown at /metrics', async () => {
+    const octokit = await octokitFor();
+    standin.store.rateLimits.spend('token standin-token', 1200);
+    await octokit.rest.repos.get(ref);
+    const text = await new ApiMetrics({ others: [githubMetrics] }).render();
+    expect(text).toContain('issueflow_github_rate_limit_remaining{credentials="token",resource="core"} 3799');
+    expect(text).toContain('issueflow_github_rate_limit_limit{credentials="token",resource="core"} 5000');
+    const reset = Number(/issueflow_github_rate_limit_reset_seconds\{credentials="token",resource="core"\} (\d+)/.exec(text)?.[1]);
+    expect(reset * 1000).toBeGreaterThan(Date.now());
+    // A rate-limited answer carries them too: remaining 0 until the reset.
+    standin.failNext({ kind: 'primary-rate-limit', resetInSeconds: 1 });
+    await expect(octokit.rest.issues.get({ ...ref, issue_number: 1 })).rejects.toMatchObject({ status: 403 });
+    expect(await githubMetrics.metrics()).toContain('issueflow_github_rate_limit_remaining{credentials="token",resource="core"} 0');
+    expect(text).not.toContain('standin-token');
   });
 
   test('other errors do not hold anything', async () => {

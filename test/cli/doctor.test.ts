@@ -19,7 +19,7 @@ let appStandin: GithubStandin; // a GitHub App's
 let good: Record<string, string>;
 beforeAll(async () => {
   [temporal, db, unmigrated] = await Promise.all([createLocalEnv(), createTestDatabase(), createTestDatabase({ migrate: false })]);
-  standin = new GithubStandin({ tokens: { 'standin-token': 'issueflow-bot', 'gist-token': 'alice' }, tokenScopes: { 'standin-token': 'repo', 'gist-token': 'gist' } });
+  standin = new GithubStandin({ tokens: { 'standin-token': 'issueflow-bot', 'gist-token': 'alice', 'spent-token': 'issueflow-bot' }, tokenScopes: { 'standin-token': 'repo', 'gist-token': 'gist', 'spent-token': 'repo' } });
   appStandin = new GithubStandin({ app: { id: 4242, publicKey: keys.publicKey, permissions: ALL_PERMISSIONS, events: [...WEBHOOK_EVENTS] } });
   await Promise.all([standin.start(), appStandin.start()]);
   standin.createRepo('octo/app');
@@ -85,6 +85,8 @@ describe('issueflow doctor', () => {
     expect(r.out).toContain('ok    PostgreSQL: reachable, migrations applied');
     expect(r.out).toContain('ok    GitHub credentials: token of issueflow-bot (scopes: repo)');
     expect(r.out).toMatch(/ok {4}octo\/app: webhook: to issueflow\.example\.com; last delivery 200 at /);
+    // The stand-in counts the doctor's own requests before this one (GET /rate_limit itself is free).
+    expect(r.out).toMatch(/^ok {4}GitHub rate limit: 499\d\/5000 requests left, resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
     expect(r.out).toMatch(/ok {4}agent custom: \/.*\/node/);
     expect(r.code).toBe(0);
   });
@@ -93,6 +95,8 @@ describe('issueflow doctor', () => {
     const r = await doctor(['octo/app'], { GITHUB_TOKEN: undefined, GITHUB_API_URL: appStandin.url, GITHUB_APP_ID: '4242', GITHUB_APP_PRIVATE_KEY: PEM, ALLOWED_OWNERS: 'octo' });
     expect(r.out).toContain('ok    GitHub credentials: GitHub App issueflow: every permission and event issueflow needs');
     expect(r.out).toMatch(/ok {4}octo\/app: webhook: App webhook to issueflow\.example\.com; last delivery 202/);
+    expect(r.out).toMatch(/^ok {4}octo\/app: rate limit: 4\d{3}\/5000 requests left, resets at /m);
+    expect(r.out).not.toMatch(/^ok {4}GitHub rate limit/m);
     expect(r.code).toBe(0);
   });
 
@@ -120,6 +124,10 @@ describe('issueflow doctor', () => {
     it('the last delivery refused: secrets differ', () => expectOneProblem(['octo/bad-secret'], { WEBHOOK_PROXY_URL: 'https://smee.io/chan' }, /last delivery \(issues, .*\) got 401/, /GITHUB_WEBHOOK_SECRET differs/));
     it('the agent CLI', () => expectOneProblem(['octo/app'], { AGENT: 'custom', AGENT_COMMAND: 'no-such-agent {prompt_file}' }, /agent custom: `no-such-agent` is not on PATH/, /fix AGENT_COMMAND/));
     it("the agent's credentials", () => expectOneProblem(['octo/app'], { AGENT: 'claude-code', AGENT_COMMAND: undefined, ANTHROPIC_API_KEY: undefined }, /agent claude-code: none of ANTHROPIC_API_KEY/, /set ANTHROPIC_API_KEY/));
+    it('the rate limit spent', () => {
+      standin.store.rateLimits.spend('token spent-token', 5000);
+      return expectOneProblem(['octo/app'], { GITHUB_TOKEN: 'spent-token' }, /GitHub rate limit: the token has spent its GitHub rate limit: 0\/5000 requests left, resets at /, /fix: wait for the reset; .*GitHub App/);
+    });
     it('no repository named', () => expectOneProblem([], {}, /repositories: no repository to check/, /issueflow doctor OWNER\/REPO/));
   });
 });

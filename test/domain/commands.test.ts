@@ -6,6 +6,7 @@ describe('parseComment', () => {
     ['Looks good.\n/agent   RETRY now please', { kind: 'command', command: 'retry', args: 'now please' }],
     ['/agent cancel', { kind: 'command', command: 'cancel', args: '' }],
     ['/agent update', { kind: 'command', command: 'update', args: '' }],
+    ['/agent escalate', { kind: 'command', command: 'escalate', args: '' }],
   ])('%j is a command', (body, expected) => expect(parseComment(body)).toEqual(expected));
 
   test('unknown commands are reported, not taken as feedback', () => {
@@ -22,6 +23,6 @@ describe('parseComment', () => {
   });
 
   test('the help names every command', () => {
-    for (const c of ['run', 'retry', 'cancel', 'approve', 'status', 'update']) expect(commandHelp()).toContain(`/agent ${c}`);
+    for (const c of ['run', 'retry', 'cancel', 'approve', 'status', 'update', 'escalate']) expect(commandHelp()).toContain(`/agent ${c}`);
   });
 });

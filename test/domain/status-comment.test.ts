@@ -28,6 +28,7 @@ describe('renderStatusComment', () => {
     expect(text).toContain('- ✅ analyzing (3m 5s): simple');
     expect(text).toContain('- ⏳ testing\n');
     expect(text).toContain('[PR #12](https://github.com/acme/app/pull/12)');
+    expect(text).toContain('`/agent cancel`, `/agent escalate`, `/agent approve`');
     expect(text).toContain('[`issueflow/issue-7`](https://github.com/acme/app/tree/issueflow/issue-7)');
     expect(text).toContain('[Temporal](http://ui:8233/namespaces/default/workflows/acme%2Fapp%237)');
     expect(text).toContain('Agent cost: $1.23 (claude-code) · attempts: implement 2');

@@ -143,6 +143,11 @@ describe('routeWebhook: comments', () => {
     expect(route('issue_comment', p)).toMatchObject({ kind: 'ignore' });
   });
 
+  it('`/agent escalate` from someone with write access signals the command; without it, ignored', () => {
+    expect(route('issue_comment', comment('/agent escalate', 'COLLABORATOR'))).toMatchObject({ kind: 'signal', workflowId: 'Codertocat/Hello-World#1', signal: { name: 'command', args: { command: 'escalate', source: 'issue-comment' } } });
+    expect(route('issue_comment', comment('/agent escalate', 'NONE'))).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('owner, member or collaborator') });
+  });
+
   it('`/agent update` on the issue or on its pull request signals the command to the issue', () => {
     const p = comment('/agent update');
     expect(route('issue_comment', p)).toMatchObject({ kind: 'signal', signal: { name: 'command', args: { command: 'update', source: 'issue-comment' } } });

@@ -43,13 +43,13 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
   const base = { baseUrl: apiUrl, request, userAgent: 'issueflow', log };
 
   if (token) {
-    const octokit = gateRequests(new Octokit({ ...base, auth: token }), gateFor(`${apiUrl} token ${token}`));
+    const octokit = gateRequests(new Octokit({ ...base, auth: token }), gateFor(`${apiUrl} token ${token}`, 'token'));
     return { forRepo: async () => octokit, identity: once(() => tokenIdentity(octokit)) };
   }
   if (appId && appPrivateKey) {
     // Keys pasted into one-line environment variables often carry literal "\n".
     const privateKey = appPrivateKey.replace(/\\n/g, '\n');
-    const app = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey } }), gateFor(`${apiUrl} app ${appId}`));
+    const app = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey } }), gateFor(`${apiUrl} app ${appId}`, `app ${appId}`));
     const installationOf = new Map<string, { id: number; until: number }>();
     // One Octokit per installation: auth-app caches its token and fetches a new one before expiry.
     const perInstallation = new Map<number, Octokit>();
@@ -57,7 +57,7 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
       let octokit = perInstallation.get(installationId);
       if (!octokit) {
         // Each installation token has its own limits, hence its own gate.
-        octokit = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } }), gateFor(`${apiUrl} installation ${installationId}`));
+        octokit = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } }), gateFor(`${apiUrl} installation ${installationId}`, `installation ${installationId}`));
         perInstallation.set(installationId, octokit);
       }
       return octokit;
@@ -72,7 +72,7 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
         }
         return installation(cached.id);
       },
-      identity: once(() => appIdentity({ app, installation, anonymous: gateRequests(new Octokit(base), gateFor(`${apiUrl} anonymous`)) })),
+      identity: once(() => appIdentity({ app, installation, anonymous: gateRequests(new Octokit(base), gateFor(`${apiUrl} anonymous`, 'anonymous')) })),
     };
   }
   const noCredentials = async (): Promise<never> => {

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Octokit } from '@octokit/rest';
 import { FAILURE_TYPES } from '../types';
 import { githubStatus, rateLimitDelayMs } from './errors';
+import { recordRateLimit } from './rate-limit-metrics';
 
 /** A wait up to this long happens in the call; a longer one fails the attempt with `nextRetryDelay` instead. */
 const MAX_IN_CALL_WAIT_MS = 10_000;
@@ -14,7 +15,11 @@ const MAX_IN_CALL_WAIT_MS = 10_000;
 export class RateLimitGate {
   private until = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `credentials` names them without their secret (`token`, `installation 42`): the metrics' label. */
+  constructor(
+    readonly credentials = 'unnamed',
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Holds every call until `ms` from now (a later reset wins). */
   block(ms: number): void {
@@ -28,10 +33,13 @@ export class RateLimitGate {
 
 const gates = new Map<string, RateLimitGate>();
 
-/** The process's one gate for these credentials (several factories may build Octokits for the same token). */
-export function gateFor(credentials: string): RateLimitGate {
-  let gate = gates.get(credentials);
-  if (!gate) gates.set(credentials, (gate = new RateLimitGate()));
+/**
+ * The process's one gate for these credentials (several factories may build Octokits for the same token).
+ * `key` may hold a secret (it tells tokens apart); `name` must not (see RateLimitGate).
+ */
+export function gateFor(key: string, name: string): RateLimitGate {
+  let gate = gates.get(key);
+  if (!gate) gates.set(key, (gate = new RateLimitGate(name)));
   return gate;
 }
 
@@ -51,10 +59,13 @@ export function gateRequests(octokit: Octokit, gate: RateLimitGate, maxWaitMs = 
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     try {
-      return await request(options);
+      const response = await request(options);
+      recordRateLimit(gate.credentials, response.headers as Record<string, string | number | undefined>);
+      return response;
     } catch (err) {
       const status = githubStatus(err);
       const e = err as { message?: string; response?: { headers?: Record<string, string | number | undefined>; data?: { message?: string } } };
+      recordRateLimit(gate.credentials, e.response?.headers);
       const delay = status === undefined ? undefined : rateLimitDelayMs(status, e.response?.headers ?? {}, e.response?.data?.message ?? e.message ?? '');
       if (delay !== undefined) gate.block(delay);
       throw err;

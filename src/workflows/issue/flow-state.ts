@@ -22,7 +22,7 @@ export interface FlowData {
   plan?: AgentPlan;
   conversation: ConversationEntry[];
   /** Signals that a wait has not consumed yet. */
-  pending: { feedback: number; reviews: number; edited: boolean; resume: boolean; approvedBy?: string; prClosed?: { merged: boolean }; checks?: boolean; retryCi?: boolean; update?: boolean };
+  pending: { feedback: number; reviews: number; edited: boolean; resume: boolean; approvedBy?: string; prClosed?: { merged: boolean }; checks?: boolean; retryCi?: boolean; update?: boolean; handOverBy?: string };
   counters: { questions: number; plans: number; implements: number; tests: number; escalations: number; fixAttempts: number };
   testFailure?: string;
   /** The PR's CI (with a `ci` config): the head pushed last, whose checks alone count; fix rounds; what failed; runs re-run. */
@@ -53,6 +53,8 @@ export interface FlowData {
 /** The one place of mutable state; handlers and steps change it only through these methods. */
 export class FlowState {
   cancelStory: () => void = () => undefined;
+  /** Stops the running phase (for `/agent escalate`); undefined between phases. */
+  stopPhase: (() => void) | undefined = undefined;
 
   constructor(
     readonly ref: IssueRef,

@@ -14,6 +14,7 @@ import {
 } from '../messages';
 import { ENDINGS_PATCH } from './endings';
 import { bestEffort } from './escalation';
+import { HAND_OVER_PATCH, handOver } from './hand-over';
 import type { Flow } from './phases';
 import { updateStatusComment } from './publish';
 
@@ -52,6 +53,10 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
     case 'run':
       data.pending.resume = true;
       return react(flow, args, 'eyes');
+    case 'escalate':
+      // Before the patch the command was nobody's: ignored, without even a reaction.
+      if (!patched(HAND_OVER_PATCH)) return;
+      return react(flow, args, handOver(flow, args.author) ? '+1' : 'confused');
     case 'update':
       // Acted on while the PR waits for review or merge (see listen).
       data.pending.update = true;

@@ -4,6 +4,7 @@ import { filesOn, setupAppHandlers, setupRepoHandlers } from './setup-routes';
 import { mergeabilityOf, mergePull, type BranchStore, type EmittedWebhook } from './merge';
 import type { Payloads } from './payloads';
 import { now, type StandinRepo, type StandinStore } from './store';
+import { rateLimitBody, type RateWindow } from './rate-limits';
 
 /** What a route handler sees of a request. */
 export interface RouteContext {
@@ -26,6 +27,8 @@ export interface RouteContext {
   hasCommitsBetween?: (fullName: string, base: string, head: string) => boolean;
   /** StandinOptions.mergeBranches / deleteBranch. */
   branches: BranchStore;
+  /** The credentials' rate-limit window (after counting this request); absent for anonymous requests. */
+  rateLimit?: RateWindow;
   /** Hands the webhooks a change makes GitHub send to the stand-in's listeners. */
   emit: (webhooks: EmittedWebhook[]) => void;
 }
@@ -221,6 +224,7 @@ const otherHandlers: Record<string, (ctx: RouteContext) => RouteResult> = {
     const expires = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return { status: 201, body: { token, expires_at: expires, permissions: { issues: 'write' }, repository_selection: 'selected' } };
   },
+  'rate-limit/get': (ctx) => (ctx.rateLimit ? { status: 200, body: rateLimitBody(ctx.rateLimit) } : { status: 401, body: { message: 'Requires authentication', documentation_url: DOCS, status: '401' } }),
   ...setupAppHandlers,
 };
 

@@ -8,6 +8,7 @@ import { matchOperation, validateRequest, validateResponse } from './openapi';
 import { Payloads } from './payloads';
 import { handle, type RouteResult, type StandinApp } from './routes';
 import { StandinStore } from './store';
+import { rateLimitHeaders } from './rate-limits';
 
 /** Options of a stand-in. */
 export interface StandinOptions {
@@ -205,9 +206,13 @@ export class StandinServer {
     const registerApp = (created: StandinApp & { publicKey: KeyObject }) => {
       this.options.app = created;
     };
-    const found = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, auth: record.auth, app, registerApp, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween, branches: this.branches, emit: (w) => this.emit(w) });
+    // GitHub counts every authenticated request but `GET /rate_limit` itself.
+    const limitKey = this.rateLimitKey(req, record);
+    const rateLimit = limitKey === undefined ? undefined : match.operationId === 'rate-limit/get' ? this.store.rateLimits.peek(limitKey) : this.store.rateLimits.spend(limitKey);
+    const found = handle(match.operationId, { params: match.params, query: record.query, body, store: this.store, payloads: this.payloads, actor, auth: record.auth, app, registerApp, rateLimit, branchExists: this.options.branchExists, hasCommitsBetween: this.options.hasCommitsBetween, branches: this.branches, emit: (w) => this.emit(w) });
     const scopes = record.auth === 'token' ? this.options.tokenScopes?.[(req.headers.authorization ?? '').split(' ')[1]] : undefined;
-    const result = found && scopes !== undefined ? { ...found, headers: { ...found.headers, 'x-oauth-scopes': scopes } } : found;
+    const extra = { ...(scopes !== undefined ? { 'x-oauth-scopes': scopes } : {}), ...(rateLimit ? rateLimitHeaders(rateLimit) : {}) };
+    const result = found && { ...found, headers: { ...found.headers, ...extra } };
     if (!result) {
       this.violations.push(`${where}: the stand-in does not implement ${match.operationId}`);
       return { status: 501, body: { message: `Not implemented by the stand-in: ${match.operationId}` } };
@@ -217,6 +222,15 @@ export class StandinServer {
       if (problems.length) this.violations.push(`${where} (${match.operationId}) response: ${problems.join('; ')}`);
     };
     return { ...result, check };
+  }
+
+  /** Whose rate limit a request counts against: the token, the installation (all its tokens) or the App; none when anonymous. */
+  private rateLimitKey(req: IncomingMessage, record: RequestRecord): string | undefined {
+    const credential = (req.headers.authorization ?? '').split(' ')[1] ?? '';
+    if (record.auth === 'token') return `token ${credential}`;
+    if (record.auth === 'installation') return `installation ${this.store.installationTokens.get(credential)}`;
+    if (record.auth === 'app') return `app ${this.options.app?.id}`;
+    return undefined;
   }
 
   /** The App's slug; its bot user, who writes with installation tokens, is `<slug>[bot]`. */

@@ -1,5 +1,7 @@
 /** The stand-in's in-memory GitHub: plain records, turned into API JSON by payloads.ts. */
 
+import { RateLimits } from './rate-limits';
+
 export interface StandinLabel {
   id: number;
   name: string;
@@ -156,6 +158,8 @@ export class StandinStore {
   appHook?: StandinHook;
   /** The account that owns Apps created from manifests. */
   manifestOwner?: string;
+  /** Primary rate limits by credentials key (`token <token>`, `installation <id>`, `app <id>`). */
+  readonly rateLimits = new RateLimits();
   private lastId = 1000;
 
   nextId(): number {
