@@ -40,6 +40,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
 
   app.get('/ui/dashboard.js', hide, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(assets.js));
   app.get('/ui/dashboard.css', hide, async (_req, reply) => reply.type('text/css; charset=utf-8').send(assets.css));
+  app.get('/favicon.ico', hide, async (_req, reply) => reply.code(204).send()); // browsers ask; none here
   app.get('/login', hide, async (_req, reply) => html(reply, loginPage(false)));
   app.post('/login', hide, async (request, reply) => {
     const given = String((request.body as { token?: unknown } | undefined)?.token ?? '');
