@@ -64,6 +64,13 @@ describe('dashboard: login', () => {
     expect((await h.app.inject({ method: 'GET', url: '/', headers: { cookie: expired } })).statusCode).toBe(303);
   });
 
+  it('logs out by clearing the cookie', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/logout', headers: { cookie: await login(), 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/login');
+    expect(String(res.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict$`));
+  });
+
   it('keeps the OpenAPI docs and serves the script and styles', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/docs/json' })).json().paths).toHaveProperty(['/jobs']);
     expect((await h.app.inject({ method: 'GET', url: '/docs/json' })).json().paths).not.toHaveProperty(['/login']);

@@ -79,10 +79,13 @@ describe('e2e (browser): dashboard', () => {
     const logs = await e2e.runLogs(issue.workflowId);
     const steps = [...new Set(logs.map((l) => l.step))];
     expect(steps.length).toBeGreaterThanOrEqual(2);
-    await page.waitForFunction(`document.querySelectorAll('#logs pre').length >= ${steps.length}`, undefined, { timeout: 30_000 });
+    // (locators, not page.waitForFunction: the page's CSP refuses the eval a string predicate needs)
+    await page.locator('#logs pre').nth(steps.length - 1).waitFor({ timeout: 30_000 });
     for (const step of steps) {
-      const shown = await page.locator(`#logs pre[data-step="${step}"]`).textContent();
-      expect(shown).toBe(logs.filter((l) => l.step === step).map((l) => l.chunk).join(''));
+      const expected = logs.filter((l) => l.step === step).map((l) => l.chunk).join('');
+      const pre = page.locator(`#logs pre[data-step="${step}"]`);
+      for (let i = 0; i < 50 && (await pre.textContent()) !== expected; i++) await page.waitForTimeout(200);
+      expect(await pre.textContent()).toBe(expected);
     }
     expect(scriptErrors).toEqual([]);
     outcome = `job seen ${steps.length} steps live`;
