@@ -112,6 +112,8 @@
       const res = await fetch(`/ui/jobs/${enc(id)}/status`, { credentials: 'same-origin' });
       // The server renders the status comment with every character escaped: its HTML is safe to insert.
       if (res.ok) document.getElementById('status').innerHTML = await res.text();
+      const said = await fetch(`/ui/jobs/${enc(id)}/conversation`, { credentials: 'same-origin' });
+      if (said.ok) document.getElementById('conversation').innerHTML = await said.text(); // escaped by the server too
     };
     const stream = new EventSource(`/jobs/${enc(id)}/events`);
     stream.addEventListener('state', (e) => {

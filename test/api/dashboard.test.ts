@@ -106,6 +106,10 @@ describe('dashboard: a job', () => {
     expect(page.body).toContain('data-job-id="Codertocat/dash#7"');
     expect(page.body).toContain('href="https://github.com/Codertocat/dash/issues/7"');
     expect(page.body).toContain('&lt;img src=x');
+    // the conversation: the answer as text, never markup
+    expect(page.body).toMatch(/<li><strong>api<\/strong> <span class="muted">answer, [^<]+<\/span><blockquote class="said">&lt;img src=x onerror=alert\(1\)&gt;<\/blockquote><\/li>/);
+    const said = await h.app.inject({ method: 'GET', url: `/ui/jobs/${encodeURIComponent(id)}/conversation`, headers: { cookie } });
+    expect(said.body).toContain('<blockquote class="said">&lt;img src=x onerror=alert(1)&gt;</blockquote>');
     expect((await h.app.inject({ method: 'GET', url: `/ui/jobs/${encodeURIComponent(id)}/status` })).statusCode).toBe(401);
   });
 });

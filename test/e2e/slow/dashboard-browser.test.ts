@@ -9,7 +9,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * The dashboard in a real headless Chromium against the real `issueflow api` and `worker`: log in
  * through the form, see a job appear and change state while its workflow runs, then its own page
- * with the status comment and the logs of every step.
+ * with the status comment, the conversation and the logs of every step.
  */
 describe('e2e (browser): dashboard', () => {
   let e2e: E2E;
@@ -31,7 +31,7 @@ describe('e2e (browser): dashboard', () => {
     await e2e?.stop();
   });
 
-  test('login, a job appears and changes state live, its page shows the status comment and the logs', async () => {
+  test('login, a job appears and changes state live, its page shows the status comment, the conversation and the logs', async () => {
     const scriptErrors: string[] = [];
     page.on('pageerror', (e) => scriptErrors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && scriptErrors.push(m.text()));
@@ -76,6 +76,8 @@ describe('e2e (browser): dashboard', () => {
     await page.waitForSelector('body[data-state="completed"]', { timeout: 30_000 });
     expect(await page.locator('#status h3').textContent()).toBe('issueflow: Pull request ready');
     expect(await page.locator('#status a', { hasText: `PR #${pr.number}` }).count()).toBe(1);
+    expect(await page.locator('#conversation li strong').allTextContents()).toEqual(['alice']);
+    expect(await page.locator('#conversation li blockquote').textContent()).toBe('### Acceptance criteria\n\n- add(2, 3) returns 5\n- `npm test` passes');
     const logs = await e2e.runLogs(issue.workflowId);
     const steps = [...new Set(logs.map((l) => l.step))];
     expect(steps.length).toBeGreaterThanOrEqual(2);

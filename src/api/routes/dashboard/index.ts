@@ -9,7 +9,8 @@ import { renderStatusComment, temporalWorkflowUrl } from '../../../domain/status
 import { tokensMatch, rateLimitOptions } from '../../bearer-auth';
 import { sessionCookie, sessionValid, sessionValue, setSessionCookie } from '../../dashboard-session';
 import { queryStatus } from '../jobs/shared';
-import { DASHBOARD_CSP, jobPage, jobsPage, loginPage, type DashboardLinks } from './pages';
+import type { ConversationEntry } from '../../../domain/prompt';
+import { conversationHtml, DASHBOARD_CSP, jobPage, jobsPage, loginPage, type DashboardLinks } from './pages';
 
 export interface DashboardOptions extends DashboardLinks {
   client: Client;
@@ -58,9 +59,9 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
     if (!loggedIn(request)) return reply.redirect('/login', 303);
     const id = (request.params as { id: string }).id;
     const ref = parseIssueWorkflowId(id);
-    if (!ref) return html(reply, jobPage(id, '<p>Not an issue workflow id.</p>', {}), 404);
-    const { statusHtml } = await statusOf(o, id);
-    return html(reply, jobPage(id, statusHtml, { issueUrl: `https://github.com/${ref.owner}/${ref.repo}/issues/${ref.issueNumber}`, temporalUrl: temporalWorkflowUrl(o, id) }));
+    if (!ref) return html(reply, jobPage(id, '<p>Not an issue workflow id.</p>', '', {}), 404);
+    const [{ statusHtml }, said] = await Promise.all([statusOf(o, id), conversationOf(o.client, id)]);
+    return html(reply, jobPage(id, statusHtml, conversationHtml(said), { issueUrl: `https://github.com/${ref.owner}/${ref.repo}/issues/${ref.issueNumber}`, temporalUrl: temporalWorkflowUrl(o, id) }));
   });
   /** The status comment alone, re-fetched by the job page on every state event. */
   app.get('/ui/jobs/:id/status', hide, async (request, reply) => {
@@ -70,7 +71,23 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
     const { statusHtml, state } = await statusOf(o, id);
     return html(reply.header('x-issueflow-state', state ?? ''), statusHtml);
   });
+  /** The conversation alone, re-fetched with the status. */
+  app.get('/ui/jobs/:id/conversation', hide, async (request, reply) => {
+    if (!loggedIn(request)) return reply.code(401).send('');
+    const id = (request.params as { id: string }).id;
+    if (!parseIssueWorkflowId(id)) return reply.code(404).send('');
+    return html(reply, conversationHtml(await conversationOf(o.client, id)));
+  });
 };
+
+/** The workflow's conversation query, or undefined when it does not answer within 2 s. */
+async function conversationOf(client: Client, id: string): Promise<ConversationEntry[] | undefined> {
+  try {
+    return await client.connection.withDeadline(Date.now() + 2000, () => client.workflow.getHandle(id).query<ConversationEntry[]>('conversation'));
+  } catch {
+    return undefined;
+  }
+}
 
 async function statusOf(o: DashboardOptions, id: string): Promise<{ statusHtml: string; state?: string }> {
   const { status, error } = await queryStatus(o.client, id);

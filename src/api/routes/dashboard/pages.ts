@@ -1,4 +1,5 @@
 import { escapeHtml as esc } from '../../../domain/markdown-html';
+import type { ConversationEntry } from '../../../domain/prompt';
 
 /** Where the dashboard links a workflow in the Temporal UI; absent when TEMPORAL_UI_URL is unknown. */
 export interface DashboardLinks {
@@ -46,7 +47,7 @@ export function jobsPage(links: DashboardLinks): string {
 }
 
 /** One job: its status comment (already safe HTML), and its logs, which dashboard.js follows live. */
-export function jobPage(workflowId: string, statusHtml: string, links: { issueUrl?: string; temporalUrl?: string }): string {
+export function jobPage(workflowId: string, statusHtml: string, conversationHtml: string, links: { issueUrl?: string; temporalUrl?: string }): string {
   const nav = [links.issueUrl && `<a href="${esc(links.issueUrl)}" rel="noopener noreferrer">Issue</a>`, links.temporalUrl && `<a href="${esc(links.temporalUrl)}" rel="noopener noreferrer">Temporal UI</a>`]
     .filter(Boolean)
     .join(' · ');
@@ -54,7 +55,17 @@ export function jobPage(workflowId: string, statusHtml: string, links: { issueUr
     workflowId,
     `<h1>${esc(workflowId)}</h1><p>${nav}</p>
 <section><h2>Status <span id="state" class="state"></span></h2><article id="status" class="comment">${statusHtml}</article></section>
+<section><h2>Conversation</h2><div id="conversation">${conversationHtml}</div></section>
 <section><h2>Logs</h2><div id="logs"><p class="muted" id="no-logs">No agent or test output yet.</p></div></section>`,
     { page: 'job', 'job-id': workflowId },
   );
+}
+
+/** What people said to issueflow, as text: their comments are untrusted and never rendered as markup. */
+export function conversationHtml(entries: ConversationEntry[] | undefined): string {
+  if (!entries) return '<p class="muted">The workflow did not answer (no worker running, or one older than the dashboard).</p>';
+  if (!entries.length) return '<p class="muted">Nobody has answered or reviewed yet.</p>';
+  const item = (e: ConversationEntry) =>
+    `<li><strong>${esc(e.author)}</strong> <span class="muted">${esc(e.kind)}${e.path ? ` on ${esc(e.path)}${e.line ? `:${e.line}` : ''}` : ''}, ${esc(e.at)}${e.trusted ? '' : ', no write access'}</span><blockquote class="said">${esc(e.body)}</blockquote></li>`;
+  return `<ol class="conversation">${entries.map(item).join('')}</ol>`;
 }
