@@ -27,6 +27,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
 COPY templates ./templates
+COPY public ./public
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

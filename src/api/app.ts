@@ -11,6 +11,7 @@ import type { HealthCheck } from './health-checks';
 import { LogNotifier } from './log-notifier';
 import { ApiMetrics } from './metrics';
 import { adminRoutes } from './routes/admin';
+import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { jobsRoutes } from './routes/jobs';
 import { metricsRoutes } from './routes/metrics';
@@ -78,4 +79,6 @@ async function registerServices(app: FastifyInstance, s: ApiServices): Promise<v
   await app.register(jobsRoutes, { prefix: '/jobs', client: s.client, pool: s.pool, apiToken: s.config.apiToken, metrics, notifier, rateLimitPerMinute: limit, events: s.events });
   await app.register(adminRoutes, { prefix: '/admin', pool: s.pool, apiToken: s.config.apiToken, rateLimitPerMinute: limit });
   await app.register(metricsRoutes, { metrics, temporalMetricsUrl: api.temporalMetricsUrl });
+  const temporal = s.config.temporal;
+  await app.register(dashboardRoutes, { client: s.client, apiToken: s.config.apiToken, rateLimitPerMinute: limit, temporalUiUrl: temporal.uiUrl, namespace: temporal.namespace });
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { sessionCookie, sessionValid } from './dashboard-session';
 import { apiError, apiErrorSchema } from './errors';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -10,8 +11,9 @@ export function tokensMatch(given: string, expected: string): boolean {
 }
 
 /**
- * An onRequest hook requiring `Authorization: Bearer <ISSUEFLOW_API_TOKEN>`. Without a configured
- * token the API is closed (503 naming the variable), never open.
+ * An onRequest hook requiring `Authorization: Bearer <ISSUEFLOW_API_TOKEN>`, or for reads (GET) the
+ * dashboard's login cookie. Writes always need the header, so a cookie alone can change nothing.
+ * Without a configured token the API is closed (503 naming the variable), never open.
  */
 export function bearerAuth(token: string | undefined): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -20,6 +22,8 @@ export function bearerAuth(token: string | undefined): onRequestAsyncHookHandler
       return reply.code(503).send(apiError('api_token_not_configured', 'The jobs API is off: set ISSUEFLOW_API_TOKEN to a long random value and send it as "Authorization: Bearer <token>".'));
     }
     const m = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    if (!request.headers.authorization && read && sessionValid(sessionCookie(request), token)) return;
     if (!m || !tokensMatch(m[1].trim(), token)) {
       request.log.warn({ reason: 'unauthorized' }, 'jobs API request refused');
       return reply.code(401).header('www-authenticate', 'Bearer').send(apiError('unauthorized', 'Send "Authorization: Bearer <ISSUEFLOW_API_TOKEN>".'));

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentCommandName } from '../domain/commands';
+import type { ConversationEntry } from '../domain/prompt';
 import type { IssueState } from '../domain/states';
 import type { IssueStatus } from '../domain/status';
 
@@ -71,6 +72,8 @@ export const pullRequestClosedSignal = defineSignal<[PullRequestClosedSignalArgs
 export const issueClosedSignal = defineSignal<[IssueClosedSignalArgs]>('issueClosed');
 export const checksChangedSignal = defineSignal<[ChecksChangedSignalArgs]>('checksChanged');
 export const statusQuery = defineQuery<IssueStatus>('status');
+/** What people said to issueflow on the issue and its PR (answers, plan feedback, reviews, instructions), for the dashboard. */
+export const conversationQuery = defineQuery<ConversationEntry[]>('conversation');
 
 /** What starts an issue's workflow. */
 export interface IssueWorkflowInput {

@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ApproveUpdateResult } from '../../src/workflows/messages';
+import { conversationQuery, type ApproveUpdateResult } from '../../src/workflows/messages';
 import { FORM_ISSUE, MockActivities } from './support/mock-activities';
 import { statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 
@@ -23,6 +23,10 @@ test('missing description: a question, then the answer continues the work and re
 
     await handle.signal('feedback', { deliveryId: 'answer-1', author: 'alice', body: 'Read the greeting from settings.greeting and fall back to "Hello".' });
     await waitForStatus(handle, inState('completed'), 'completed after the answer');
+    // The dashboard's conversation query: what was said, as it went to the agent (a query adds nothing to the history).
+    expect(await handle.query(conversationQuery)).toEqual([
+      { kind: 'answer', author: 'alice', trusted: false, body: 'Read the greeting from settings.greeting and fall back to "Hello".', at: expect.any(String) },
+    ]);
     await handle.signal('pullRequestClosed', merged);
     expect((await handle.result()).outcome).toBe('merged');
 

@@ -9,6 +9,7 @@ import {
   pullRequestClosedSignal,
   reviewSignal,
   statusQuery,
+  conversationQuery,
   type ApproveUpdateResult,
   type CommandSignalArgs,
 } from '../messages';
@@ -77,6 +78,7 @@ export function registerHandlers(flow: Flow): void {
   const { data } = state;
   const now = () => new Date().toISOString();
   setHandler(statusQuery, () => state.snapshot());
+  setHandler(conversationQuery, () => data.conversation); // a query adds nothing to the history: replay is unchanged
   setHandler(commandSignal, (args) => onCommand(flow, args));
   setHandler(feedbackSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;

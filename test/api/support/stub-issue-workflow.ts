@@ -4,7 +4,8 @@ import { CancellationScope, condition, isCancellation, setHandler, upsertSearchA
 import { STATE_ATTR } from '../../../src/domain/search-attributes';
 import type { IssueState } from '../../../src/domain/states';
 import type { IssueStatus } from '../../../src/domain/status';
-import { commandSignal, feedbackSignal, statusQuery, type IssueWorkflowInput } from '../../../src/workflows/messages';
+import type { ConversationEntry } from '../../../src/domain/prompt';
+import { commandSignal, conversationQuery, feedbackSignal, statusQuery, type IssueWorkflowInput } from '../../../src/workflows/messages';
 
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueState> {
   const now = new Date().toISOString();
@@ -25,8 +26,11 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueSta
     upsertSearchAttributes([{ key: STATE_ATTR, value: state }]);
   };
   moveTo('awaiting-approval');
+  const conversation: ConversationEntry[] = [];
   setHandler(statusQuery, () => status);
-  setHandler(feedbackSignal, ({ body }) => {
+  setHandler(conversationQuery, () => conversation);
+  setHandler(feedbackSignal, ({ body, author, trusted }) => {
+    conversation.push({ kind: 'answer', author, trusted: trusted === true, body, at: new Date().toISOString() });
     status.pendingQuestion = `answered: ${body}`;
     moveTo('analyzing');
   });
