@@ -166,6 +166,6 @@ describe('issueflow start on its embedded defaults', () => {
     const bad = spawnIssueflow(['start'], { ...env, ISSUEFLOW_SANDBOX: 'required', PATH: '/nonexistent' });
     expect(await bad.exited).toBe(2);
     expect(bad.output().trim().split('\n')).toHaveLength(1);
-    expect(bad.output()).toMatch(/ISSUEFLOW_SANDBOX=required, but bubblewrap \(bwrap\) is not installed: install bubblewrap and socat/);
+    expect(bad.output()).toMatch(/ISSUEFLOW_SANDBOX=required, but bubblewrap \(bwrap\) is not installed: apt-get install bubblewrap socat/);
   });
 });
