@@ -115,7 +115,11 @@ export function isBotOrSelf(user: User | undefined, options: RoutingOptions, via
   return options.appId !== undefined && viaAppId === options.appId;
 }
 
-const isSameUser = (a: User | undefined, b: User | undefined) => (a?.id !== undefined && b?.id !== undefined ? a.id === b.id : !!a?.login && a.login === b?.login);
+/**
+ * Whether two users may be the same person, by id alone (a login can be renamed and taken over). Without
+ * both ids nobody can tell, so the answer is yes: the checks that use it then deny, never grant.
+ */
+const mayBeSameUser = (a: User | undefined, b: User | undefined) => a?.id === undefined || b?.id === undefined || a.id === b.id;
 
 function target(ctx: Ctx, issueNumber: number): { ref: IssueRef; workflowId: string } {
   const ref = { owner: ctx.owner, repo: ctx.repo, issueNumber };
@@ -155,7 +159,7 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       if (p.label?.name !== options.triggerLabel) return ignore(`label ${p.label?.name ?? '?'} is not the trigger label`, ref);
       if (isBotOrSelf(p.sender, options)) return ignore('labeled by a bot', ref);
       // An issue template applies its labels as the issue's author, whoever that is: such a label vouches for nothing.
-      if (isSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) {
+      if (mayBeSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) {
         return ignore('labeled by its own author, who is not an owner, member or collaborator (an issue template label)', ref);
       }
       return start(ctx, n, 'labeled', sender);
@@ -164,7 +168,7 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       const hasLabel = (p.issue?.labels ?? []).some((l) => l.name === options.triggerLabel);
       if (!hasLabel) return ignore(`reopened without the trigger label ${options.triggerLabel}`, ref);
       if (isBotOrSelf(p.sender, options)) return ignore('reopened by a bot', ref);
-      if (isSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) return ignore('reopened by its own author, who is not an owner, member or collaborator', ref);
+      if (mayBeSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) return ignore('reopened by its own author, who is not an owner, member or collaborator', ref);
       return start(ctx, n, 'reopened', sender);
     }
     case 'assigned': {
@@ -173,7 +177,7 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       if (!toApp) return ignore('assigned to someone other than issueflow', ref);
       if (isBotOrSelf(p.sender, options)) return ignore('assigned by a bot', ref);
       // Templates assign as the author too (see labeled).
-      if (isSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) {
+      if (mayBeSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) {
         return ignore('assigned by its own author, who is not an owner, member or collaborator (an issue template assignee)', ref);
       }
       return start(ctx, n, 'assigned', sender);
@@ -181,7 +185,7 @@ function routeIssues(ctx: Ctx): WebhookDecision {
     case 'edited': {
       if (isBotOrSelf(p.sender, options)) return ignore('edited by a bot', ref);
       // The payload gives only the issue author's association; anyone else who can edit an issue has triage or write access.
-      const editorTrusted = trusted(p.issue?.author_association) || (!!p.issue?.user && !isSameUser(p.sender, p.issue.user));
+      const editorTrusted = trusted(p.issue?.author_association) || (!!p.issue?.user && !mayBeSameUser(p.sender, p.issue.user));
       return { kind: 'signal', ...target(ctx, n), signal: { name: 'issueEdited', args: { deliveryId: ctx.deliveryId, title: p.issue?.title ?? '', body: p.issue?.body ?? '', author: sender, trusted: editorTrusted } } };
     }
     case 'closed':

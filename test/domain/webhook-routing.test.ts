@@ -32,6 +32,19 @@ describe('routeWebhook: starting', () => {
     expect(route('issues', p)).toMatchObject({ kind: 'start', input: { trigger: { actor: 'maintainer' } } });
   });
 
+  it('tells the labeller from the author by user id alone: the same login with another id is another person, and no ids vouch for nobody', () => {
+    const p = labeled();
+    p.issue.author_association = 'NONE';
+    // The author renamed, and someone else took the old login: a different id is a different person.
+    p.sender = { ...p.sender, id: p.issue.user.id + 1, login: p.issue.user.login };
+    expect(route('issues', p)).toMatchObject({ kind: 'start' });
+    // Without the ids nobody can tell who labelled: an untrusted author's issue is not started.
+    const anonymous = labeled();
+    anonymous.issue.author_association = 'NONE';
+    anonymous.sender = { ...anonymous.sender, id: undefined as unknown as number, login: 'maintainer' };
+    expect(route('issues', anonymous)).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('issue template') });
+  });
+
   it('ignores other labels (the example adds "bug")', () => {
     expect(route('issues', example('issues', 'labeled'))).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('bug') });
   });
