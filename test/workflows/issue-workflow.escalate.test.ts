@@ -26,6 +26,9 @@ test('/agent escalate mid-implement: the agent stops, the escalation comment and
     const comment = mock.lastComment('escalation-1')!;
     expect(comment).toContain('@dave');
     expect(comment).toContain('handed to a maintainer by @carol');
+    // Nothing failed: the heading says who has the issue now, not that a step failed.
+    expect(comment).toMatch(/^### ⚠️ Handed to a maintainer at step `implement`/);
+    expect(comment).not.toContain('failed (');
     expect(comment).toContain('`/agent retry`');
     expect(mock.labels[mock.labels.length - 1]).toBe('escalated');
     // Stopped, not finished: nothing was committed or tested.

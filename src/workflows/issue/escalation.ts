@@ -3,6 +3,7 @@ import type { Flow, Phase } from './phases';
 import { postComment, publish, summary } from './publish';
 import { clearPending } from './waits';
 import { worktreeMayBeGone } from './workspace';
+import { HANDED_OVER } from './hand-over';
 
 const DAY = 86_400_000;
 
@@ -45,13 +46,15 @@ export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<
   clearPending(data);
   // complete, listen and update have no step of their own: the running one (testing, completed) did not fail.
   if (phase === 'complete' || phase === 'listen' || phase === 'update') state.closeStep('done');
-  state.enter('escalated', `${step} failed`);
+  // `/agent escalate`: nothing failed, a maintainer took the issue over; the rest (wait, retry, cancel) is the same.
+  const handedOver = failure.type === HANDED_OVER;
+  state.enter('escalated', handedOver ? `${step} handed over` : `${step} failed`);
   data.status.pendingQuestion = '`/agent retry` to retry the failed step, `/agent cancel` to stop.';
   const mentions = data.config.maintainers.map((m) => `@${m}`).join(' ') || `@${data.issue.author || 'maintainers'}`;
   const body = [
-    `### ⚠️ I need help: step \`${step}\` failed`,
+    handedOver ? `### ⚠️ Handed to a maintainer at step \`${step}\`` : `### ⚠️ I need help: step \`${step}\` failed`,
     '',
-    `${mentions}, the step \`${step}\` failed${failure.type ? ` (\`${failure.type}\`)` : ''}:`,
+    handedOver ? `${mentions}, the step \`${step}\` was stopped:` : `${mentions}, the step \`${step}\` failed${failure.type ? ` (\`${failure.type}\`)` : ''}:`,
     '',
     '```',
     failure.message,

@@ -8,7 +8,7 @@ import type { Flow, Phase, PhaseResult } from './phases';
 export const HAND_OVER_PATCH = 'agent-escalate-command';
 
 /** The failure type an escalation by `/agent escalate` shows (status, comment). */
-const HANDED_OVER = 'HandedOver';
+export const HANDED_OVER = 'HandedOver';
 
 /**
  * `/agent escalate` by a maintainer: stops the running phase, which then escalates as a failed one
