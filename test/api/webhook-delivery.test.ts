@@ -84,7 +84,7 @@ describe('POST /webhooks/github: no delivery is lost', () => {
     expect(again.json()).toEqual({ deliveryId, outcome: 'duplicate', duplicate: true });
   });
 
-  it('a redelivery while another request is acting on the same delivery: 409, and it does not act', async () => {
+  it('a redelivery while another request is acting on the same delivery waits for it, then answers 409 if it is still acting, and does not act', async () => {
     const issue = nextIssue++;
     const deliveryId = newDeliveryId();
     await recordedNotActedOn(deliveryId, issue, 1);

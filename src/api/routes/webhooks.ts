@@ -24,6 +24,9 @@ export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
 /** How long Temporal has to accept a start or signal; well under CLAIM_LEASE_MS, so a live claim is never taken over. */
 export const ACT_DEADLINE_MS = 20_000;
 
+/** How long a copy of a delivery that another request is acting on waits for it, before it answers 409 (GitHub waits 10 s). */
+const IN_PROGRESS_WAIT_MS = 5_000;
+
 const REDELIVER = 'Redeliver it from the webhook\'s Recent Deliveries (see the README).';
 
 const accepted = {
@@ -129,7 +132,14 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     };
     let claim;
     try {
-      claim = await claimDelivery(pool, { deliveryId, event, action: payload?.action, repo, issueNumber });
+      const record = { deliveryId, event, action: payload?.action, repo, issueNumber };
+      claim = await claimDelivery(pool, record);
+      // A copy that arrives while another request acts on it (GitHub racing its own retry, a proxy's copy)
+      // waits for that one: its answer is then the truth (a duplicate, or the delivery given back and acted on here).
+      for (const until = Date.now() + IN_PROGRESS_WAIT_MS; claim === 'in-progress' && Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        claim = await claimDelivery(pool, record);
+      }
     } catch (error) {
       // GitHub does not redeliver by itself: the answer says what happened, the README how to redeliver.
       return unavailable('database_unavailable', `The database is unavailable, so the delivery was not recorded or acted on. ${REDELIVER}`, error);
@@ -152,8 +162,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     if (result.outcome === 'signaled') metrics.workflowSignals.inc({ signal: result.signal, source: 'webhook' });
     const workflowId = 'workflowId' in result ? result.workflowId : undefined;
     const ref = decision.ref;
-    // The claim already de-duplicates; the outcome is bookkeeping, so the answer does not wait for it.
-    void recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber }).catch((err: unknown) =>
+    // Recorded before the answer: a redelivery sent as soon as this one is answered must find it done, not in progress.
+    await recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber }).catch((err: unknown) =>
       request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'),
     );
     const extra = { ...(workflowId ? { workflowId } : {}), ...(result.outcome === 'ignored' ? { ignored: true, reason: result.reason } : {}) };
