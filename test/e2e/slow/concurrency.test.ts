@@ -62,7 +62,9 @@ describe('e2e slow: concurrency', () => {
     const body = issueForm({
       description: 'The add function in math.js subtracts; it must return the sum.',
       acceptanceCriteria: ['`npm test` passes'],
-      context: `agent: trace ${traceFile}\nagent: sleep 300\nagent: replace math.js a - b => a + b`,
+      // 1.5 s a run: with GitHub writes pacing the issues, runs arrive about a second apart, so two overlap for
+      // sure and the cap is seen reached (with 300 ms it was reached in 3 runs of 4).
+      context: `agent: trace ${traceFile}\nagent: sleep 1500\nagent: replace math.js a - b => a + b`,
     });
     const issues: E2EIssue[] = await Promise.all(Array.from({ length: ISSUES }, (_, i) => e2e.openIssue({ title: `Fix add, copy ${i + 1}`, body })));
     expect(e2e.webhooks.failures).toEqual([]);
