@@ -6,26 +6,23 @@ import { DEFAULT_CONFIG } from '../domain/repo-defaults';
 import { STATE_ATTR } from '../domain/search-attributes';
 import type { IssueWorkflowInput, IssueWorkflowResult } from './messages';
 import { createActivityProxies } from './issue/activities';
-import { analyze } from './issue/analyze';
-import { intake } from './issue/intake';
-import { implement, test } from './issue/build';
-import { checks } from './issue/checks';
-import { complete, listen } from './issue/complete';
-import { update } from './issue/update';
-import { bestEffort, describeFailure, escalate } from './issue/escalation';
+import { bestEffort } from './issue/best-effort';
+import { describeFailure } from './issue/describe-failure';
+import { escalate } from './issue/escalation';
 import { endCancelled, ENDINGS_PATCH, lookUpPreviousPullRequest } from './issue/endings';
 import { finish } from './issue/finish';
-import { FlowState, newFlowData, type FlowData } from './issue/flow-state';
+import type { Flow } from './issue/flow';
+import { newFlowData, type FlowData } from './issue/flow-data';
+import { FlowState } from './issue/flow-state';
 import { registerHandlers } from './issue/handlers';
 import { runPhase } from './issue/hand-over';
-import { moveRound, roundHeld } from './issue/workspace';
-import { isEnding, type Ending, type Flow, type Phase, type PhaseResult } from './issue/phases';
+import { moveRound } from './issue/workspace';
+import { isEnding, type Ending, type Phase, type PhaseResult } from './issue/phases';
 import { postComment, publish, summary } from './issue/publish';
+import { STEPS } from './issue/steps';
 
 /** FAILURE_TYPES.noChanges (workflows see the activities' module only as types). */
 const NO_CHANGES = 'NoChanges';
-
-const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, analyze, implement, test, complete, checks, listen, update };
 
 /** One GitHub issue from queued to merged (or stale, failed, cancelled): the issue's whole story. */
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWorkflowResult> {
@@ -35,7 +32,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   const state = new FlowState(ref, workflowId, carried ?? newFlowData(ref, workflowId, DEFAULT_CONFIG, input.trigger.deliveryId));
   const flow: Flow = { state, acts: createActivityProxies(input, () => state.data.host), input };
   registerHandlers(flow);
-  if (!carried) state.data.shown.attribute = workflowInfo().typedSearchAttributes.get(STATE_ATTR) as FlowData['shown']['attribute'];
+  if (!carried) state.shown('attribute', workflowInfo().typedSearchAttributes.get(STATE_ATTR) as FlowData['shown']['attribute']);
 
   const story = new CancellationScope();
   state.cancelStory = () => story.cancel();
@@ -80,7 +77,7 @@ function endStory(flow: Flow, ending: Ending): Promise<IssueWorkflowResult> {
  */
 function carriedState(input: IssueWorkflowInput): FlowData | undefined {
   if (input.carried === undefined) return undefined;
-  if (workflowInfo().continuedFromExecutionRunId) return input.carried as FlowData;
+  if (workflowInfo().continuedFromExecutionRunId) return input.carried;
   log.warn('ignoring `carried` in the input of a fresh start: only a continue-as-new carries state; starting from intake');
   return undefined;
 }
@@ -95,7 +92,7 @@ async function start(flow: Flow): Promise<Ending> {
     // Only where an earlier story may have left a PR: a first story costs no look-up.
     flow.input.trigger.earlierStory && patched(ENDINGS_PATCH) ? lookUpPreviousPullRequest(flow) : undefined,
   ]);
-  state.data.config = config.config;
+  state.useConfig(config.config);
   if (config.problems.length) {
     const body = [`\`.github/issueflow.yml\` could not be used, so I work with the defaults:`, '', ...config.problems.map((p) => `- ${p}`)].join('\n');
     await bestEffort('report the config problems', () => postComment(flow, 'config', body));
@@ -124,17 +121,17 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
   let phase = first;
   let ranOne = false; // each run makes progress, however small the history limit
   for (;;) {
-    flow.state.data.phase = phase;
+    flow.state.atPhase(phase);
     if (ranOne && continueAsNewDue(flow)) {
       await condition(allHandlersFinished);
-      await continueAsNew<(input: IssueWorkflowInput) => Promise<IssueWorkflowResult>>({ ...flow.input, carried: flow.state.data });
+      await continueAsNew<(input: IssueWorkflowInput) => Promise<IssueWorkflowResult>>({ ...flow.input, carried: flow.state.toCarry() });
     }
     const closed = flow.state.data.pending.prClosed;
     if (closed) return { end: closed.merged ? 'merged' : 'closed' };
     let next: PhaseResult;
     try {
       next = await runPhase(flow, phase, STEPS[phase]);
-      roundHeld(flow.state.data);
+      flow.state.roundHeld();
     } catch (err) {
       if (isCancellation(err)) throw err;
       // A lost host: the round runs again on another (workspace.ts); any other failure escalates.

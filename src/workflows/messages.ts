@@ -3,6 +3,7 @@ import type { AgentCommandName } from '../domain/commands';
 import type { ConversationEntry } from '../domain/prompt';
 import type { IssueState } from '../domain/states';
 import type { IssueStatus } from '../domain/status';
+import type { FlowData } from './issue/flow-data';
 
 /** Every signal carries the GitHub delivery id (or an API request id) so a redelivery is ignored. */
 export interface DeliveredSignal {
@@ -85,7 +86,7 @@ export interface IssueWorkflowInput {
   /** GitHub App installation, when issueflow runs as an App. */
   installationId?: number;
   /** Set by continue-as-new: the state to carry on with. Ignored (with a warning) in a run not continued from another. */
-  carried?: unknown;
+  carried?: FlowData;
   /** Task queue of the rate-limited GitHub writes; default `{this workflow's task queue}-github-writes`. */
   githubWriteTaskQueue?: string;
   /** Task queue of agent runs, capped per worker by AGENT_CONCURRENCY; default `{this workflow's task queue}-agents`. */

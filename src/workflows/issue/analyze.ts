@@ -3,7 +3,9 @@ import { issueBranch } from '../../domain/ids';
 import { parseIssue } from '../../domain/issue-parser';
 import { planNeedsApproval, readComplexity, type AgentPlan } from '../../domain/plan';
 import { buildPlanPrompt, type PromptInput } from '../../domain/prompt';
-import type { Flow, PhaseResult } from './phases';
+import type { Flow } from './flow';
+import { copyOf, type FlowData } from './flow-data';
+import type { Next } from './phases';
 import { publish, summary } from './publish';
 import { askAndWait } from './waits';
 import { ensureWorkspace } from './workspace';
@@ -17,19 +19,20 @@ export function promptInput(flow: Flow): PromptInput {
   const { state } = flow;
   const { data } = state;
   // Parsed afresh each time (pure and cheap): a wait consumes `pending.edited`, so it cannot say the issue changed.
-  data.task = parseIssue({ ...data.issue, answers: state.answers() });
+  const task = parseIssue({ ...data.issue, labels: [...data.issue.labels], answers: state.answers() });
+  state.recordTask(task);
   return {
     issueNumber: state.ref.issueNumber,
     repo: `${state.ref.owner}/${state.ref.repo}`,
     branch: issueBranch(state.ref.issueNumber),
-    issue: data.issue,
-    task: data.task,
-    plan: data.plan,
-    conversation: data.conversation,
+    issue: copyOf<FlowData['issue']>(data.issue),
+    task,
+    plan: copyOf<FlowData['plan']>(data.plan),
+    conversation: copyOf<FlowData['conversation']>(data.conversation),
     testFailure: data.testFailure,
     testCommand: data.config.testCommand,
     ciFailure: data.ci?.failure,
-    conflict: data.conflict && { baseBranch: data.conflict.baseBranch, files: data.conflict.files },
+    conflict: data.conflict && { baseBranch: data.conflict.baseBranch, files: [...data.conflict.files] },
   };
 }
 
@@ -60,13 +63,13 @@ function planComment(plan: AgentPlan, needsApproval: boolean, editedBy?: string)
 }
 
 /** The agent plans; its questions go to the issue; the plan waits for approval when the repo asks for it. */
-export async function analyze(flow: Flow): Promise<PhaseResult> {
+export async function analyze(flow: Flow): Promise<Next<'analyze'>> {
   const { state } = flow;
   const { data } = state;
   state.enter('analyzing');
   // The agent plans in the worktree (read-only); runs recorded before the fix planned without one.
   await Promise.all([publish(flow), patched('workspace-before-analyze') ? ensureWorkspace(flow) : undefined]);
-  const n = ++data.counters.plans;
+  const n = state.countRound('plans');
   const result = await runAgent(flow, 'plan', `analyze-${n}`, buildPlanPrompt(promptInput(flow)));
   // No plan block (or a partial one): the text is the plan, and an unknown complexity asks for approval.
   const raw: Partial<AgentPlan> = result.plan ?? {};
@@ -87,7 +90,7 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
     });
     return outcome === 'timeout' ? { end: 'stale' } : 'analyze';
   }
-  data.plan = plan;
+  state.recordPlan(plan);
   const edit = untrustedEditPending(flow) ? data.untrustedEdit : undefined;
   const needsApproval = planNeedsApproval(data.config.approval, plan.complexity, edit !== undefined);
   state.note(`${plan.complexity}${plan.estimate ? `, ${plan.estimate}` : ''}`);
@@ -101,6 +104,6 @@ export async function analyze(flow: Flow): Promise<PhaseResult> {
   if (outcome === 'timeout') return { end: 'stale' };
   if (outcome !== 'approved' && outcome !== 'resume') return 'analyze';
   // The approval covers the edit it was asked for; one that came in meanwhile asks again.
-  if (data.untrustedEdit === edit) data.untrustedEdit = undefined;
+  state.editApproved(edit);
   return 'implement';
 }

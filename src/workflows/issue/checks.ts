@@ -1,10 +1,10 @@
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { ciVerdict, type CheckInfo, type CiVerdict } from '../../domain/ci';
-import type { FlowData } from './flow-state';
 import { announceCompleted } from './complete';
-import type { Flow, PhaseResult } from './phases';
+import type { Flow } from './flow';
+import type { DeepReadonly, FlowData } from './flow-data';
+import type { Next } from './phases';
 import { publish, summary } from './publish';
-import { worktreeMayBeGone } from './workspace';
 
 const MINUTE = 60_000;
 /** How often the checks are read again when no webhook woke the wait: a lost webhook costs at most this. */
@@ -17,23 +17,24 @@ export const NO_CHECKS_GRACE_MS = 5 * MINUTE;
 /** Error type of a CI that stays red after `ci.maxFixAttempts` rounds; the escalation names the check. */
 export const CHECKS_FAILED = 'ChecksFailed';
 
-type CiRun = NonNullable<FlowData['ci']>;
+type CiRun = DeepReadonly<NonNullable<FlowData['ci']>>;
 
 /**
  * Waits for the checks of the head issueflow pushed (webhooks wake it, a timer reads them again). Green,
  * none at all, or not done within `ci.timeoutMinutes` (with a warning): completed. Red: a fix round with what
  * failed, up to `ci.maxFixAttempts`, then an escalation naming the check.
  */
-export async function checks(flow: Flow): Promise<PhaseResult> {
-  const { data } = flow.state;
+export async function checks(flow: Flow): Promise<Next<'checks'>> {
+  const { state } = flow;
+  const { data } = state;
   const ci = data.config.ci!; // the phase is entered only with a `ci` config
-  const run = (data.ci ??= { fixAttempts: 0, rerun: [] });
+  const run = state.ciRun();
   const p = data.pending;
   const started = Date.now();
   let verdict: CiVerdict;
   for (;;) {
-    if (p.retryCi) await rerunFailed(flow, run);
-    p.checks = false;
+    if (p.retryCi) await rerunFailed(flow);
+    state.takeChecksChanged();
     const items = markRerun(await readChecks(flow, run.head ?? ''), run);
     const elapsed = Date.now() - started;
     verdict = ciVerdict(items, ci.ignore, elapsed >= NO_CHECKS_GRACE_MS);
@@ -44,16 +45,15 @@ export async function checks(flow: Flow): Promise<PhaseResult> {
     await condition(woke, Math.min(POLL_MS, left), { summary: summary(flow, `wait for the checks of ${(run.head ?? '').slice(0, 7)}`) });
     if (p.prClosed) return { end: p.prClosed.merged ? 'merged' : 'closed' };
     // A review meanwhile: its round pushes a new head, whose checks are the ones that count.
-    if (p.reviews > 0) {
-      p.reviews = 0;
-      worktreeMayBeGone(data);
+    if (state.takeReviews()) {
+      state.worktreeMayBeGone();
       return 'implement';
     }
   }
   const n = data.status.checks?.items.length ?? 0;
   switch (verdict.kind) {
     case 'green':
-      Object.assign(run, { fixAttempts: 0, failure: undefined, rerun: [] });
+      state.ciGreen();
       return announceCompleted(flow, `CI green (${n} checks)`, `green (${n} checks)`);
     case 'none':
       return announceCompleted(flow, 'no CI checks reported', `no checks reported within ${NO_CHECKS_GRACE_MS / MINUTE} min; completed without them`);
@@ -77,17 +77,16 @@ function markRerun(items: CheckInfo[], run: CiRun): CheckInfo[] {
 /** Updates the status comment only when the checks shown changed: each edit is a GitHub write and a history event. */
 async function show(flow: Flow, sha: string, items: CheckInfo[]): Promise<void> {
   const { data } = flow.state;
-  const next = { sha, items, ignored: data.config.ci?.ignore ?? [] };
+  const next = { sha, items, ignored: [...(data.config.ci?.ignore ?? [])] };
   if (JSON.stringify(next) === JSON.stringify(data.status.checks)) return;
-  data.status.checks = next;
+  flow.state.showChecks(next);
   await publish(flow);
 }
 
 /** Sends the agent back with what failed, or escalates once `ci.maxFixAttempts` rounds are spent. */
-async function fixOrEscalate(flow: Flow, run: CiRun, failed: CheckInfo[]): Promise<PhaseResult> {
+async function fixOrEscalate(flow: Flow, run: CiRun, failed: CheckInfo[]): Promise<'implement'> {
   const { state } = flow;
-  const { data } = state;
-  const max = data.config.ci!.maxFixAttempts;
+  const max = state.data.config.ci!.maxFixAttempts;
   const names = failed.map((c) => `\`${c.name}\``).join(', ');
   if (run.fixAttempts >= max) {
     const links = failed.map((c) => `- \`${c.name}\`${c.url ? `: ${c.url}` : ''}`).join('\n');
@@ -98,18 +97,17 @@ async function fixOrEscalate(flow: Flow, run: CiRun, failed: CheckInfo[]): Promi
   const reports = await Promise.all(
     failed.slice(0, 3).map((check) => flow.acts.getCheckFailure.executeWithOptions({ summary: summary(flow, `read why ${check.name} failed`) }, [{ ref: { owner, repo }, check }])),
   );
-  run.fixAttempts++;
-  run.failure = reports.join('\n\n');
-  run.rerun = [];
-  state.note(`${names} failed, fix attempt ${run.fixAttempts} of ${max}`);
-  worktreeMayBeGone(data);
+  const attempt = state.ciFailed(reports.join('\n\n'));
+  state.note(`${names} failed, fix attempt ${attempt} of ${max}`);
+  state.worktreeMayBeGone();
   return 'implement';
 }
 
 /** `/agent retry-ci`: re-runs the failed GitHub Actions jobs of the head; other checks cannot be re-run from here. */
-async function rerunFailed(flow: Flow, run: CiRun): Promise<void> {
-  const { data, ref } = flow.state;
-  data.pending.retryCi = false;
+async function rerunFailed(flow: Flow): Promise<void> {
+  const { state } = flow;
+  const { data, ref } = state;
+  state.takeRetryCi();
   const failed = (data.status.checks?.items ?? []).filter((c) => c.state === 'failure' && c.runId !== undefined);
   const runIds = [...new Set(failed.map((c) => c.runId!))];
   await Promise.all(
@@ -117,5 +115,5 @@ async function rerunFailed(flow: Flow, run: CiRun): Promise<void> {
       flow.acts.rerunFailedJobs.executeWithOptions({ summary: summary(flow, `re-run the failed jobs of run ${runId}`) }, [{ ref: { owner: ref.owner, repo: ref.repo }, runId }]),
     ),
   );
-  run.rerun = failed.map((c) => c.checkRunId!).filter((id) => id !== undefined);
+  state.ciRerun(failed.map((c) => c.checkRunId!).filter((id) => id !== undefined));
 }

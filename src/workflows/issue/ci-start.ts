@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import type { Flow, PhaseResult } from './phases';
+import type { Flow } from './flow';
 import { publish } from './publish';
 
 /** Guards the wait for the PR's CI, so that histories recorded before it still replay. */
@@ -14,11 +14,11 @@ export function waitsForCi(flow: Flow): boolean {
 }
 
 /** The PR is pushed: show the checks of its head (none yet) and wait for them. */
-export async function startCiWait(flow: Flow): Promise<PhaseResult> {
+export async function startCiWait(flow: Flow): Promise<'checks'> {
   const { state } = flow;
   const { data } = state;
   state.enter('checking', `PR #${data.status.pullRequest?.number ?? '?'}`);
-  data.status.checks = { sha: data.ci?.head ?? '', items: [], ignored: data.config.ci?.ignore ?? [] };
+  state.showChecks({ sha: data.ci?.head ?? '', items: [], ignored: [...(data.config.ci?.ignore ?? [])] });
   await publish(flow);
   return 'checks';
 }

@@ -1,12 +1,9 @@
 import { issueBranch } from '../../domain/ids';
 import { formatDuration } from '../../domain/status-comment';
-import type { Flow, PhaseResult } from './phases';
+import type { Flow } from './flow';
+import type { Next } from './phases';
 import { startCiWait, waitsForCi } from './ci-start';
 import { postComment, publish, summary } from './publish';
-import { watchBase } from './update';
-import { worktreeMayBeGone } from './workspace';
-
-const DAY = 86_400_000;
 
 function pullRequestBody(flow: Flow): string {
   const { data, ref } = flow.state;
@@ -35,44 +32,22 @@ function summaryComment(flow: Flow, ci?: string): string {
 }
 
 /** Opens (or finds) the pull request and reports what was done. */
-export async function complete(flow: Flow): Promise<PhaseResult> {
+export async function complete(flow: Flow): Promise<Next<'complete'>> {
   const { state } = flow;
   const { data } = state;
   const branch = issueBranch(state.ref.issueNumber);
   const pr = await flow.acts.ensurePullRequest.executeWithOptions({ summary: summary(flow, `pull request from ${branch}`) }, [
     { ref: state.ref, branch, title: `${data.task?.title ?? data.issue.title} (#${state.ref.issueNumber})`, body: pullRequestBody(flow) },
   ]);
-  data.status.pullRequest = { number: pr.number, url: pr.url };
+  state.recordPullRequest({ number: pr.number, url: pr.url });
   if (waitsForCi(flow)) return startCiWait(flow);
   return announceCompleted(flow, `PR #${pr.number}`);
 }
 
 /** The round is done: the completed state and the round's summary comment (with what CI said, when it was waited for). */
-export async function announceCompleted(flow: Flow, note: string, ci?: string): Promise<PhaseResult> {
+export async function announceCompleted(flow: Flow, note: string, ci?: string): Promise<'listen'> {
   const { state } = flow;
   state.enter('completed', note);
   await Promise.all([publish(flow), postComment(flow, `summary-${state.data.counters.implements}`, summaryComment(flow, ci))]);
   return 'listen';
-}
-
-/** Waits for the PR to close, a review (another round) or `/agent run`; ends after `timeouts.idleDays`. */
-export async function listen(flow: Flow): Promise<PhaseResult> {
-  const { data } = flow.state;
-  const p = data.pending;
-  p.resume = false;
-  const woke = () => p.prClosed !== undefined || p.reviews > 0 || p.resume || p.update === true;
-  const base = woke() ? 'current' : await watchBase(flow, woke, data.config.timeouts.idleDays * DAY);
-  if (p.prClosed) return { end: p.prClosed.merged ? 'merged' : 'closed' };
-  if (base === 'continue') return 'listen';
-  if (p.update || base === 'moved') {
-    p.update = false;
-    return 'update';
-  }
-  if (p.reviews > 0 || p.resume) {
-    p.reviews = 0;
-    p.resume = false;
-    worktreeMayBeGone(data);
-    return 'implement';
-  }
-  return { end: 'idle' };
 }

@@ -2,9 +2,9 @@ import { CancellationScope, log, patched } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import type { PullRequestState } from '../../domain/status';
 import type { IssueWorkflowResult } from '../messages';
-import { describeFailure } from './escalation';
+import { describeFailure } from './describe-failure';
 import { cleanUpCancelled, finish } from './finish';
-import type { Flow } from './phases';
+import type { Flow } from './flow';
 import { summary } from './publish';
 
 /**
@@ -47,12 +47,13 @@ export function endCancelled(flow: Flow): Promise<IssueWorkflowResult> {
 
 /** A new story on an issue that had one: the last PR of issueflow's branch, shown in the status comment. */
 export async function lookUpPreviousPullRequest(flow: Flow): Promise<void> {
-  const { data, ref } = flow.state;
+  const { state } = flow;
+  const { ref } = state;
   try {
     const found = await flow.acts.findPullRequest.executeWithOptions({ summary: summary(flow, 'look up an earlier pull request') }, [
       { ref: { owner: ref.owner, repo: ref.repo }, branch: issueBranch(ref.issueNumber) },
     ]);
-    if (found) data.status.previousPullRequest = { number: found.number, url: found.url, state: found.merged ? 'merged' : found.state };
+    if (found) state.recordPreviousPullRequest({ number: found.number, url: found.url, state: found.merged ? 'merged' : found.state });
   } catch (err) {
     log.warn('issueflow could not look up an earlier pull request', { error: describeFailure(err).message });
   }

@@ -2,9 +2,10 @@ import { CancellationScope } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import type { IssueState } from '../../domain/states';
 import type { IssueWorkflowResult } from '../messages';
-import { commitWork, pendingMerge } from './build';
-import { bestEffort } from './escalation';
-import type { Ending, Flow } from './phases';
+import { bestEffort } from './best-effort';
+import { commitWork, pendingMerge } from './commit-work';
+import type { Flow } from './flow';
+import type { Ending } from './phases';
 import { postComment, publish, summary, updateStatusComment } from './publish';
 
 const FINAL_TEXT: Record<Ending['end'] | 'cancelled', string> = {
@@ -42,7 +43,7 @@ export async function finish(flow: Flow, ending: Ending): Promise<IssueWorkflowR
     state.enter(ending.end);
     state.closeStep(ending.end === 'failed' ? 'failed' : 'done');
     await bestEffort('report the end', () => Promise.all([publish(flow), postComment(flow, 'final', text)]));
-  } else if (ending.end === 'merged' && state.state !== 'completed') {
+  } else if (ending.end === 'merged' && state.current !== 'completed') {
     // Merged by a human while issueflow waited (an escalated review round): the issue is done.
     state.enter('completed', 'pull request merged');
     state.closeStep();
@@ -52,8 +53,8 @@ export async function finish(flow: Flow, ending: Ending): Promise<IssueWorkflowR
     state.closeStep();
     if (ending.end === 'idle') await bestEffort('report the end', () => updateStatusComment(flow));
   }
-  await release(flow, state.state, text);
-  return { state: state.state, outcome: ending.end, ...(state.data.status.pullRequest ? { pullRequest: state.data.status.pullRequest } : {}) };
+  await release(flow, state.current, text);
+  return { state: state.current, outcome: ending.end, ...(state.data.status.pullRequest ? { pullRequest: state.data.status.pullRequest } : {}) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
-import type { Flow, Phase, PhaseResult } from './phases';
+import type { Flow } from './flow';
+import type { Phase, PhaseResult } from './phases';
 
 /**
  * Guards `/agent escalate`. Asked only when the command arrives, so no other history records it; a
@@ -16,8 +17,8 @@ export const HANDED_OVER = 'HandedOver';
  */
 export function handOver(flow: Flow, author: string): boolean {
   const { state } = flow;
-  if (state.state === 'escalated' || !state.stopPhase) return false;
-  state.data.pending.handOverBy = author;
+  if (state.current === 'escalated' || !state.stopPhase) return false;
+  state.askHandOver(author);
   state.stopPhase();
   return true;
 }
@@ -45,9 +46,8 @@ export async function runPhase(flow: Flow, phase: Phase, step: (flow: Flow) => P
 }
 
 function throwIfHandedOver(flow: Flow, story: CancellationScope): void {
-  const { pending } = flow.state.data;
-  const by = pending.handOverBy;
-  if (by === undefined || story.consideredCancelled) return;
-  pending.handOverBy = undefined;
+  const { state } = flow;
+  if (state.data.pending.handOverBy === undefined || story.consideredCancelled) return;
+  const by = state.takeHandOver();
   throw ApplicationFailure.create({ message: `handed to a maintainer by @${by} (\`/agent escalate\`)`, type: HANDED_OVER, nonRetryable: true });
 }

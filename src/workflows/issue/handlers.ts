@@ -14,9 +14,9 @@ import {
   type CommandSignalArgs,
 } from '../messages';
 import { ENDINGS_PATCH } from './endings';
-import { bestEffort } from './escalation';
+import { bestEffort } from './best-effort';
 import { HAND_OVER_PATCH, handOver } from './hand-over';
-import type { Flow } from './phases';
+import type { Flow } from './flow';
 import { updateStatusComment } from './publish';
 
 /** Acknowledges a command comment with a reaction, when it came from a comment. */
@@ -28,31 +28,29 @@ function react(flow: Flow, args: CommandSignalArgs, content: 'eyes' | '+1' | 'co
 
 function approve(flow: Flow, author: string): ApproveUpdateResult {
   const { state } = flow;
-  if (state.state !== 'awaiting-approval') return { accepted: false, state: state.state, reason: `nothing to approve: the issue is ${state.state}` };
-  state.data.pending.approvedBy = author;
-  return { accepted: true, state: state.state };
+  if (state.current !== 'awaiting-approval') return { accepted: false, state: state.current, reason: `nothing to approve: the issue is ${state.current}` };
+  state.approvePlan(author);
+  return { accepted: true, state: state.current };
 }
 
 async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
   const { state } = flow;
-  const { data } = state;
   if (!state.firstDelivery(args.deliveryId)) return;
   switch (args.command) {
     case 'cancel':
-      data.cancelledBy = args.author;
+      state.cancelledBy(args.author);
       state.cancelStory();
       return react(flow, args, '+1');
     case 'approve':
       return react(flow, args, approve(flow, args.author).accepted ? '+1' : 'confused');
     case 'retry-ci':
       // Only while the checks are waited for (or escalated there): any other time there is nothing failed to re-run.
-      if (data.phase !== 'checks') return react(flow, args, 'confused');
-      data.pending.retryCi = true;
-      if (state.state === 'escalated') data.pending.resume = true;
+      if (state.data.phase !== 'checks') return react(flow, args, 'confused');
+      state.askRetryCi();
       return react(flow, args, 'eyes');
     case 'retry':
     case 'run':
-      data.pending.resume = true;
+      state.askResume();
       return react(flow, args, 'eyes');
     case 'escalate':
       // Before the patch the command was nobody's: ignored, without even a reaction.
@@ -60,7 +58,7 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
       return react(flow, args, handOver(flow, args.author) ? '+1' : 'confused');
     case 'update':
       // Acted on while the PR waits for review or merge (see listen).
-      data.pending.update = true;
+      state.askUpdate();
       return react(flow, args, 'eyes');
     case 'status':
       await react(flow, args, 'eyes');
@@ -75,51 +73,41 @@ const clip = (body: string) => (body.length > MAX_BODY ? `${body.slice(0, MAX_BO
 /** Registered before anything else runs, so no signal of the first task is lost. */
 export function registerHandlers(flow: Flow): void {
   const { state } = flow;
-  const { data } = state;
   const now = () => new Date().toISOString();
   setHandler(statusQuery, () => state.snapshot());
-  setHandler(conversationQuery, () => data.conversation); // a query adds nothing to the history: replay is unchanged
+  setHandler(conversationQuery, () => state.conversation()); // a query adds nothing to the history: replay is unchanged
   setHandler(commandSignal, (args) => onCommand(flow, args));
   setHandler(feedbackSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
-    const kind = state.state === 'awaiting-approval' ? 'plan-feedback' : 'answer';
-    data.conversation.push({ kind, author: args.author, trusted: args.trusted === true, body: clip(args.body), at: now() });
-    data.pending.feedback++;
+    state.hearFeedback({ author: args.author, trusted: args.trusted === true, body: clip(args.body), at: now() });
   });
   setHandler(issueEditedSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
-    const changed = args.title !== data.issue.title || args.body !== data.issue.body;
-    // Before analysis the gate has not looked at the task yet; after it, an untrusted change must be looked at again.
-    if (changed && args.trusted !== true && data.phase !== 'intake') data.untrustedEdit = { by: args.author, at: now() };
-    // The text is now partly the editor's: it stays trusted only if both were.
-    data.issue = { ...data.issue, title: args.title, body: args.body, authorTrusted: data.issue.authorTrusted === true && args.trusted === true };
-    data.pending.edited = true;
+    state.issueEdited({ title: args.title, body: args.body, by: args.author, trusted: args.trusted === true, at: now() });
   });
   setHandler(reviewSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
     // Routing passes reviews only from owners, members and collaborators.
-    data.conversation.push({ kind: 'review', author: args.author, trusted: true, body: clip(args.body), at: now(), ...(args.path ? { path: args.path } : {}), ...(args.line ? { line: args.line } : {}) });
-    data.pending.reviews++;
+    state.hearReview({ author: args.author, trusted: true, body: clip(args.body), at: now(), ...(args.path ? { path: args.path } : {}), ...(args.line ? { line: args.line } : {}) });
   });
   setHandler(pullRequestClosedSignal, (args) => {
     if (!state.firstDelivery(args.deliveryId)) return;
-    const ours = data.status.pullRequest?.number;
+    const ours = state.data.status.pullRequest?.number;
     // Only the PR issueflow opened is the story's: before it there is none (an earlier story's or a fork's is not).
     if (ours === undefined ? patched(ENDINGS_PATCH) : ours !== args.pullRequestNumber) return;
-    data.pending.prClosed = { merged: args.merged };
+    state.pullRequestClosed(args.merged);
     // At once while a review round works, which must not push to a merged or closed PR's branch; other steps end at their next wait.
-    if ((data.phase === 'implement' || data.phase === 'test') && patched(ENDINGS_PATCH)) state.cancelStory();
+    if ((state.data.phase === 'implement' || state.data.phase === 'test') && patched(ENDINGS_PATCH)) state.cancelStory();
   });
   // Not de-duplicated by delivery: it only says "read again", and CI sends many.
   setHandler(checksChangedSignal, (args) => {
-    // Only the head issueflow pushed counts: a stale commit's checks say nothing about the PR now.
-    if (data.ci?.head !== undefined && args.sha === data.ci.head) data.pending.checks = true;
+    state.checksChanged(args.sha);
   });
   // The cancellation follows; this tells it that a merged PR may be why (see endCancelled).
   setHandler(issueClosedSignal, (args) => {
-    if (state.firstDelivery(args.deliveryId)) data.issueClosed = { stateReason: args.stateReason, by: args.by };
+    if (state.firstDelivery(args.deliveryId)) state.issueClosed({ stateReason: args.stateReason, by: args.by });
   });
-  setHandler(approveUpdate, (args) => (state.firstDelivery(args.deliveryId) ? approve(flow, args.author) : { accepted: false, state: state.state, reason: 'duplicate delivery' }), {
+  setHandler(approveUpdate, (args) => (state.firstDelivery(args.deliveryId) ? approve(flow, args.author) : { accepted: false, state: state.current, reason: 'duplicate delivery' }), {
     validator: (args) => {
       if (!args?.deliveryId || !args.author) throw new Error('approve needs a deliveryId and the author who approves');
     },

@@ -1,7 +1,8 @@
 import { commandHelp } from '../../domain/commands';
 import { parseIssue } from '../../domain/issue-parser';
 import { validateTask, validationQuestion } from '../../domain/validation';
-import type { Flow, PhaseResult } from './phases';
+import type { Flow } from './flow';
+import type { Next } from './phases';
 import { summary } from './publish';
 import { askAndWait } from './waits';
 
@@ -9,16 +10,16 @@ import { askAndWait } from './waits';
  * Parse and validate, asking for what is missing until the task is complete. Answers and edits
  * re-run both; no answer within `timeouts.feedbackHours` ends the issue as stale.
  */
-export async function intake(flow: Flow): Promise<PhaseResult> {
+export async function intake(flow: Flow): Promise<Next<'intake'>> {
   const { state } = flow;
   const { data } = state;
   if (!data.issue.title && !data.issue.body) {
     const issue = await flow.acts.getIssue.executeWithOptions({ summary: summary(flow, 'read the issue') }, [state.ref]);
-    data.issue = { title: issue.title, body: issue.body, labels: issue.labels, author: issue.author, authorTrusted: issue.authorTrusted };
+    state.recordIssue({ title: issue.title, body: issue.body, labels: issue.labels, author: issue.author, authorTrusted: issue.authorTrusted });
   }
   for (;;) {
     state.enter('parsing');
-    const task = parseIssue({ ...data.issue, answers: state.answers() });
+    const task = parseIssue({ ...data.issue, labels: [...data.issue.labels], answers: state.answers() });
     state.enter('validating');
     const missing = task.relevantFiles.length
       ? await flow.acts.findMissingFiles.executeWithOptions({ summary: summary(flow, `check ${task.relevantFiles.length} files exist`) }, [
@@ -28,11 +29,11 @@ export async function intake(flow: Flow): Promise<PhaseResult> {
       : [];
     const result = validateTask(task, missing);
     if (result.ok) {
-      data.task = task;
+      state.recordTask(task);
       state.note(`${task.taskType}, ${task.acceptanceCriteria.length} criteria, ${task.relevantFiles.length} files`);
       return 'analyze';
     }
-    const n = ++data.counters.questions;
+    const n = state.countRound('questions');
     const outcome = await askAndWait(flow, {
       state: 'awaiting-feedback',
       key: `question-${n}`,

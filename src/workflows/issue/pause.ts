@@ -1,6 +1,7 @@
 import { isCancellation, sleep } from '@temporalio/workflow';
-import { bestEffort, describeFailure } from './escalation';
-import type { Flow } from './phases';
+import { bestEffort } from './best-effort';
+import { describeFailure } from './describe-failure';
+import type { Flow } from './flow';
 import { summary, updateStatusComment } from './publish';
 
 /** FAILURE_TYPES.agentPaused (workflows see the activities' module only as types). */

@@ -2,7 +2,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { AGENT_ATTR, STATE_ATTR } from '../../domain/search-attributes';
 import { renderStatusComment } from '../../domain/status-comment';
-import type { Flow } from './phases';
+import type { Flow } from './flow';
 
 /** The key of the one status comment of an issue. */
 export const STATUS_KEY = 'status';
@@ -15,7 +15,7 @@ export function summary(flow: Flow, what: string): string {
 /** The status comment as it should read now. */
 export function statusBody(flow: Flow): string {
   const { owner, repo } = flow.state.ref;
-  return renderStatusComment(flow.state.data.status, {
+  return renderStatusComment(flow.state.snapshot(), {
     temporalUiUrl: flow.input.temporalUiUrl,
     namespace: workflowInfo().namespace,
     repoUrl: `https://github.com/${owner}/${repo}`,
@@ -24,7 +24,7 @@ export function statusBody(flow: Flow): string {
 
 /** Edits the status comment in place. */
 export async function updateStatusComment(flow: Flow): Promise<void> {
-  await flow.acts.upsertComment.executeWithOptions({ summary: summary(flow, `status: ${flow.state.state}`) }, [
+  await flow.acts.upsertComment.executeWithOptions({ summary: summary(flow, `status: ${flow.state.current}`) }, [
     { ref: flow.state.ref, workflowId: flow.state.workflowId, key: STATUS_KEY, body: statusBody(flow) },
   ]);
 }
@@ -42,19 +42,19 @@ export async function postComment(flow: Flow, key: string, body: string): Promis
  */
 export async function publish(flow: Flow): Promise<void> {
   const { data } = flow.state;
-  const state = flow.state.state;
+  const state = flow.state.current;
   setCurrentDetails(`**${state}** · ${data.status.steps.length} steps · $${data.status.costUsd.toFixed(2)}${data.status.pullRequest ? ` · PR #${data.status.pullRequest.number}` : ''}`);
   if (data.shown.attribute !== state) {
     const pairs: SearchAttributeUpdatePair[] = [{ key: STATE_ATTR, value: state }];
     if (data.status.agent) pairs.push({ key: AGENT_ATTR, value: data.status.agent });
     upsertSearchAttributes(pairs);
-    data.shown.attribute = state;
+    flow.state.shown('attribute', state);
   }
   const label =
     data.shown.label === state
       ? Promise.resolve()
       : flow.acts.setStateLabel.executeWithOptions({ summary: summary(flow, `label agent:${state}`) }, [{ ref: flow.state.ref, state }]).then(() => {
-          data.shown.label = state;
+          flow.state.shown('label', state);
         });
   await Promise.all([label, updateStatusComment(flow)]);
 }

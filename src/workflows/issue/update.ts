@@ -1,10 +1,12 @@
 import { condition, log, patched, workflowInfo } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import { DEFAULT_CONFIG } from '../../domain/repo-defaults';
-import { bestEffort, describeFailure } from './escalation';
-import type { Flow, PhaseResult } from './phases';
+import { bestEffort } from './best-effort';
+import { describeFailure } from './describe-failure';
+import type { Flow } from './flow';
+import type { Next } from './phases';
 import { summary, updateStatusComment } from './publish';
-import { ensureWorkspace, worktreeMayBeGone } from './workspace';
+import { ensureWorkspace } from './workspace';
 
 /** Guards the checks of an open PR's mergeability while listening, so that histories recorded before them still replay. */
 export const MERGE_CHECK_PATCH = 'merge-check-while-listening';
@@ -57,15 +59,14 @@ export async function watchBase(flow: Flow, woke: () => boolean, idleMs: number)
  * is behind). A clean merge is pushed and the PR waits again; conflicts go to the agent as a round of
  * their own, then the tests, and the merge is committed once they are resolved.
  */
-export async function update(flow: Flow): Promise<PhaseResult> {
+export async function update(flow: Flow): Promise<Next<'update'>> {
   const { state } = flow;
-  const { data } = state;
   // The worktree may be gone after the wait (another worker, a restart): rebuilt from the pushed branch.
-  worktreeMayBeGone(data);
+  state.worktreeMayBeGone();
   await ensureWorkspace(flow);
   const result = await flow.acts.updateBranch.executeWithOptions({ summary: summary(flow, 'merge the base branch') }, [{ ref: state.ref, branch: issueBranch(state.ref.issueNumber) }]);
   if (result.outcome === 'conflicted') {
-    data.conflict = { baseBranch: result.baseBranch, baseSha: result.baseSha, files: result.files };
+    state.recordConflict({ baseBranch: result.baseBranch, baseSha: result.baseSha, files: result.files });
     state.note(`${result.baseBranch} conflicts in ${result.files.length} files`);
     return 'implement';
   }

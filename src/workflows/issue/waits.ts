@@ -1,6 +1,6 @@
 import { condition } from '@temporalio/workflow';
-import type { FlowData } from './flow-state';
-import type { Flow } from './phases';
+import type { DeepReadonly, FlowData } from './flow-data';
+import type { Flow } from './flow';
 import { postComment, publish, summary } from './publish';
 
 /** Why a wait for people ended. */
@@ -8,18 +8,13 @@ export type WaitOutcome = 'feedback' | 'edited' | 'resume' | 'approved' | 'timeo
 
 const HOUR = 3_600_000;
 
-function outcomeOf(data: FlowData, approval: boolean): WaitOutcome | undefined {
+function outcomeOf(data: DeepReadonly<FlowData>, approval: boolean): WaitOutcome | undefined {
   const p = data.pending;
   if (approval && p.approvedBy) return 'approved';
   if (p.feedback > 0) return 'feedback';
   if (p.edited) return 'edited';
   if (p.resume) return 'resume';
   return undefined;
-}
-
-/** Forgets what the last wait left unconsumed, so an old reply does not answer a new question. */
-export function clearPending(data: FlowData): void {
-  Object.assign(data.pending, { feedback: 0, edited: false, resume: false, approvedBy: undefined });
 }
 
 export interface Ask {
@@ -36,10 +31,10 @@ export interface Ask {
  * for a plan). A reminder after half of `timeouts.feedbackHours`; `timeout` after all of it.
  */
 export async function askAndWait(flow: Flow, ask: Ask): Promise<WaitOutcome> {
-  const { data } = flow.state;
-  clearPending(data);
-  flow.state.enter(ask.state);
-  data.status.pendingQuestion = ask.question;
+  const { state } = flow;
+  const { data } = state;
+  state.clearPending();
+  state.waitForPeople(ask.state, ask.question);
   await Promise.all([publish(flow), postComment(flow, ask.key, ask.comment)]);
   const half = (data.config.timeouts.feedbackHours * HOUR) / 2;
   const approval = ask.state === 'awaiting-approval';
@@ -51,6 +46,6 @@ export async function askAndWait(flow: Flow, ask: Ask): Promise<WaitOutcome> {
     await condition(answered, half, { summary: summary(flow, `wait for an answer (${ask.key}), then stale`) });
   }
   const outcome = outcomeOf(data, approval) ?? 'timeout';
-  clearPending(data);
+  state.clearPending();
   return outcome;
 }

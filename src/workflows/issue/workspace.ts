@@ -1,12 +1,12 @@
 import { ActivityFailure, ApplicationFailure, log, patched, TimeoutFailure } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
-import type { FlowData } from './flow-state';
-import type { Flow, Phase } from './phases';
+import type { Flow } from './flow';
+import type { Phase } from './phases';
 import { summary } from './publish';
 
 /**
- * The worktree of the issue and the worker ("host") that holds it. This file is the one place that writes
- * `workspaceUsed`, `workspaceReady` and `host`: one round, one host. A round's first step, the prepare, goes
+ * The worktree of the issue and the worker ("host") that holds it. One round, one host (FlowState keeps
+ * `workspaceUsed`, `workspaceReady` and `host`). A round's first step, the prepare, goes
  * to the shared queue, and whichever worker takes it holds the worktree; the round's other workspace steps
  * and agent runs then go to that worker's own queues (activities.ts) until the host is lost.
  */
@@ -28,19 +28,7 @@ export async function ensureWorkspace(flow: Flow): Promise<void> {
     { ref: state.ref, branch: issueBranch(state.ref.issueNumber) },
   ]);
   // Absent from workers before hosts (and from a history recorded then): the steps stay on the shared queues.
-  state.data.host = prepared.host;
-  state.data.workspaceUsed = true;
-  state.data.workspaceReady = true;
-}
-
-/** The worktree may be gone after a wait (a restart, a clean-up): the next step prepares it again, on the same host. */
-export function worktreeMayBeGone(data: FlowData): void {
-  data.workspaceReady = false;
-}
-
-/** A phase ended without losing its host: the count of losses starts again. */
-export function roundHeld(data: FlowData): void {
-  data.hostLosses = undefined;
+  state.workspacePrepared(prepared.host);
 }
 
 /**
@@ -55,17 +43,13 @@ export function moveRound(flow: Flow, phase: Phase, err: unknown): Phase | undef
   const timeout = cause instanceof TimeoutFailure ? cause.timeoutType : cause instanceof ApplicationFailure && cause.type === HOST_BUSY ? HOST_BUSY : undefined;
   if (timeout !== 'SCHEDULE_TO_START' && timeout !== 'HEARTBEAT' && timeout !== HOST_BUSY) return undefined;
   if (!patched(HOST_MOVES_PATCH)) return undefined;
-  const { data } = flow.state;
-  if (timeout === 'HEARTBEAT') {
-    data.hostLosses = (data.hostLosses ?? 0) + 1;
-    if (data.hostLosses > MAX_HOST_LOSSES) return undefined;
-  }
-  log.warn('the round lost its host; it runs again on another', { host: data.host, phase, timeout, activity: (err as ActivityFailure).activityType });
-  data.host = undefined;
-  data.workspaceReady = false;
+  const { state } = flow;
+  if (timeout === 'HEARTBEAT' && state.countHostLoss() > MAX_HOST_LOSSES) return undefined;
+  log.warn('the round lost its host; it runs again on another', { host: state.data.host, phase, timeout, activity: (err as ActivityFailure).activityType });
+  state.hostLost();
   // A merge of the base waiting for its conflicts to be resolved lived in the lost worktree: merge again.
-  if (data.conflict) {
-    data.conflict = undefined;
+  if (state.data.conflict) {
+    state.clearConflict();
     return 'update';
   }
   return phase;

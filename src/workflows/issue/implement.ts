@@ -1,0 +1,27 @@
+import { issueBranch } from '../../domain/ids';
+import { buildImplementPrompt } from '../../domain/prompt';
+import { promptInput, runAgent, untrustedEditPending } from './analyze';
+import { commitWork, pendingMerge } from './commit-work';
+import type { Flow } from './flow';
+import type { Next } from './phases';
+import { publish } from './publish';
+import { ensureWorkspace } from './workspace';
+
+/** The agent changes the code with the issue, the plan, the conversation and the last failure; the work is pushed at once. */
+export async function implement(flow: Flow): Promise<Next<'implement'>> {
+  const { state } = flow;
+  const { data } = state;
+  // The task changed by someone without write access since it was approved: plan again and ask before any more work.
+  if (untrustedEditPending(flow)) return 'analyze';
+  state.enter('implementing');
+  state.recordBranch(issueBranch(state.ref.issueNumber));
+  await Promise.all([publish(flow), ensureWorkspace(flow)]);
+  const n = state.countRound('implements');
+  const result = await runAgent(flow, 'implement', `implement-${n}`, buildImplementPrompt(promptInput(flow)));
+  const { conflict } = data;
+  const title = conflict ? `Merge ${conflict.baseBranch} into ${data.status.branch}` : (data.task?.title ?? 'issueflow');
+  const committed = await commitWork(flow, `${title} (#${state.ref.issueNumber})\n\nRound ${n} by ${result.agent}.`, pendingMerge(flow));
+  state.clearConflict();
+  state.note(committed ? `round ${n}, ${data.filesChanged.length} files` : `round ${n}, no changes`);
+  return 'test';
+}

@@ -1,0 +1,125 @@
+import type { AgentPlan } from '../../activities/types';
+import type { ParsedTask } from '../../domain/issue-parser';
+import type { DeepReadonly, FlowData } from './flow-data';
+import { StoryStatus } from './story-status';
+
+type Round = 'questions' | 'plans' | 'implements' | 'tests';
+type CiRun = NonNullable<FlowData['ci']>;
+
+/**
+ * The work of the story: the task and plan, the rounds and their counts, commits, tests, CI, conflicts,
+ * and the worktree with the worker ("host") that holds it (one round, one host: see workspace.ts).
+ */
+export class RoundState extends StoryStatus {
+  recordIssue(issue: FlowData['issue']): void {
+    this.d.issue = issue;
+  }
+
+  recordTask(task: ParsedTask): void {
+    this.d.task = task;
+  }
+
+  recordPlan(plan: AgentPlan): void {
+    this.d.plan = plan;
+  }
+
+  /** A person approved the plan asked for `edit`: that untrusted edit is looked at (one that came meanwhile is not). */
+  editApproved(edit: DeepReadonly<FlowData['untrustedEdit']>): void {
+    if (this.d.untrustedEdit === edit) this.d.untrustedEdit = undefined;
+  }
+
+  /** Counts a question, plan, implementation or test round; returns its number. */
+  countRound(round: Round): number {
+    return ++this.d.counters[round];
+  }
+
+  /** Counts a fix attempt after failed tests; returns its number. */
+  countFixAttempt(): number {
+    return ++this.d.counters.fixAttempts;
+  }
+
+  /** A test run's result: a pass forgets the last failure and the fix attempts; a failure keeps its output's tail. */
+  recordTests(result: { passed: boolean; durationMs: number; outputTail: string }): void {
+    this.d.lastTests = { passed: result.passed, durationMs: result.durationMs };
+    if (result.passed) {
+      this.d.testFailure = undefined;
+      this.d.counters.fixAttempts = 0;
+    } else this.d.testFailure = result.outputTail.slice(-4000);
+  }
+
+  /** A commit's files join the round's; with CI waited for, its sha is the head whose checks count. */
+  recordCommit(commit: { filesChanged: string[]; sha: string }): void {
+    this.d.filesChanged = [...new Set([...this.d.filesChanged, ...commit.filesChanged])].sort();
+    if (this.d.config.ci?.wait) (this.d.ci ??= { fixAttempts: 0, rerun: [] }).head = commit.sha;
+  }
+
+  /** The base merged into the branch with conflicts: the next round resolves them. */
+  recordConflict(conflict: NonNullable<FlowData['conflict']>): void {
+    this.d.conflict = conflict;
+  }
+
+  /** The merge of the base is committed, or was lost with its worktree. */
+  clearConflict(): void {
+    this.d.conflict = undefined;
+  }
+
+  /** The worktree exists on `host` (absent from workers before hosts). */
+  workspacePrepared(host: string | undefined): void {
+    this.d.host = host;
+    this.d.workspaceUsed = true;
+    this.d.workspaceReady = true;
+  }
+
+  /** The worktree may be gone after a wait (a restart, a clean-up): the next step prepares it again, on the same host. */
+  worktreeMayBeGone(): void {
+    this.d.workspaceReady = false;
+  }
+
+  /** A phase ended without losing its host: the count of losses starts again. */
+  roundHeld(): void {
+    this.d.hostLosses = undefined;
+  }
+
+  /** A host lost mid-step; returns the losses in a row. */
+  countHostLoss(): number {
+    this.d.hostLosses = (this.d.hostLosses ?? 0) + 1;
+    return this.d.hostLosses;
+  }
+
+  /** The round's host is gone: the next prepare picks another and rebuilds the worktree. */
+  hostLost(): void {
+    this.d.host = undefined;
+    this.d.workspaceReady = false;
+  }
+
+  /** `/agent retry` after an escalation: the error is past, the fix attempts start again, the worktree is looked at again. */
+  escalationResolved(): void {
+    this.d.status.lastError = undefined;
+    this.d.counters.fixAttempts = 0;
+    this.d.workspaceReady = false;
+  }
+
+  /** The PR's CI run, begun if there is none yet. */
+  ciRun(): DeepReadonly<CiRun> {
+    return (this.d.ci ??= { fixAttempts: 0, rerun: [] });
+  }
+
+  /** CI is green: its fix rounds, failure and re-runs are over. */
+  ciGreen(): void {
+    Object.assign(this.ciRun(), { fixAttempts: 0, failure: undefined, rerun: [] });
+  }
+
+  /** CI is red: a fix round with what failed; returns the fix round's number. */
+  ciFailed(failure: string): number {
+    const run = this.d.ci ??= { fixAttempts: 0, rerun: [] };
+    run.fixAttempts++;
+    run.failure = failure;
+    run.rerun = [];
+    return run.fixAttempts;
+  }
+
+  /** The check runs re-run at `/agent retry-ci`, pending until GitHub queues them again. */
+  ciRerun(checkRunIds: number[]): void {
+    (this.d.ci ??= { fixAttempts: 0, rerun: [] }).rerun = checkRunIds;
+  }
+}
