@@ -32,7 +32,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   const state = new FlowState(ref, workflowId, carried ?? newFlowData(ref, workflowId, DEFAULT_CONFIG, input.trigger.deliveryId));
   const flow: Flow = { state, acts: createActivityProxies(input, () => state.data.host), input };
   registerHandlers(flow);
-  if (!carried) state.shown('attribute', workflowInfo().typedSearchAttributes.get(STATE_ATTR) as FlowData['shown']['attribute']);
+  if (!carried) state.markShown('attribute', workflowInfo().typedSearchAttributes.get(STATE_ATTR) as FlowData['shown']['attribute']);
 
   const story = new CancellationScope();
   state.cancelStory = () => story.cancel();

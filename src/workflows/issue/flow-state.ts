@@ -9,11 +9,10 @@ import type { Phase } from './phases';
 /** How many delivery ids are remembered; older redeliveries than this are long past GitHub's retries. */
 const SEEN_LIMIT = 500;
 
-
 /**
  * The one owner of the story's state: handlers and steps read it through `data` (read-only all the way
- * down) and change it only through these verbs; the status and the round's work are
- * kept by the classes it extends (story-status.ts, round-state.ts).
+ * down) and change it only through verbs: what people do (signals, pending work) here, the round's work
+ * and the status in the classes it extends (round-state.ts, story-status.ts).
  */
 export class FlowState extends RoundState {
   cancelStory: () => void = () => undefined;
@@ -51,20 +50,23 @@ export class FlowState extends RoundState {
     return this.d.conversation.map((e) => ({ ...e }));
   }
 
+  /** The answers to the questions asked, oldest first: they complete the task. */
   answers(): string[] {
     return this.d.conversation.filter((e) => e.kind === 'answer').map((e) => e.body);
   }
 
+  /** The phase running now: a continue-as-new or an escalation's retry resumes there. */
   atPhase(phase: Phase): void {
     this.d.phase = phase;
   }
 
+  /** The repo's `.github/issueflow.yml` (or the defaults), read at the start. */
   useConfig(config: RepoConfig): void {
     this.d.config = config;
   }
 
   /** What the issue now shows: its label or its search attribute. */
-  shown(where: 'label' | 'attribute', state: IssueState | undefined): void {
+  markShown(where: 'label' | 'attribute', state: IssueState | undefined): void {
     this.d.shown[where] = state;
   }
 
@@ -76,6 +78,7 @@ export class FlowState extends RoundState {
     this.d.pending.feedback++;
   }
 
+  /** A review on the PR: another round, once a wait takes it. */
   hearReview(entry: Omit<ConversationEntry, 'kind'>): void {
     this.d.conversation.push({ kind: 'review', ...entry });
     this.d.pending.reviews++;
@@ -115,7 +118,7 @@ export class FlowState extends RoundState {
     this.d.pending.handOverBy = by;
   }
 
-  cancelledBy(by: string): void {
+  recordCancellation(by: string): void {
     this.d.cancelledBy = by;
   }
 
@@ -158,11 +161,12 @@ export class FlowState extends RoundState {
     return asked;
   }
 
-  /** Consumes a "checks changed" and a `/agent retry-ci` (it is acted on now). */
+  /** Consumes a "checks changed": the checks are read now. */
   takeChecksChanged(): void {
     this.d.pending.checks = false;
   }
 
+  /** Consumes `/agent retry-ci` (the failed runs are re-run now). */
   takeRetryCi(): void {
     this.d.pending.retryCi = false;
   }

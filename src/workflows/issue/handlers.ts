@@ -38,7 +38,7 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
   if (!state.firstDelivery(args.deliveryId)) return;
   switch (args.command) {
     case 'cancel':
-      state.cancelledBy(args.author);
+      state.recordCancellation(args.author);
       state.cancelStory();
       return react(flow, args, '+1');
     case 'approve':

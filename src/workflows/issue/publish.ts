@@ -48,13 +48,13 @@ export async function publish(flow: Flow): Promise<void> {
     const pairs: SearchAttributeUpdatePair[] = [{ key: STATE_ATTR, value: state }];
     if (data.status.agent) pairs.push({ key: AGENT_ATTR, value: data.status.agent });
     upsertSearchAttributes(pairs);
-    flow.state.shown('attribute', state);
+    flow.state.markShown('attribute', state);
   }
   const label =
     data.shown.label === state
       ? Promise.resolve()
       : flow.acts.setStateLabel.executeWithOptions({ summary: summary(flow, `label agent:${state}`) }, [{ ref: flow.state.ref, state }]).then(() => {
-          flow.state.shown('label', state);
+          flow.state.markShown('label', state);
         });
   await Promise.all([label, updateStatusComment(flow)]);
 }
