@@ -1,9 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import { processAlive } from '../support/scripted-agent';
-import { activityEnv, agentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
+import { activityEnv, useAgentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
 
 /** The pids the scripted agent wrote: itself and the grandchild that ignores SIGTERM. */
 function pids(fx: AgentFixture): number[] {
@@ -28,16 +27,8 @@ async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
 const PIDS_OF_THE_HOST = { ISSUEFLOW_SANDBOX: 'off' } as const;
 
 describe('stopping agents: the whole process group goes', () => {
-  let db: TestDatabase;
   let fx: AgentFixture;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fx = await agentFixture(db);
-  });
-  afterAll(async () => {
-    fx.cleanup();
-    await db.drop();
-  });
+  useAgentFixture((suite) => ({ fx } = suite));
 
   test('an agent that goes quiet is killed at its idle limit (from its output, not the heartbeats), with its grandchild, before the run returns', async () => {
     forgetPids(fx);

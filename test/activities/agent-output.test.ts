@@ -1,19 +1,12 @@
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { activityEnv, agentFixture, storedChars, type AgentFixture } from '../support/scripted-agent/fixture';
+import type { TestDatabase } from '../support/database';
+import { activityEnv, useAgentFixture, storedChars, type AgentFixture } from '../support/scripted-agent/fixture';
 
 const MB = 1024 * 1024;
 
 describe('a flood of agent output', () => {
   let db: TestDatabase;
   let fx: AgentFixture;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fx = await agentFixture(db);
-  });
-  afterAll(async () => {
-    fx.cleanup();
-    await db.drop();
-  });
+  useAgentFixture((suite) => ({ db, fx } = suite));
 
   test('50 MB of output keeps only a tail in memory and lands whole in Postgres', async () => {
     const input = fx.input('agent: print-mb 50\nagent: say finished', { step: 'implement-flood' });

@@ -3,23 +3,16 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { writePaused } from '../../src/store/settings';
 import { readRunLog } from '../../src/activities/run-log';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
 import { SCRIPTED_AGENT_BIN_DIR, SCRIPTED_AGENT_PATH } from '../support/scripted-agent';
-import { activityEnv, agentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
+import { activityEnv, useAgentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
 
 const failureOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ApplicationFailure);
 
 describe('runAgent with the scripted agent', () => {
   let db: TestDatabase;
   let fx: AgentFixture;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    fx = await agentFixture(db);
-  });
-  afterAll(async () => {
-    fx.cleanup();
-    await db.drop();
-  });
+  useAgentFixture((suite) => ({ db, fx } = suite));
 
   test('implement mode: edits land in the worktree, usage is parsed, output is in the run log, heartbeats flow', async () => {
     const { run: runIn, heartbeats } = activityEnv();

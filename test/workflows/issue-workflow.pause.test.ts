@@ -2,11 +2,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { MockActivities } from './support/mock-activities';
 import { issueInput, recordHistory, startIssue, statusOf, waitForStatus, withWorkers, useIssueflowTestEnv, inState } from './support/harness';
+import { merged } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 
 test('a pause of hours holds the agent round in the workflow; it runs after the resume and nothing escalates', async () => {
   const mock = new MockActivities();
