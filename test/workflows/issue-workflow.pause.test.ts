@@ -12,7 +12,7 @@ test('a pause of hours holds the agent round in the workflow; it runs after the 
   const mock = new MockActivities();
   let paused = true;
   const refusals: number[] = [];
-  // The real activity refuses to start while paused (test/activities/agent.test.ts); here the mock does, else answers as usual.
+  // The real activity refuses to start while paused (test/activities/agent/run-agent.test.ts); here the mock does, else answers as usual.
   const usual = new MockActivities().activities();
   mock.overrides.runAgent = async (input) => {
     if (paused) {

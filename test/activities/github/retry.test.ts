@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
-import { createGithubWriteActivities, createOctokitFactory } from '../../src/activities/github';
-import { FAILURE_TYPES } from '../../src/activities/types';
-import { GithubStandin } from '../support/github-standin';
-import { createLocalEnv } from '../support/temporal';
+import { createGithubWriteActivities, createOctokitFactory } from '../../../src/activities/github';
+import { FAILURE_TYPES } from '../../../src/activities/types';
+import { GithubStandin } from '../../support/github-standin';
+import { createLocalEnv } from '../../support/temporal';
 import { upsertCommentWorkflow } from './fixtures/github-workflows';
 
 jest.setTimeout(120_000);

@@ -1,4 +1,4 @@
-import { GithubStandin } from '../support/github-standin';
+import { GithubStandin } from './index';
 
 const REPO = 'octo/app';
 

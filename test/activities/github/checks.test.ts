@@ -1,6 +1,6 @@
-import { createGithubActivities, createOctokitFactory } from '../../src/activities/github';
-import { buildWebhookPayload, GithubStandin, validateWebhookPayload } from '../support/github-standin';
-import type { EmittedWebhook } from '../support/github-standin/merge';
+import { createGithubActivities, createOctokitFactory } from '../../../src/activities/github';
+import { buildWebhookPayload, GithubStandin, validateWebhookPayload } from '../../support/github-standin';
+import type { EmittedWebhook } from '../../support/github-standin/merge';
 
 const REPO = 'octo/app';
 const repoRef = { owner: 'octo', repo: 'app' };

@@ -4,12 +4,12 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import { createLocalEnv } from '../support/temporal';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { processAlive } from '../support/scripted-agent';
-import { agentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
-import { agentStepWorkflow } from '../support/scripted-agent/agent-workflow';
-import { HEARTBEAT_THROTTLE } from '../../src/worker/workers';
+import { createLocalEnv } from '../../support/temporal';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { processAlive } from '../../support/scripted-agent';
+import { agentFixture, type AgentFixture } from '../../support/scripted-agent/fixture';
+import { agentStepWorkflow } from '../../support/scripted-agent/agent-workflow';
+import { HEARTBEAT_THROTTLE } from '../../../src/worker/workers';
 
 /** The agents' idle limit here: longer than the heartbeat time-outs below, which the heartbeats must outlive. */
 const IDLE_MS = 6000;
@@ -32,7 +32,7 @@ describe('runAgent under a real Temporal worker', () => {
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../support/scripted-agent/agent-workflow'),
+      workflowsPath: require.resolve('../../support/scripted-agent/agent-workflow'),
       // The cancellation test reads pids the agent writes: outside a sandbox, whose pids are its own (sandbox.test.ts kills inside one).
       activities: fx.agent({ ISSUEFLOW_SANDBOX: 'off', AGENT_IDLE_MINUTES: String(IDLE_MS / 60_000) }),
       // As the service's workers: heartbeats leave twice a second, whatever the heartbeat time-out.

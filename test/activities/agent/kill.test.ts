@@ -1,8 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
-import { processAlive } from '../support/scripted-agent';
-import { activityEnv, useAgentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
+import { processAlive } from '../../support/scripted-agent';
+import { activityEnv, useAgentFixture, type AgentFixture } from '../../support/scripted-agent/fixture';
 
 /** The pids the scripted agent wrote: itself and the grandchild that ignores SIGTERM. */
 function pids(fx: AgentFixture): number[] {

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { createOctokitFactory } from '../../src/activities/github';
-import { githubMetrics } from '../../src/activities/github/rate-limit-metrics';
-import { FAILURE_TYPES } from '../../src/activities/types';
-import { ApiMetrics } from '../../src/api/metrics';
-import { GithubStandin } from '../support/github-standin';
+import { createOctokitFactory } from '../../../src/activities/github';
+import { githubMetrics } from '../../../src/activities/github/rate-limit-metrics';
+import { FAILURE_TYPES } from '../../../src/activities/types';
+import { ApiMetrics } from '../../../src/api/metrics';
+import { GithubStandin } from '../../support/github-standin';
 
 jest.setTimeout(20_000);
 

@@ -1,5 +1,5 @@
-import type { TestDatabase } from '../support/database';
-import { activityEnv, useAgentFixture, storedChars, type AgentFixture } from '../support/scripted-agent/fixture';
+import type { TestDatabase } from '../../support/database';
+import { activityEnv, useAgentFixture, storedChars, type AgentFixture } from '../../support/scripted-agent/fixture';
 
 const MB = 1024 * 1024;
 

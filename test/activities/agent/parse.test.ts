@@ -1,5 +1,5 @@
-import { looksLikeProviderOutage, parsePlan, parseResultLine, parseStreamJson } from '../../src/activities/agent/parse';
-import { agentCommand, splitArgv } from '../../src/activities/agent/presets';
+import { looksLikeProviderOutage, parsePlan, parseResultLine, parseStreamJson } from '../../../src/activities/agent/parse';
+import { agentCommand, splitArgv } from '../../../src/activities/agent/presets';
 
 const transcript = [
   '{"type":"system","subtype":"init","session_id":"s1","tools":["Read"]}',

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { createGithubActivities, createOctokitFactory, rateLimitDelayMs, toGithubFailure } from '../../src/activities/github';
-import { FAILURE_TYPES } from '../../src/activities/types';
-import { GithubStandin } from '../support/github-standin';
+import { createGithubActivities, createOctokitFactory, rateLimitDelayMs, toGithubFailure } from '../../../src/activities/github';
+import { FAILURE_TYPES } from '../../../src/activities/types';
+import { GithubStandin } from '../../support/github-standin';
 
 const REPO = 'octo/app';
 const ref = { owner: 'octo', repo: 'app', issueNumber: 1 };

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../../src/config';
-import { createWorkspaceActivities, worktreePath } from '../../src/activities/workspace';
-import { branchSha, createBareRepo, git, pushCommit, readFileOnBranch, type TestRepo } from '../support/git-repos';
+import { loadConfig } from '../../../src/config';
+import { createWorkspaceActivities, worktreePath } from '../../../src/activities/workspace';
+import { branchSha, createBareRepo, git, pushCommit, readFileOnBranch, type TestRepo } from '../../support/git-repos';
 
 const ref = { owner: 'acme', repo: 'tiny', issueNumber: 7 };
 const branch = 'issueflow/issue-7';

@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadConfig, type Config } from '../../src/config';
-import { runSupervised } from '../../src/activities/agent/supervised-process';
-import { probeSandbox, sandboxCommand, type NetworkPolicy } from '../../src/activities/sandbox';
-import { agentPolicy, allows, parseEndpoint, policyFrom } from '../../src/activities/sandbox/policy';
+import { loadConfig, type Config } from '../../../src/config';
+import { runSupervised } from '../../../src/activities/agent/supervised-process';
+import { probeSandbox, sandboxCommand, type NetworkPolicy } from '../../../src/activities/sandbox';
+import { agentPolicy, allows, parseEndpoint, policyFrom } from '../../../src/activities/sandbox/policy';
 
 const logger = pino({ level: 'silent' });
 const pool = { query: async () => ({ rows: [] }) } as never;

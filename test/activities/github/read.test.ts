@@ -1,6 +1,6 @@
-import { createGithubActivities, createOctokitFactory } from '../../src/activities/github';
-import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
-import { GithubStandin } from '../support/github-standin';
+import { createGithubActivities, createOctokitFactory } from '../../../src/activities/github';
+import { DEFAULT_REPO_CONFIG } from '../../../src/domain/repo-config';
+import { GithubStandin } from '../../support/github-standin';
 
 const REPO = 'octo/app';
 const repoRef = { owner: 'octo', repo: 'app' };

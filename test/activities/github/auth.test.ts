@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { createGithubActivities, createOctokitFactory, type OctokitFactory } from '../../src/activities/github';
-import { FAILURE_TYPES } from '../../src/activities/types';
-import { GithubStandin } from '../support/github-standin';
+import { createGithubActivities, createOctokitFactory, type OctokitFactory } from '../../../src/activities/github';
+import { FAILURE_TYPES } from '../../../src/activities/types';
+import { GithubStandin } from '../../support/github-standin';
 
 const APP_ID = 4242;
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { CancelledFailure } from '@temporalio/common';
-import { loadConfig } from '../../src/config';
-import { createWorkspaceActivities, worktreePath } from '../../src/activities/workspace';
-import { readRunLog } from '../../src/activities/run-log';
-import { createBareRepo, type TestRepo } from '../support/git-repos';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { activityEnv } from '../support/scripted-agent/fixture';
+import { loadConfig } from '../../../src/config';
+import { createWorkspaceActivities, worktreePath } from '../../../src/activities/workspace';
+import { readRunLog } from '../../../src/activities/run-log';
+import { createBareRepo, type TestRepo } from '../../support/git-repos';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { activityEnv } from '../../support/scripted-agent/fixture';
 
 const ref = { owner: 'acme', repo: 'tiny', issueNumber: 5 };
 const branch = 'issueflow/issue-5';

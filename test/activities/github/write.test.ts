@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { createGithubActivities, createOctokitFactory } from '../../src/activities/github';
-import { commentMarker } from '../../src/domain/markers';
-import { GithubStandin } from '../support/github-standin';
+import { createGithubActivities, createOctokitFactory } from '../../../src/activities/github';
+import { commentMarker } from '../../../src/domain/markers';
+import { GithubStandin } from '../../support/github-standin';
 
 const REPO = 'octo/app';
 const ref = (issueNumber: number) => ({ owner: 'octo', repo: 'app', issueNumber });

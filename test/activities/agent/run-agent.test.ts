@@ -1,11 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { writePaused } from '../../src/store/settings';
-import { readRunLog } from '../../src/activities/run-log';
-import type { TestDatabase } from '../support/database';
-import { SCRIPTED_AGENT_BIN_DIR, SCRIPTED_AGENT_PATH } from '../support/scripted-agent';
-import { activityEnv, useAgentFixture, type AgentFixture } from '../support/scripted-agent/fixture';
+import { writePaused } from '../../../src/store/settings';
+import { readRunLog } from '../../../src/activities/run-log';
+import type { TestDatabase } from '../../support/database';
+import { SCRIPTED_AGENT_BIN_DIR, SCRIPTED_AGENT_PATH } from '../../support/scripted-agent';
+import { activityEnv, useAgentFixture, type AgentFixture } from '../../support/scripted-agent/fixture';
 
 const failureOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ApplicationFailure);
 

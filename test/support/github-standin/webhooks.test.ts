@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhooks } from '@octokit/webhooks';
-import { buildWebhookPayload, GithubStandin, sendWebhook, validateWebhookPayload, type WebhookEvent } from '../support/github-standin';
+import { buildWebhookPayload, GithubStandin, sendWebhook, validateWebhookPayload, type WebhookEvent } from './index';
 
 const REPO = 'octo/app';
 const SECRET = 'webhook-secret';

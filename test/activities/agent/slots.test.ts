@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { CancelledFailure } from '@temporalio/common';
-import type { AgentActivities, AgentRunInput, AgentRunResult } from '../../src/activities/types';
-import { withAgentSlots } from '../../src/activities/agent/slots';
+import type { AgentActivities, AgentRunInput, AgentRunResult } from '../../../src/activities/types';
+import { withAgentSlots } from '../../../src/activities/agent/slots';
 
 const result: AgentRunResult = { agent: 'custom', exitCode: 0, resultText: 'done', outputTail: '', durationMs: 1 };
 const input = (step: string) => ({ step }) as unknown as AgentRunInput;

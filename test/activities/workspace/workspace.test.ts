@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { loadConfig } from '../../src/config';
-import { authHeader, gitEnv } from '../../src/activities/workspace/git';
-import { createWorkspaceActivities, mirrorPath, worktreePath } from '../../src/activities/workspace';
-import { createBareRepo, branchSha, git, pushCommit, readFileOnBranch, type TestRepo } from '../support/git-repos';
+import { loadConfig } from '../../../src/config';
+import { authHeader, gitEnv } from '../../../src/activities/workspace/git';
+import { createWorkspaceActivities, mirrorPath, worktreePath } from '../../../src/activities/workspace';
+import { createBareRepo, branchSha, git, pushCommit, readFileOnBranch, type TestRepo } from '../../support/git-repos';
 
 const TOKEN = 'ghs_DummyInstallationToken0123456789';
 const ref = { owner: 'acme', repo: 'tiny', issueNumber: 42 };
