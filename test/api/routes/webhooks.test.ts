@@ -1,7 +1,7 @@
 import { Connection, Client } from '@temporalio/client';
-import { readDelivery } from '../../src/store/deliveries';
-import { createHarness, deliver, eventually, history, newDeliveryId, TASK_QUEUE, type Harness } from './support/harness';
-import { example } from './support/webhook-examples';
+import { readDelivery } from '../../../src/store/deliveries';
+import { createHarness, deliver, eventually, history, newDeliveryId, TASK_QUEUE, type Harness } from '../support/harness';
+import { example } from '../support/webhook-examples';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { createHarness, deliver, startStubWorker, TOKEN, type Harness } from './support/harness';
-import { openEventStream } from './support/sse-client';
-import { example } from './support/webhook-examples';
+import { createHarness, deliver, startStubWorker, TOKEN, type Harness } from '../../support/harness';
+import { openEventStream } from '../../support/sse-client';
+import { example } from '../../support/webhook-examples';
 
 let h: Harness;
 let worker: { stop(): Promise<void> };

@@ -1,7 +1,7 @@
 import { connect, type AddressInfo } from 'node:net';
-import { API_BODY_LIMIT, buildApp } from '../../src/api/app';
-import { createHarness, deliver, newDeliveryId, SECRET, TOKEN, testConfig, API_OPTIONS, captureLogger, type Harness } from './support/harness';
-import { example } from './support/webhook-examples';
+import { API_BODY_LIMIT, buildApp } from '../../../src/api/app';
+import { createHarness, deliver, newDeliveryId, SECRET, TOKEN, testConfig, API_OPTIONS, captureLogger, type Harness } from '../support/harness';
+import { example } from '../support/webhook-examples';
 
 let h: Harness;
 beforeAll(async () => {

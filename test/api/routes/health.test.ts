@@ -1,10 +1,10 @@
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { buildApp } from '../../src/api/app';
-import { databaseCheck, migrationsCheck, namespaceCheck, temporalCheck } from '../../src/api/health-checks';
-import { createLogger } from '../../src/logger';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { createLocalEnv } from '../support/temporal';
+import { buildApp } from '../../../src/api/app';
+import { databaseCheck, migrationsCheck, namespaceCheck, temporalCheck } from '../../../src/api/health-checks';
+import { createLogger } from '../../../src/logger';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { createLocalEnv } from '../../support/temporal';
 
 const logger = createLogger({ level: 'silent' });
 

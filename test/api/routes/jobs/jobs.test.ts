@@ -1,6 +1,6 @@
-import { captureLogger, createHarness, deliver, eventually, history, startStubWorker, testConfig, API_OPTIONS, TOKEN, type Harness } from './support/harness';
-import { buildApp } from '../../src/api/app';
-import { example } from './support/webhook-examples';
+import { captureLogger, createHarness, deliver, eventually, history, startStubWorker, testConfig, API_OPTIONS, TOKEN, type Harness } from '../../support/harness';
+import { buildApp } from '../../../../src/api/app';
+import { example } from '../../support/webhook-examples';
 
 let h: Harness;
 let worker: { stop(): Promise<void> };

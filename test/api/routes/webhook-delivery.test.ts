@@ -2,12 +2,12 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { createPool, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/infra/postgres';
-import { migrate } from '../../src/infra/migrate';
-import { readDelivery } from '../../src/store/deliveries';
-import { freePort } from '../support/ports';
-import { createHarness, deliver, eventually, newDeliveryId, type Harness } from './support/harness';
-import { example } from './support/webhook-examples';
+import { createPool, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../src/infra/postgres';
+import { migrate } from '../../../src/infra/migrate';
+import { readDelivery } from '../../../src/store/deliveries';
+import { freePort } from '../../support/ports';
+import { createHarness, deliver, eventually, newDeliveryId, type Harness } from '../support/harness';
+import { example } from '../support/webhook-examples';
 
 jest.setTimeout(120_000);
 

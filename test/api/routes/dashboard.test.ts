@@ -1,6 +1,6 @@
-import { createHarness, deliver, eventually, startStubWorker, TOKEN, type Harness } from './support/harness';
-import { example } from './support/webhook-examples';
-import { SESSION_COOKIE } from '../../src/api/dashboard-session';
+import { createHarness, deliver, eventually, startStubWorker, TOKEN, type Harness } from '../support/harness';
+import { example } from '../support/webhook-examples';
+import { SESSION_COOKIE } from '../../../src/api/dashboard-session';
 
 let h: Harness;
 let worker: { stop(): Promise<void> };

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { API_OPTIONS, createHarness, deliver, type Harness } from './support/harness';
-import { example } from './support/webhook-examples';
+import { API_OPTIONS, createHarness, deliver, type Harness } from '../support/harness';
+import { example } from '../support/webhook-examples';
 
 let h: Harness;
 let workerMetrics: Server;
