@@ -4,11 +4,11 @@ import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
 import type { CommandSignalArgs } from '../../src/workflows/messages';
 import { MockActivities } from './support/mock-activities';
 import { countActions, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
+import { merged } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 const retryCi: CommandSignalArgs = { deliveryId: 'retry-ci-1', command: 'retry-ci', author: 'carol', source: 'pr-comment', commentId: 5 };
 const ciConfig = { ...DEFAULT_REPO_CONFIG, ci: { wait: true, maxFixAttempts: 1, ignore: ['coverage'], timeoutMinutes: 60 } };
 const check = (state: CheckInfo['state'], id: number): CheckInfo => ({ name: 'build', state, url: `https://github.com/acme/app/actions/runs/9/job/${id}`, source: 'check-run', checkRunId: id, runId: 9, jobId: id });

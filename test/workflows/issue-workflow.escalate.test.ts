@@ -1,12 +1,11 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { CommandSignalArgs } from '../../src/workflows/messages';
 import { MockActivities, runUntilCancelled } from './support/mock-activities';
 import { inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
+import { command } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
-const command = (name: CommandSignalArgs['command'], deliveryId: string, commentId?: number): CommandSignalArgs => ({ deliveryId, command: name, author: 'carol', source: 'issue-comment', ...(commentId ? { commentId } : {}) });
 const reactions = (mock: MockActivities) => mock.named('reactToComment').map((c) => c.args[0] as { commentId: number; content: string });
 
 test('/agent escalate mid-implement: the agent stops, the escalation comment and label as after a failure; /agent retry runs the agent again', async () => {

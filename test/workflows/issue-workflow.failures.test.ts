@@ -1,15 +1,13 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { CommandSignalArgs } from '../../src/workflows/messages';
 import { MockActivities, runUntilCancelled } from './support/mock-activities';
 import { statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
+import { merged, command } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
-const command = (name: CommandSignalArgs['command'], deliveryId: string): CommandSignalArgs => ({ deliveryId, command: name, author: 'carol', source: 'issue-comment' });
 const failingTests = { passed: false, exitCode: 1, timedOut: false, durationMs: 900, outputTail: 'FAIL test/header.test.ts\n  expected "Hi" to be "Hello"' };
 
 test('failing tests: the output goes back to the agent, after maxFixAttempts it escalates; /agent retry resumes at the tests', async () => {

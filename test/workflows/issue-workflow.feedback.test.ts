@@ -2,12 +2,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { conversationQuery, type ApproveUpdateResult } from '../../src/workflows/messages';
 import { FORM_ISSUE, MockActivities } from './support/mock-activities';
 import { statusOf, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
+import { merged } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
 const HOUR = 3_600_000;
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 const noDescription = { ...FORM_ISSUE, body: FORM_ISSUE.body.replace(/The greeting in the header[^\n]*/, '_No response_') };
 
 test('missing description: a question, then the answer continues the work and reaches the agent', async () => {

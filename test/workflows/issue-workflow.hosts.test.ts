@@ -4,11 +4,11 @@ import { temporal } from '@temporalio/proto';
 import { hostQueues } from '../../src/domain/host-queues';
 import { MockActivities } from './support/mock-activities';
 import { countActions, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
+import { merged } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 const WORKSPACE_STEPS = ['commitAndPush', 'runTests', 'cleanupWorkspace', 'updateBranch'] as const;
 
 /** Runs `fn` while the given hosts' own queues are served too (each worker process polls its two). */

@@ -2,17 +2,17 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { MockActivities } from './support/mock-activities';
 import { issueInput, recordHistory, startIssue, statusOf, waitForStatus, withWorkers, useIssueflowTestEnv, inState } from './support/harness';
+import { merged } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 
 test('a pause of hours holds the agent round in the workflow; it runs after the resume and nothing escalates', async () => {
   const mock = new MockActivities();
   let paused = true;
   const refusals: number[] = [];
-  // The real activity refuses to start while paused (test/activities/agent.test.ts); here the mock does, else answers as usual.
+  // The real activity refuses to start while paused (test/activities/agent/run-agent.test.ts); here the mock does, else answers as usual.
   const usual = new MockActivities().activities();
   mock.overrides.runAgent = async (input) => {
     if (paused) {

@@ -2,12 +2,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parsePlan } from '../../src/activities/agent/parse';
 import { FORM_ISSUE, MockActivities } from './support/mock-activities';
 import { inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
+import { merged } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
 // What the agent reads, and when a person must approve before it acts.
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 
 test('every section of the form, as written by an author without write access, reaches both prompts quoted', async () => {
   const mock = new MockActivities();

@@ -2,12 +2,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PendingMerge } from '../../src/activities/types';
 import { MockActivities } from './support/mock-activities';
 import { inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
+import { merged } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
 useIssueflowTestEnv((e) => (env = e));
 
 const HOUR = 3_600_000;
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 
 /** A mock whose PR reads as `states`, one a check (then clean), with checks every hour. */
 function mockWithPullRequest(states: string[]): MockActivities {

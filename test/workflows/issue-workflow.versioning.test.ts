@@ -9,6 +9,7 @@ import { createWorkers, type Workers } from '../../src/worker/workers';
 import { createLocalEnv } from '../support/temporal';
 import { BUILD_B_COMMENT } from './support/build-b';
 import { inState, issueInput, startIssue, waitForStatus, WORKFLOWS_PATH, type IssueHandle } from './support/harness';
+import { merged } from './support/signal-args';
 import { FORM_ISSUE, MockActivities } from './support/mock-activities';
 
 // Worker Versioning on a real dev server (the time-skipping server has no Worker Deployments):
@@ -18,7 +19,6 @@ import { FORM_ISSUE, MockActivities } from './support/mock-activities';
 
 const E = temporal.api.enums.v1.EventType;
 const logger = pino({ level: 'silent' });
-const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 const noDescription = { ...FORM_ISSUE, body: FORM_ISSUE.body.replace(/The greeting in the header[^\n]*/, '_No response_') };
 const taskQueue = `versions-${process.pid}`;
 const deploymentName = `issueflow-versions-${process.pid}`;

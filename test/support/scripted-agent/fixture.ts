@@ -8,7 +8,7 @@ import { createAgentActivities, type AgentDeps } from '../../../src/activities/a
 import { createWorkspaceActivities, worktreePath } from '../../../src/activities/workspace';
 import type { AgentRunInput } from '../../../src/activities/types';
 import { createBareRepo, type TestRepo } from '../git-repos';
-import type { TestDatabase } from '../database';
+import { createTestDatabase, type TestDatabase } from '../database';
 import { scriptedAgentCommand } from './index';
 
 export const ref = { owner: 'acme', repo: 'tiny', issueNumber: 9 };
@@ -42,6 +42,21 @@ export async function agentFixture(db: TestDatabase): Promise<AgentFixture> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Registers, for the enclosing suite, a fresh database and an agent fixture on it, hands both over, and removes both after. */
+export function useAgentFixture(set: (suite: { db: TestDatabase; fx: AgentFixture }) => void): void {
+  let db: TestDatabase | undefined;
+  let fx: AgentFixture | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fx = await agentFixture(db);
+    set({ db, fx });
+  });
+  afterAll(async () => {
+    fx?.cleanup();
+    await db?.drop();
+  });
 }
 
 const quiet = () => undefined;

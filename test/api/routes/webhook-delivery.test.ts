@@ -1,0 +1,97 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { createPool, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../src/infra/postgres';
+import { migrate } from '../../../src/infra/migrate';
+import { readDelivery } from '../../../src/store/deliveries';
+import { freePort } from '../../support/ports';
+import { createHarness, deliver, eventually, newDeliveryId, type Harness } from '../support/harness';
+import { example } from '../support/webhook-examples';
+
+jest.setTimeout(120_000);
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+}, 120_000);
+afterAll(async () => h?.close());
+
+let nextIssue = 400;
+function labeled(issue: number) {
+  const p = example('issues', 'labeled');
+  p.issue.number = issue;
+  p.label.name = 'agent';
+  return p;
+}
+const wf = (issue: number) => `Codertocat/Hello-World#${issue}`;
+
+async function expectNoWorkflow(issue: number) {
+  await expect(h.client.workflow.getHandle(wf(issue)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+}
+
+/** A delivery row as a process left it that crashed (or is still working) between recording and acting. */
+async function recordedNotActedOn(deliveryId: string, issue: number, ageSeconds: number) {
+  await h.db.pool.query(
+    "INSERT INTO webhook_deliveries (delivery_id, event, action, repo, issue_number, received_at) VALUES ($1, 'issues', 'labeled', 'Codertocat/Hello-World', $2, now() - make_interval(secs => $3))",
+    [deliveryId, issue, ageSeconds],
+  );
+}
+
+describe('POST /webhooks/github: no delivery is lost', () => {
+  it('PostgreSQL stopped: 503 that says so and how to redeliver, nothing started; once it is back the redelivery starts the workflow', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'issueflow-pg-down-'));
+    chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when the tests run as root
+    const port = await freePort();
+    let pg: EmbeddedPostgresHandle | undefined = await startEmbeddedPostgres({ dataDir, port });
+    const pool = createPool(pg.url, 2);
+    try {
+      await migrate(pool);
+      const app = await h.buildApp({ pool });
+      await pg.stop();
+      pg = undefined;
+
+      const issue = nextIssue++;
+      const deliveryId = newDeliveryId();
+      const down = await deliver(app, 'issues', labeled(issue), { deliveryId });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({ error: { code: 'database_unavailable', message: expect.stringContaining('Recent Deliveries') } });
+      await expectNoWorkflow(issue);
+
+      pg = await startEmbeddedPostgres({ dataDir, port });
+      const redelivered = await deliver(app, 'issues', labeled(issue), { deliveryId });
+      expect(redelivered.statusCode).toBe(202);
+      expect(redelivered.json()).toMatchObject({ deliveryId, outcome: 'started', workflowId: wf(issue) });
+      expect((await h.client.workflow.getHandle(wf(issue)).describe()).status.name).toBe('RUNNING');
+      expect(await eventually(() => readDelivery(pool, deliveryId), (r) => r?.outcome === 'started')).toMatchObject({ outcome: 'started' });
+    } finally {
+      await pool.end();
+      await pg?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a delivery recorded but never acted on (a crash in between): its redelivery acts, and the one after is a duplicate', async () => {
+    const issue = nextIssue++;
+    const deliveryId = newDeliveryId();
+    await recordedNotActedOn(deliveryId, issue, 120);
+    const res = await deliver(h.app, 'issues', labeled(issue), { deliveryId });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ outcome: 'started', workflowId: wf(issue) });
+    await eventually(() => readDelivery(h.db.pool, deliveryId), (r) => r?.outcome === 'started');
+    const again = await deliver(h.app, 'issues', labeled(issue), { deliveryId });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ deliveryId, outcome: 'duplicate', duplicate: true });
+  });
+
+  it('a redelivery while another request is acting on the same delivery waits for it, then answers 409 if it is still acting, and does not act', async () => {
+    const issue = nextIssue++;
+    const deliveryId = newDeliveryId();
+    await recordedNotActedOn(deliveryId, issue, 1);
+    const res = await deliver(h.app, 'issues', labeled(issue), { deliveryId });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ error: { code: 'delivery_in_progress' } });
+    await expectNoWorkflow(issue);
+    expect(await readDelivery(h.db.pool, deliveryId)).toMatchObject({ outcome: 'received' });
+  });
+});
