@@ -6,7 +6,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FAILURE_TYPES, type AgentRunInput, type AgentRunResult } from '../types';
 import { readPaused } from '../../store/settings';
 import { secretValues } from '../../config';
-import type { AgentDeps } from './index';
+import type { AgentDeps } from './deps';
 import { agentCommand, type AgentPreset } from './presets';
 import { buildAgentEnv, envSecretValues, scrub } from './env';
 import { looksLikeProviderOutage, parsePlan, parseResultLine } from './parse';

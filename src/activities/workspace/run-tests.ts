@@ -7,7 +7,7 @@ import { FAILURE_TYPES, type TestRunResult } from '../types';
 import { buildCommandEnv, scrub } from '../agent/env';
 import { lastLines, runSupervised } from '../agent/supervised-process';
 import { createRunLog } from '../run-log';
-import type { WorkspaceDeps } from './index';
+import type { WorkspaceDeps } from './deps';
 import { homePath, worktreePath } from './paths';
 import { commandPolicy, sandboxCommand, sandboxEnabled } from '../sandbox';
 import { heartbeating } from '../heartbeat';
