@@ -1,6 +1,7 @@
 import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
 import { issueWorkflowId } from '../domain/ids';
 import type { IssueRef } from '../domain/ids';
+import { FAILURE_TYPES } from '../domain/failure-types';
 import type { RepoConfig } from '../domain/repo-config';
 import { DEFAULT_CONFIG } from '../domain/repo-defaults';
 import { STATE_ATTR } from '../domain/search-attributes';
@@ -21,9 +22,6 @@ import { runPhase } from './issue/hand-over';
 import { moveRound, roundHeld } from './issue/workspace';
 import { isEnding, type Ending, type Flow, type Phase, type PhaseResult } from './issue/phases';
 import { postComment, publish, summary } from './issue/publish';
-
-/** FAILURE_TYPES.noChanges (workflows see the activities' module only as types). */
-const NO_CHANGES = 'NoChanges';
 
 const STEPS: Record<Phase, (flow: Flow) => Promise<PhaseResult>> = { intake, analyze, implement, test, complete, checks, listen, update };
 
@@ -143,7 +141,7 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
       else {
         const decision = await escalate(flow, phase, err);
         // No commits for a PR: a retry runs the agent again (with what people said meanwhile), not the PR call.
-        next = decision === 'timeout' ? { end: 'failed' } : describeFailure(err).type === NO_CHANGES ? 'implement' : phase;
+        next = decision === 'timeout' ? { end: 'failed' } : describeFailure(err).type === FAILURE_TYPES.noChanges ? 'implement' : phase;
       }
     }
     if (isEnding(next)) return next;
