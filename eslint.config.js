@@ -1,5 +1,5 @@
 // Lint guards what review misses: workflow and domain code stay sandbox-safe (no Node builtins, no
-// I/O libraries), and no promise is left floating.
+// I/O libraries), the domain imports nothing outside src/domain, and no promise is left floating.
 const tseslint = require('typescript-eslint');
 
 const nodeBuiltins = require('node:module').builtinModules.flatMap((m) => [m, `node:${m}`]);
