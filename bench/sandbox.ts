@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
-import { runSupervised } from '../src/activities/agent/supervised-process';
+import { runSupervised } from '../src/activities/process/supervised-process';
 import { probeSandbox, sandboxCommand } from '../src/activities/sandbox';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);

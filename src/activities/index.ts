@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { RepoRef } from '../domain/ids';
 import type { Logger } from '../logger';
-import type { ActivityGroups } from '../worker/workers';
+import type { ActivityGroups } from './activity-groups';
 import { createAgentActivities } from './agent';
 import { withAgentSlots } from './agent/slots';
 import { createGithubReadActivities, createGithubWriteActivities, type OctokitFactory } from './github';

@@ -8,27 +8,8 @@ import type { AgentPlan } from '../domain/plan';
 import type { RepoConfig } from '../domain/repo-config';
 import type { IssueState } from '../domain/states';
 
-/** Error types thrown as non-retryable ApplicationFailures, for the workflow to explain in the issue. */
-export const FAILURE_TYPES = {
-  githubNotFound: 'GithubNotFound',
-  githubUnauthorized: 'GithubUnauthorized',
-  githubForbidden: 'GithubForbidden',
-  githubInvalid: 'GithubValidationFailed',
-  githubRateLimited: 'GithubRateLimited',
-  agentFailed: 'AgentFailed',
-  agentMissing: 'AgentMissing',
-  agentTimedOut: 'AgentTimedOut',
-  /** The operator paused agent runs: the workflow waits and asks again; never an escalation. */
-  agentPaused: 'AgentPaused',
-  gitFailed: 'GitFailed',
-  testsTimedOut: 'TestsTimedOut',
-  /** The branch has no commits the base lacks: the agent changed nothing, so there is no PR to open. */
-  noChanges: 'NoChanges',
-  /** A merge of the base branch is to be committed while conflict markers are still in its conflicted files. */
-  conflictUnresolved: 'ConflictUnresolved',
-  /** Every agent slot of the round's host stayed busy too long: the round moves to another host. */
-  hostBusy: 'HostBusy',
-} as const;
+/** The failure types, from the domain's one list (workflows see this file only as types). */
+export { FAILURE_TYPES } from '../domain/failure-types';
 
 export interface IssueSnapshot {
   title: string;
@@ -150,6 +131,17 @@ export interface PendingMerge {
   files: string[];
 }
 
+/** The repository's set-up and test commands, run in the issue's worktree within one time-out. */
+export interface RunTestsInput {
+  workflowId: string;
+  ref: IssueRef;
+  branch: string;
+  step: string;
+  setupCommand?: string;
+  testCommand: string;
+  timeoutMinutes: number;
+}
+
 export interface TestRunResult {
   passed: boolean;
   exitCode: number | null;
@@ -168,15 +160,7 @@ export interface WorkspaceActivities {
   commitAndPush(input: { ref: IssueRef; branch: string; message: string; merge?: PendingMerge }): Promise<CommitResult>;
   /** Merges the newest base branch into `branch` (in the mirror, never in the agent's `.git`). */
   updateBranch(input: { ref: IssueRef; branch: string }): Promise<UpdateBranchResult>;
-  runTests(input: {
-    workflowId: string;
-    ref: IssueRef;
-    branch: string;
-    step: string;
-    setupCommand?: string;
-    testCommand: string;
-    timeoutMinutes: number;
-  }): Promise<TestRunResult>;
+  runTests(input: RunTestsInput): Promise<TestRunResult>;
   cleanupWorkspace(input: { ref: IssueRef; branch: string }): Promise<void>;
 }
 

@@ -4,10 +4,10 @@ import type {
   FeedbackSignalArgs,
   IssueClosedSignalArgs,
   IssueEditedSignalArgs,
-  IssueWorkflowInput,
   PullRequestClosedSignalArgs,
   ReviewSignalArgs,
-} from '../workflows/messages';
+} from './messages';
+import type { IssueWorkflowInput } from './issue-workflow-input';
 import { parseComment } from './commands';
 import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
 import { isTrustedAssociation as trusted } from './trust';

@@ -3,18 +3,7 @@ import type { Config } from '../config';
 import { hostQueues } from '../domain/host-queues';
 import type { Logger } from '../logger';
 import { HEARTBEAT_EVERY_MS } from '../activities/heartbeat';
-
-/** Activities split by the task queue they run on. */
-export interface ActivityGroups {
-  /** Reads, git, tests, notifications: the issue workflow's own task queue. */
-  main: object;
-  /** Comment, label, PR and reaction writes: rate-limited to stay inside GitHub's content budget. */
-  githubWrites: object;
-  /** Agent CLI runs: at most AGENT_CONCURRENCY at once per worker process. */
-  agents: object;
-  /** Prepare, commit and push, merge of the base, tests, clean-up: the steps that need this worker's worktree. */
-  workspace: object;
-}
+import type { ActivityGroups } from '../activities/activity-groups';
 
 export interface Workers {
   /** Every task queue these workers poll (a deployment version is made current only once all are polled). */

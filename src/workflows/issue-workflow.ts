@@ -1,6 +1,7 @@
 import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
 import { issueWorkflowId } from '../domain/ids';
 import type { IssueRef } from '../domain/ids';
+import { FAILURE_TYPES } from '../domain/failure-types';
 import type { RepoConfig } from '../domain/repo-config';
 import { DEFAULT_CONFIG } from '../domain/repo-defaults';
 import { STATE_ATTR } from '../domain/search-attributes';
@@ -21,8 +22,6 @@ import { isEnding, type Ending, type Phase, type PhaseResult } from './issue/pha
 import { postComment, publish, summary } from './issue/publish';
 import { STEPS } from './issue/steps';
 
-/** FAILURE_TYPES.noChanges (workflows see the activities' module only as types). */
-const NO_CHANGES = 'NoChanges';
 
 /** One GitHub issue from queued to merged (or stale, failed, cancelled): the issue's whole story. */
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWorkflowResult> {
@@ -140,7 +139,7 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
       else {
         const decision = await escalate(flow, phase, err);
         // No commits for a PR: a retry runs the agent again (with what people said meanwhile), not the PR call.
-        next = decision === 'timeout' ? { end: 'failed' } : describeFailure(err).type === NO_CHANGES ? 'implement' : phase;
+        next = decision === 'timeout' ? { end: 'failed' } : describeFailure(err).type === FAILURE_TYPES.noChanges ? 'implement' : phase;
       }
     }
     if (isEnding(next)) return next;

@@ -1,69 +1,34 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AgentCommandName } from '../domain/commands';
 import type { ConversationEntry } from '../domain/prompt';
 import type { IssueState } from '../domain/states';
 import type { IssueStatus } from '../domain/status';
 import type { FlowData } from './issue/flow-data';
+import type {
+  ChecksChangedSignalArgs,
+  CommandSignalArgs,
+  DeliveredSignal,
+  FeedbackSignalArgs,
+  IssueClosedSignalArgs,
+  IssueEditedSignalArgs,
+  PullRequestClosedSignalArgs,
+  ReviewSignalArgs,
+} from '../domain/messages';
 
-/** Every signal carries the GitHub delivery id (or an API request id) so a redelivery is ignored. */
-export interface DeliveredSignal {
-  deliveryId: string;
-}
+// The signals' argument types and the workflow's input live in the domain, which routes webhooks to them.
+export type {
+  ChecksChangedSignalArgs,
+  CommandSignalArgs,
+  DeliveredSignal,
+  FeedbackSignalArgs,
+  IssueClosedSignalArgs,
+  IssueEditedSignalArgs,
+  PullRequestClosedSignalArgs,
+  ReviewSignalArgs,
+} from '../domain/messages';
+import type { IssueWorkflowInput as IssueWorkflowStart } from '../domain/issue-workflow-input';
 
-/** A `/agent <command>` from an authorized user, from an issue or PR comment, the API or the CLI. */
-export interface CommandSignalArgs extends DeliveredSignal {
-  command: AgentCommandName;
-  args?: string;
-  author: string;
-  commentId?: number;
-  source: 'issue-comment' | 'pr-comment' | 'api';
-}
-
-/** A free-text reply in the issue: an answer to a question or a change request for a plan. */
-export interface FeedbackSignalArgs extends DeliveredSignal {
-  author: string;
-  body: string;
-  commentId?: number;
-  /** The author has write access (owner, member, collaborator). Absent (older senders) counts as false. */
-  trusted?: boolean;
-}
-
-/** The issue's title or body was edited. */
-export interface IssueEditedSignalArgs extends DeliveredSignal {
-  title: string;
-  body: string;
-  author: string;
-  /** The editor has write access. Absent (older senders) counts as false. */
-  trusted?: boolean;
-}
-
-/** A review, a review comment or a comment on issueflow's pull request: another round of work. */
-export interface ReviewSignalArgs extends DeliveredSignal {
-  kind: 'review' | 'review-comment' | 'pr-comment';
-  author: string;
-  body: string;
-  pullRequestNumber: number;
-  path?: string;
-  line?: number;
-  reviewState?: string;
-}
-
-/** The issue was closed as completed (by a person, or by GitHub for a merged PR that fixes it); a cancellation follows. */
-export interface IssueClosedSignalArgs extends DeliveredSignal {
-  stateReason: 'completed';
-  by: string;
-}
-
-/** issueflow's pull request was merged or closed. */
-export interface PullRequestClosedSignalArgs extends DeliveredSignal {
-  pullRequestNumber: number;
-  merged: boolean;
-}
-
-/** A check suite, check run or commit status changed on issueflow's branch: read the checks again. */
-export interface ChecksChangedSignalArgs extends DeliveredSignal {
-  sha: string;
-}
+/** What starts an issue's workflow, with the state a continue-as-new carries typed as the workflow's own. */
+export type IssueWorkflowInput = IssueWorkflowStart<FlowData>;
 
 export const commandSignal = defineSignal<[CommandSignalArgs]>('command');
 export const feedbackSignal = defineSignal<[FeedbackSignalArgs]>('feedback');
@@ -75,30 +40,6 @@ export const checksChangedSignal = defineSignal<[ChecksChangedSignalArgs]>('chec
 export const statusQuery = defineQuery<IssueStatus>('status');
 /** What people said to issueflow on the issue and its PR (answers, plan feedback, reviews, instructions), for the dashboard. */
 export const conversationQuery = defineQuery<ConversationEntry[]>('conversation');
-
-/** What starts an issue's workflow. */
-export interface IssueWorkflowInput {
-  owner: string;
-  repo: string;
-  issueNumber: number;
-  /** `earlierStory`: the issue was reopened or carries a state label, so a PR of an earlier story may exist. */
-  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'reopened' | 'command' | 'api'; actor: string; earlierStory?: boolean };
-  /** GitHub App installation, when issueflow runs as an App. */
-  installationId?: number;
-  /** Set by continue-as-new: the state to carry on with. Ignored (with a warning) in a run not continued from another. */
-  carried?: FlowData;
-  /** Task queue of the rate-limited GitHub writes; default `{this workflow's task queue}-github-writes`. */
-  githubWriteTaskQueue?: string;
-  /** Task queue of agent runs, capped per worker by AGENT_CONCURRENCY; default `{this workflow's task queue}-agents`. */
-  agentTaskQueue?: string;
-  /** Base URL of the Temporal UI (TEMPORAL_UI_URL), linked from the status comment. */
-  temporalUiUrl?: string;
-  /**
-   * Continue as new once the history has this many events, besides the server's suggestion. An ops
-   * knob for very chatty issues, and how the tests force a continue-as-new.
-   */
-  continueAsNewAtHistoryLength?: number;
-}
 
 /** What an issue's workflow returns when it ends. */
 export interface IssueWorkflowResult {

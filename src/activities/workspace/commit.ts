@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { IssueRef } from '../../domain/ids';
 import { FAILURE_TYPES, type CommitResult, type PendingMerge } from '../types';
-import type { WorkspaceDeps } from './index';
+import type { WorkspaceDeps } from './deps';
 import { indexPath, mirrorPath, worktreePath } from './paths';
 import { git, withLock, type GitOptions } from './git';
 import { gitOptions, remoteUrl, revParse, treeOptions } from './prepare';

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../config';
 import { FAILURE_TYPES } from '../types';
-import { buildCommandEnv, scrub } from '../agent/env';
+import { buildCommandEnv, scrub } from '../process/env';
 
 export interface GitOptions {
   cwd: string;

@@ -1,8 +1,5 @@
-import type { Pool } from 'pg';
-import type { Config } from '../../config';
-import type { RepoRef } from '../../domain/ids';
-import type { Logger } from '../../logger';
 import type { WorkspaceActivities } from '../types';
+import type { WorkspaceDeps } from './deps';
 import { commitAndPush } from './commit';
 import { cleanupWorkspace, prepareWorkspace } from './prepare';
 import { runTests } from './run-tests';
@@ -10,21 +7,7 @@ import { updateBranch } from './update';
 import { heartbeating } from '../heartbeat';
 
 export { mirrorPath, worktreePath, cloneUrl } from './paths';
-
-/** What the workspace activities need from the worker. */
-export interface WorkspaceDeps {
-  /** dataDir, GIT_CLONE_URL, GITHUB_TOKEN (the default token), AGENT_ENV. */
-  config: Config;
-  /** Test output goes to `run_logs`. */
-  pool: Pool;
-  logger: Logger;
-  /** The token for fetch and push (e.g. a GitHub App installation token); GITHUB_TOKEN by default. */
-  getToken?: (ref: RepoRef) => Promise<string | undefined>;
-  /** The variables test commands' environment is picked from; `process.env` by default. */
-  env?: Record<string, string | undefined>;
-  /** SIGTERM to SIGKILL of a timed-out test run's process group (default 1 s). */
-  killGraceMs?: number;
-}
+export type { WorkspaceDeps } from './deps';
 
 /**
  * The git workspace activities: a bare mirror per repository and a worktree per issue under

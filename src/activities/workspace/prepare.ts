@@ -3,7 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { IssueRef } from '../../domain/ids';
-import type { WorkspaceDeps } from './index';
+import type { WorkspaceDeps } from './deps';
 import { cloneUrl, homePath, indexPath, mirrorPath, worktreePath } from './paths';
 import { git, withLock, type GitOptions } from './git';
 

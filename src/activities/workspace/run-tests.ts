@@ -1,26 +1,15 @@
 import { existsSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { IssueRef } from '../../domain/ids';
 import { secretValues } from '../../config';
-import { FAILURE_TYPES, type TestRunResult } from '../types';
-import { buildCommandEnv, scrub } from '../agent/env';
-import { lastLines, runSupervised } from '../agent/supervised-process';
+import { FAILURE_TYPES, type RunTestsInput, type TestRunResult } from '../types';
+import { buildCommandEnv, scrub } from '../process/env';
+import { lastLines, runSupervised } from '../process/supervised-process';
 import { createRunLog } from '../run-log';
-import type { WorkspaceDeps } from './index';
+import type { WorkspaceDeps } from './deps';
 import { homePath, worktreePath } from './paths';
 import { commandPolicy, sandboxCommand, sandboxEnabled } from '../sandbox';
 import { heartbeating } from '../heartbeat';
-
-export interface RunTestsInput {
-  workflowId: string;
-  ref: IssueRef;
-  branch: string;
-  step: string;
-  setupCommand?: string;
-  testCommand: string;
-  timeoutMinutes: number;
-}
 
 /**
  * Runs the repository's set-up then test command with `sh -c` in the worktree, sandboxed like the

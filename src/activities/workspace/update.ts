@@ -1,7 +1,7 @@
 import type { IssueRef } from '../../domain/ids';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES, type UpdateBranchResult } from '../types';
-import type { WorkspaceDeps } from './index';
+import type { WorkspaceDeps } from './deps';
 import { mirrorPath } from './paths';
 import { git, withLock } from './git';
 import { AUTHOR_ENV, commitMessage, isAncestor, pushBranch } from './commit';

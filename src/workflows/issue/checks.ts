@@ -1,3 +1,4 @@
+import { FAILURE_TYPES } from '../../domain/failure-types';
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { ciVerdict, type CheckInfo, type CiVerdict } from '../../domain/ci';
 import { announceCompleted } from './complete';
@@ -15,7 +16,7 @@ const POLL_MS = 3 * MINUTE;
  */
 export const NO_CHECKS_GRACE_MS = 5 * MINUTE;
 /** Error type of a CI that stays red after `ci.maxFixAttempts` rounds; the escalation names the check. */
-export const CHECKS_FAILED = 'ChecksFailed';
+export const CHECKS_FAILED = FAILURE_TYPES.checksFailed;
 
 type CiRun = DeepReadonly<NonNullable<FlowData['ci']>>;
 

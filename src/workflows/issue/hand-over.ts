@@ -1,3 +1,4 @@
+import { FAILURE_TYPES } from '../../domain/failure-types';
 import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { Flow } from './flow';
 import type { Phase, PhaseResult } from './phases';
@@ -9,7 +10,7 @@ import type { Phase, PhaseResult } from './phases';
 export const HAND_OVER_PATCH = 'agent-escalate-command';
 
 /** The failure type an escalation by `/agent escalate` shows (status, comment). */
-export const HANDED_OVER = 'HandedOver';
+export const HANDED_OVER = FAILURE_TYPES.handedOver;
 
 /**
  * `/agent escalate` by a maintainer: stops the running phase, which then escalates as a failed one

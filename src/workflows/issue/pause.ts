@@ -1,3 +1,4 @@
+import { FAILURE_TYPES } from '../../domain/failure-types';
 import { isCancellation, sleep } from '@temporalio/workflow';
 import { bestEffort } from './best-effort';
 import { describeFailure } from './describe-failure';
@@ -5,7 +6,7 @@ import type { Flow } from './flow';
 import { summary, updateStatusComment } from './publish';
 
 /** FAILURE_TYPES.agentPaused (workflows see the activities' module only as types). */
-const AGENT_PAUSED = 'AgentPaused';
+const AGENT_PAUSED = FAILURE_TYPES.agentPaused;
 
 /** The first look at the switch after a refusal, and the longest wait between two looks. */
 const FIRST_LOOK_MS = 15_000;

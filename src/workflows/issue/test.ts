@@ -1,3 +1,4 @@
+import { FAILURE_TYPES } from '../../domain/failure-types';
 import { ApplicationFailure } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import type { Flow } from './flow';
@@ -9,7 +10,7 @@ import { ensureWorkspace } from './workspace';
 const MINUTE = 60_000;
 
 /** Error type of a test phase that spent its fix attempts; the escalation explains it. */
-export const TESTS_FAILED = 'TestsFailed';
+export const TESTS_FAILED = FAILURE_TYPES.testsFailed;
 
 /** The repository's tests; a failure goes back to the agent until `maxFixAttempts` are spent. */
 export async function test(flow: Flow): Promise<Next<'test'>> {

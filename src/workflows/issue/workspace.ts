@@ -1,3 +1,4 @@
+import { FAILURE_TYPES } from '../../domain/failure-types';
 import { ActivityFailure, ApplicationFailure, log, patched, TimeoutFailure } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
 import type { Flow } from './flow';
@@ -15,7 +16,7 @@ import { summary } from './publish';
 const MAX_HOST_LOSSES = 3;
 
 /** FAILURE_TYPES.hostBusy (workflows see the activities' module only as types). */
-const HOST_BUSY = 'HostBusy';
+const HOST_BUSY = FAILURE_TYPES.hostBusy;
 
 /** Asked only when a host was lost: runs recorded before hosts escalated such a failure, and still do. */
 export const HOST_MOVES_PATCH = 'round-moves-to-another-host';

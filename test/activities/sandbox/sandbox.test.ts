@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../../src/config';
-import { runSupervised } from '../../../src/activities/agent/supervised-process';
+import { runSupervised } from '../../../src/activities/process/supervised-process';
 import { probeSandbox, sandboxCommand, type NetworkPolicy } from '../../../src/activities/sandbox';
 import { agentPolicy, allows, parseEndpoint, policyFrom } from '../../../src/activities/sandbox/policy';
 

@@ -1,0 +1,11 @@
+/** Activities split by the task queue they run on (src/worker/workers.ts builds one worker a group). */
+export interface ActivityGroups {
+  /** Reads, git, tests, notifications: the issue workflow's own task queue. */
+  main: object;
+  /** Comment, label, PR and reaction writes: rate-limited to stay inside GitHub's content budget. */
+  githubWrites: object;
+  /** Agent CLI runs: at most AGENT_CONCURRENCY at once per worker process. */
+  agents: object;
+  /** Prepare, commit and push, merge of the base, tests, clean-up: the steps that need this worker's worktree. */
+  workspace: object;
+}

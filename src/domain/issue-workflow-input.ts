@@ -1,0 +1,23 @@
+/** What starts an issue's workflow; `Carried` is the workflow's own state type (the domain does not know it). */
+export interface IssueWorkflowInput<Carried = never> {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  /** `earlierStory`: the issue was reopened or carries a state label, so a PR of an earlier story may exist. */
+  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'reopened' | 'command' | 'api'; actor: string; earlierStory?: boolean };
+  /** GitHub App installation, when issueflow runs as an App. */
+  installationId?: number;
+  /** Set by continue-as-new: the state to carry on with. Ignored (with a warning) in a run not continued from another. */
+  carried?: Carried;
+  /** Task queue of the rate-limited GitHub writes; default `{this workflow's task queue}-github-writes`. */
+  githubWriteTaskQueue?: string;
+  /** Task queue of agent runs, capped per worker by AGENT_CONCURRENCY; default `{this workflow's task queue}-agents`. */
+  agentTaskQueue?: string;
+  /** Base URL of the Temporal UI (TEMPORAL_UI_URL), linked from the status comment. */
+  temporalUiUrl?: string;
+  /**
+   * Continue as new once the history has this many events, besides the server's suggestion. An ops
+   * knob for very chatty issues, and how the tests force a continue-as-new.
+   */
+  continueAsNewAtHistoryLength?: number;
+}
