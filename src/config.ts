@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALL_REPOS } from './domain/repo-scope';
 
 /** Agent presets the agent runner knows how to call (see src/activities/agent). */
-export const AGENT_PRESETS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
+const AGENT_PRESETS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
 
 const port = (fallback: number) =>
   z

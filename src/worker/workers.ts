@@ -16,6 +16,7 @@ export interface ActivityGroups {
   workspace: object;
 }
 
+/** The running workers of one process, and the task queues they poll. */
 export interface Workers {
   /** Every task queue these workers poll (a deployment version is made current only once all are polled). */
   taskQueues: string[];
@@ -30,7 +31,7 @@ export interface Workers {
 export const HEARTBEAT_THROTTLE = { maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS, defaultHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS } as const;
 
 /** The most GitHub writes (POST/PATCH/PUT/DELETE) one activity of the write queue makes. */
-export const WRITES_PER_ACTIVITY = 2;
+const WRITES_PER_ACTIVITY = 2;
 
 /** The worker process's workers: workflows + main activities, GitHub writes, agent runs, and this host's own two queues. */
 export async function createWorkers(options: {

@@ -81,7 +81,7 @@ export interface IssueWorkflowInput {
   repo: string;
   issueNumber: number;
   /** `earlierStory`: the issue was reopened or carries a state label, so a PR of an earlier story may exist. */
-  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'reopened' | 'command' | 'api'; actor: string; earlierStory?: boolean };
+  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'reopened' | 'command'; actor: string; earlierStory?: boolean };
   /** GitHub App installation, when issueflow runs as an App. */
   installationId?: number;
   /** Set by continue-as-new: the state to carry on with. Ignored (with a warning) in a run not continued from another. */

@@ -13,7 +13,7 @@ export interface IssueWorkflowStartOptions {
 }
 
 /**
- * The options to start an issue's workflow with, for the API and the CLI:
+ * The options to start an issue's workflow with (the API starts issues; the CLI asks the API):
  * `client.workflow.start(issueWorkflow, { taskQueue, ...workflowStartOptions(input) })`.
  * The search attributes start at `queued`; the workflow upserts the state from there. Pure.
  */
