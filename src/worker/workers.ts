@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import { hostQueues } from '../domain/host-queues';
+import { sharedQueues } from '../domain/task-queues';
 import type { Logger } from '../logger';
 import { HEARTBEAT_EVERY_MS } from '../activities/heartbeat';
 
@@ -45,6 +46,7 @@ export async function createWorkers(options: {
 }): Promise<Workers> {
   const { config, connection, activities } = options;
   const own = hostQueues(config.temporal.taskQueue, options.hostId);
+  const queues = sharedQueues(config.temporal.taskQueue);
   const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...HEARTBEAT_THROTTLE, ...deploymentOptions(config) } as const;
   const workers = [
     await Worker.create({
@@ -55,14 +57,14 @@ export async function createWorkers(options: {
     }),
     await Worker.create({
       ...shared,
-      taskQueue: config.temporal.githubWriteTaskQueue,
+      taskQueue: queues.githubWrites,
       activities: activities.githubWrites,
       // GITHUB_WRITES_PER_SECOND counts GitHub writes; a write activity makes up to two (a state label: add, then remove the old).
       maxTaskQueueActivitiesPerSecond: config.github.writesPerSecond / WRITES_PER_ACTIVITY,
     }),
     await Worker.create({
       ...shared,
-      taskQueue: config.temporal.agentTaskQueue,
+      taskQueue: queues.agents,
       activities: activities.agents,
       maxConcurrentActivityTaskExecutions: config.agent.concurrency,
     }),

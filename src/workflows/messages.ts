@@ -86,10 +86,6 @@ export interface IssueWorkflowInput {
   installationId?: number;
   /** Set by continue-as-new: the state to carry on with. Ignored (with a warning) in a run not continued from another. */
   carried?: unknown;
-  /** Task queue of the rate-limited GitHub writes; default `{this workflow's task queue}-github-writes`. */
-  githubWriteTaskQueue?: string;
-  /** Task queue of agent runs, capped per worker by AGENT_CONCURRENCY; default `{this workflow's task queue}-agents`. */
-  agentTaskQueue?: string;
   /** Base URL of the Temporal UI (TEMPORAL_UI_URL), linked from the status comment. */
   temporalUiUrl?: string;
   /**
