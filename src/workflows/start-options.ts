@@ -1,5 +1,5 @@
 import type { SearchAttributePair } from '@temporalio/common';
-import { issueWorkflowId } from '../domain/ids';
+import { issueBranch, issueWorkflowId } from '../domain/ids';
 import { ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../domain/search-attributes';
 import type { IssueWorkflowInput } from './messages';
 
@@ -28,7 +28,7 @@ export function workflowStartOptions(input: IssueWorkflowInput): IssueWorkflowSt
     staticDetails: [
       `**Issue:** [${repo}#${input.issueNumber}](${issueUrl})`,
       `**Started by:** ${input.trigger.kind} from @${input.trigger.actor} (delivery \`${input.trigger.deliveryId}\`)`,
-      `**Branch:** \`issueflow/issue-${input.issueNumber}\``,
+      `**Branch:** \`${issueBranch(input.issueNumber)}\``,
     ].join('\n'),
     typedSearchAttributes: [
       { key: REPO_ATTR, value: repo },
