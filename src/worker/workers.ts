@@ -47,7 +47,7 @@ export async function createWorkers(options: {
   const { config, connection, activities } = options;
   const own = hostQueues(config.temporal.taskQueue, options.hostId);
   const queues = sharedQueues(config.temporal.taskQueue);
-  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...HEARTBEAT_THROTTLE, ...deploymentOptions(config) } as const;
+  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...HEARTBEAT_THROTTLE, ...deploymentOptions(config.temporal.versioning) } as const;
   const workers = [
     await Worker.create({
       ...shared,
@@ -95,8 +95,7 @@ export async function createWorkers(options: {
  * setWorkflowOptions in the workflow code: the server refuses a workflow task that names a
  * versioning behaviour from a worker without versioning, which would break every unversioned worker.
  */
-function deploymentOptions(config: Config): Pick<WorkerOptions, 'workerDeploymentOptions'> {
-  const versioning = config.temporal.versioning;
+function deploymentOptions(versioning: Config['temporal']['versioning']): Pick<WorkerOptions, 'workerDeploymentOptions'> {
   if (!versioning) return {};
   return { workerDeploymentOptions: { useWorkerVersioning: true, version: versioning.version, defaultVersioningBehavior: 'AUTO_UPGRADE' } };
 }

@@ -29,7 +29,7 @@ const signalBody = {
   type: 'object',
   properties: {
     body: { type: 'string', minLength: 1, maxLength: 65536, description: 'feedback: the answer or change request' },
-    args: { type: 'string', maxLength: 1000, description: 'approve/retry/cancel: what follows the command' },
+    args: { type: 'string', maxLength: 1000, description: 'retry/cancel: what follows the command' },
     author: { type: 'string', maxLength: 100, description: 'who asks; defaults to "api"' },
   },
   additionalProperties: false,
