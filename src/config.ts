@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALL_REPOS } from './domain/repo-scope';
 
 /** Agent presets the agent runner knows how to call (see src/activities/agent). */
-export const AGENT_PRESETS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
+const AGENT_PRESETS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
 
 const port = (fallback: number) =>
   z
@@ -115,10 +115,6 @@ export interface Config {
     address?: string;
     namespace: string;
     taskQueue: string;
-    /** Comment and label writes run here, rate-limited to stay within GitHub's content budget. */
-    githubWriteTaskQueue: string;
-    /** Agent runs; each worker takes at most AGENT_CONCURRENCY of them at once. */
-    agentTaskQueue: string;
     cliPath?: string;
     uiPort: number;
     devServerPort: number;
@@ -218,8 +214,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
-      githubWriteTaskQueue: `${e.TEMPORAL_TASK_QUEUE}-github-writes`,
-      agentTaskQueue: `${e.TEMPORAL_TASK_QUEUE}-agents`,
       cliPath: e.TEMPORAL_CLI_PATH,
       uiPort: e.TEMPORAL_UI_PORT,
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,

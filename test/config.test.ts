@@ -1,11 +1,16 @@
 import { ConfigError, loadConfig, requireRepoScope, secretValues, servesEveryRepo } from '../src/config';
+import { hostQueues } from '../src/domain/host-queues';
+import { sharedQueues } from '../src/domain/task-queues';
 
 describe('configuration', () => {
   test('an empty environment gives the embedded defaults', () => {
     const c = loadConfig({});
     expect(c.port).toBe(3000);
     expect(c.dataDir).toBe('./.issueflow');
-    expect(c.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'issueflow', uiPort: 8233, githubWriteTaskQueue: 'issueflow-github-writes', agentTaskQueue: 'issueflow-agents' });
+    expect(c.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'issueflow', uiPort: 8233 });
+    // The worker polls, and the workflow sends to, the queues named beside TEMPORAL_TASK_QUEUE.
+    expect(sharedQueues(c.temporal.taskQueue)).toEqual({ githubWrites: 'issueflow-github-writes', agents: 'issueflow-agents' });
+    expect(hostQueues(c.temporal.taskQueue, 'h1')).toEqual({ workspace: 'issueflow-host-h1', agents: 'issueflow-host-h1-agents' });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.webhooks.enabled).toBe(false);
     expect(c.github.apiUrl).toBe('https://api.github.com');

@@ -15,7 +15,7 @@ export function tokensMatch(given: string, expected: string): boolean {
  * dashboard's login cookie. Writes always need the header, so a cookie alone can change nothing.
  * Without a configured token the API is closed (503 naming the variable), never open.
  */
-export function bearerAuth(token: string | undefined): onRequestAsyncHookHandler {
+function bearerAuth(token: string | undefined): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!token) {
       request.log.warn({ reason: 'api_token_not_configured' }, 'jobs API request refused');

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDecision, WebhookDecision } from '../domain/webhook-routing';
 import type { IssueWorkflowInput } from '../workflows/messages';
-// Pure option-building beside the workflow (no workflow code), so the API and the CLI start issues alike.
+// Pure option-building beside the workflow (no workflow code): the API starts issues without loading the workflow bundle.
 import { workflowStartOptions } from '../workflows/start-options';
 
 /** The issue workflow's type name; a string so the API never loads workflow code. */
@@ -18,7 +18,7 @@ export type ActionOutcome =
  * Starts an issue's workflow. One per issue: a second trigger while it runs fails with "already
  * started" (conflict policy FAIL) and is reported, not duplicated; a finished one may run again.
  */
-export async function startIssueWorkflow(client: Client, taskQueue: string, workflowId: string, input: IssueWorkflowInput): Promise<ActionOutcome> {
+async function startIssueWorkflow(client: Client, taskQueue: string, workflowId: string, input: IssueWorkflowInput): Promise<ActionOutcome> {
   try {
     const handle = await client.workflow.start(ISSUE_WORKFLOW_TYPE, {
       ...workflowStartOptions(input),
@@ -35,7 +35,7 @@ export async function startIssueWorkflow(client: Client, taskQueue: string, work
 }
 
 /** Signals an issue's running workflow; a missing or finished one is reported as ignored, not an error. */
-export async function signalIssueWorkflow(client: Client, workflowId: string, signal: SignalDecision): Promise<ActionOutcome> {
+async function signalIssueWorkflow(client: Client, workflowId: string, signal: SignalDecision): Promise<ActionOutcome> {
   try {
     await client.workflow.getHandle(workflowId).signal(signal.name, signal.args);
     return { outcome: 'signaled', workflowId, signal: signal.name };
@@ -45,7 +45,8 @@ export async function signalIssueWorkflow(client: Client, workflowId: string, si
   }
 }
 
-export async function cancelIssueWorkflow(client: Client, workflowId: string): Promise<ActionOutcome> {
+/** Requests cancellation of an issue's workflow; a missing or finished one is reported as ignored. */
+async function cancelIssueWorkflow(client: Client, workflowId: string): Promise<ActionOutcome> {
   try {
     await client.workflow.getHandle(workflowId).cancel();
     return { outcome: 'cancel-requested', workflowId };

@@ -46,7 +46,7 @@ export class ApiMetrics {
 }
 
 /** The Temporal worker's Prometheus text; a comment line instead when it cannot be read, so /metrics still answers. */
-export async function fetchWorkerMetrics(url: string): Promise<string> {
+async function fetchWorkerMetrics(url: string): Promise<string> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
     if (!res.ok) return `# temporal worker metrics unavailable: HTTP ${res.status}\n`;

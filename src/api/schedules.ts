@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleSpec } from '@temporalio/client';
 
 export const RETENTION_SCHEDULE_ID = 'issueflow-retention';
-export const RETENTION_WORKFLOW_TYPE = 'retentionWorkflow';
+const RETENTION_WORKFLOW_TYPE = 'retentionWorkflow';
 
 export interface RetentionScheduleOptions {
   /** The main task queue (config.temporal.taskQueue), where the retention activity is registered. */

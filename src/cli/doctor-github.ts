@@ -75,7 +75,7 @@ export function githubChecks(config: Config, repos: RepoRef[]): DoctorCheck[] {
       name: `${name(ref)}: webhook`,
       run: async () => {
         if (!(await reached!.then(() => true, () => false))) throw new Skipped(`${name(ref)} is out of reach`);
-        return app ? appWebhook(app, config) : repoWebhook(user!, ref, config);
+        return app ? appWebhook(app, config.webhooks.proxyUrl) : repoWebhook(user!, ref, config.webhooks.proxyUrl);
       },
     });
   }
@@ -83,8 +83,8 @@ export function githubChecks(config: Config, repos: RepoRef[]): DoctorCheck[] {
 }
 
 /** Whether a webhook URL reaches this issueflow: its proxy channel, or some `.../webhooks/github`. */
-function pointsHere(url: string, config: Config): boolean {
-  return url === config.webhooks.proxyUrl || (URL.canParse(url) && new URL(url).pathname.endsWith(WEBHOOK_PATH));
+function pointsHere(url: string, proxyUrl: string | undefined): boolean {
+  return url === proxyUrl || (URL.canParse(url) && new URL(url).pathname.endsWith(WEBHOOK_PATH));
 }
 
 function lastDelivery(deliveries: Array<{ status_code: number; delivered_at: string; event: string }>): string {
@@ -96,20 +96,20 @@ function lastDelivery(deliveries: Array<{ status_code: number; delivered_at: str
   return `last delivery ${last.status_code} at ${last.delivered_at}`;
 }
 
-async function appWebhook(app: Octokit, config: Config): Promise<string> {
+async function appWebhook(app: Octokit, proxyUrl: string | undefined): Promise<string> {
   const { data: hook } = await app.rest.apps.getWebhookConfigForApp().catch((err: unknown) => {
     throw new Problem(`the App's webhook cannot be read (${status(err)})`, "in the App's settings, set a Webhook URL and secret");
   });
-  if (!hook.url || !pointsHere(hook.url, config)) throw new Problem(`the App's webhook goes to ${hook.url || 'nowhere'}`, `set it to https://<your host>${WEBHOOK_PATH}, or to WEBHOOK_PROXY_URL`);
+  if (!hook.url || !pointsHere(hook.url, proxyUrl)) throw new Problem(`the App's webhook goes to ${hook.url || 'nowhere'}`, `set it to https://<your host>${WEBHOOK_PATH}, or to WEBHOOK_PROXY_URL`);
   const { data: deliveries } = await app.rest.apps.listWebhookDeliveries({ per_page: 1 });
   return `App webhook to ${new URL(hook.url).host}; ${lastDelivery(deliveries)}`;
 }
 
-async function repoWebhook(octokit: Octokit, ref: RepoRef, config: Config): Promise<string> {
+async function repoWebhook(octokit: Octokit, ref: RepoRef, proxyUrl: string | undefined): Promise<string> {
   const { data: hooks } = await octokit.rest.repos.listWebhooks({ ...ref, per_page: 100 }).catch((err: unknown) => {
     throw new Problem(`the webhooks of ${name(ref)} cannot be read (${status(err)})`, 'give the token the "admin:repo_hook" scope (fine-grained: Webhooks: read), or check them in Settings -> Webhooks');
   });
-  const hook = hooks.find((h) => h.config.url && pointsHere(h.config.url, config));
+  const hook = hooks.find((h) => h.config.url && pointsHere(h.config.url, proxyUrl));
   const events = `${WEBHOOK_EVENTS.join(', ')}`;
   if (!hook) throw new Problem(`no webhook of ${name(ref)} goes to ${WEBHOOK_PATH} or WEBHOOK_PROXY_URL`, `Settings -> Webhooks -> Add webhook: https://<your host>${WEBHOOK_PATH} (or WEBHOOK_PROXY_URL), content type application/json, secret GITHUB_WEBHOOK_SECRET, events ${events}`);
   if (!hook.active) throw new Problem(`the webhook to ${hook.config.url} is inactive`, 'tick "Active" in its settings');

@@ -56,12 +56,12 @@ function temporalChecks(config: Config, env: Record<string, string | undefined>)
 }
 
 /** PostgreSQL reachable and every migration applied. */
-function databaseCheck(config: Config): DoctorCheck {
+function databaseCheck(databaseUrl: string | undefined): DoctorCheck {
   return {
     name: 'PostgreSQL',
     run: async () => {
-      if (!config.databaseUrl) return 'embedded (`issueflow start` runs it and applies the migrations; DATABASE_URL unset)';
-      const pool = createPool(config.databaseUrl, 1);
+      if (!databaseUrl) return 'embedded (`issueflow start` runs it and applies the migrations; DATABASE_URL unset)';
+      const pool = createPool(databaseUrl, 1);
       try {
         await pool.query('SELECT 1').catch((err: Error) => {
           throw new Problem(`DATABASE_URL does not answer (${err.message})`, 'start PostgreSQL or fix DATABASE_URL');
@@ -86,12 +86,12 @@ const AGENT_CREDENTIALS: Record<Config['agent']['preset'], string[]> = {
 };
 
 /** Each configured agent CLI (AGENT, AGENT_FALLBACK): on PATH, with credentials it can use in the sandbox. */
-function agentChecks(config: Config, env: Record<string, string | undefined>): DoctorCheck[] {
-  const presets = [config.agent.preset, ...(config.agent.fallback && config.agent.fallback !== config.agent.preset ? [config.agent.fallback] : [])];
+function agentChecks(agent: Config['agent'], env: Record<string, string | undefined>): DoctorCheck[] {
+  const presets = [agent.preset, ...(agent.fallback && agent.fallback !== agent.preset ? [agent.fallback] : [])];
   return presets.map((preset) => ({
     name: `agent ${preset}`,
     run: async () => {
-      const cmd = agentCommand(preset, { mode: 'implement', promptFile: 'prompt.md', workdir: '.', customCommand: config.agent.command });
+      const cmd = agentCommand(preset, { mode: 'implement', promptFile: 'prompt.md', workdir: '.', customCommand: agent.command });
       const found = resolveCommand(cmd.file, env.PATH) ?? resolveCommand(cmd.file, join(__dirname, '..', '..', 'node_modules', '.bin'));
       if (!found) throw new Problem(`\`${cmd.file}\` is not on PATH`, preset === 'custom' ? 'fix AGENT_COMMAND' : `install it on the worker (e.g. npm install -g ${preset === 'claude-code' ? '@anthropic-ai/claude-code' : preset === 'codex' ? '@openai/codex' : preset === 'gemini' ? '@google/gemini-cli' : 'aider-chat (pip)'}) or put it on PATH`);
       const keys = AGENT_CREDENTIALS[preset];
@@ -104,11 +104,12 @@ function agentChecks(config: Config, env: Record<string, string | undefined>): D
   }));
 }
 
-function sandboxCheck(config: Config): DoctorCheck {
+/** The sandbox: bubblewrap and socat work, unless ISSUEFLOW_SANDBOX=off. */
+function sandboxCheck(sandbox: Config['sandbox']): DoctorCheck {
   return {
     name: 'sandbox',
     run: async () => {
-      if (config.sandbox.mode === 'off') return 'off (ISSUEFLOW_SANDBOX=off: agents run unsandboxed, by choice)';
+      if (sandbox.mode === 'off') return 'off (ISSUEFLOW_SANDBOX=off: agents run unsandboxed, by choice)';
       const s = probeSandbox();
       if (!s.available) throw new Problem(s.reason, `${s.fix}, or set ISSUEFLOW_SANDBOX=off to run agents unsandboxed`);
       return 'bubblewrap and socat work';
@@ -131,7 +132,7 @@ export async function runDoctorCommand(argv: string[], config: Config, env: Reco
   }
   const checks = [
     ...temporalChecks(config, env),
-    databaseCheck(config),
+    databaseCheck(config.databaseUrl),
     {
       name: 'webhook secret',
       run: async () => {
@@ -140,8 +141,8 @@ export async function runDoctorCommand(argv: string[], config: Config, env: Reco
       },
     },
     ...githubChecks(config, repos),
-    ...agentChecks(config, env),
-    sandboxCheck(config),
+    ...agentChecks(config.agent, env),
+    sandboxCheck(config.sandbox),
   ];
   let problems = 0;
   for (const check of checks) {

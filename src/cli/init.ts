@@ -38,7 +38,7 @@ export function parseRepoArg(arg: string | undefined, usage: string): RepoRef {
 const status = (err: unknown) => (err as { status?: number }).status;
 
 /** Creates the missing labels and updates those whose colour or description differ; returns what it did. */
-export async function syncLabels(octokit: Octokit, ref: RepoRef, triggerLabel: string): Promise<string[]> {
+async function syncLabels(octokit: Octokit, ref: RepoRef, triggerLabel: string): Promise<string[]> {
   const existing = await octokit.paginate(octokit.rest.issues.listLabelsForRepo, { ...ref, per_page: 100 });
   const { create, update } = labelChanges(existing, repoLabels(triggerLabel));
   for (const l of create) await octokit.rest.issues.createLabel({ ...ref, ...l });

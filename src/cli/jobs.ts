@@ -6,6 +6,7 @@ const USAGE = `issueflow jobs: steer issue workflows through the HTTP API
   issueflow jobs show <owner/repo#n> [--json]
   issueflow jobs logs <owner/repo#n> [--step implement-1]
   issueflow jobs signal <owner/repo#n> <feedback|approve|retry|cancel> [text...]
+  issueflow jobs approve <owner/repo#n>      approve the plan; says so when nothing waits for approval
   issueflow jobs cancel <owner/repo#n>
 
 ISSUEFLOW_API_URL (default http://localhost:3000) and ISSUEFLOW_API_TOKEN select the service.`;
@@ -75,12 +76,15 @@ export async function runJobsCommand(argv: string[], env: Record<string, string 
         } while (cursor !== undefined);
         return 0;
       }
+      case 'approve':
+        return approve(io, await api('POST', `/jobs/${id()}/signals/approve`, {}));
       case 'signal': {
         const [, name, ...words] = positionals;
         if (!name || !['feedback', 'approve', 'retry', 'cancel'].includes(name)) throw new CliError('issueflow jobs signal: name one of feedback, approve, retry, cancel');
         const text = words.join(' ');
         if (name === 'feedback' && !text) throw new CliError('issueflow jobs signal <job> feedback: give the text to send');
         const r = await api('POST', `/jobs/${id()}/signals/${name}`, name === 'feedback' ? { body: text } : text ? { args: text } : {});
+        if (name === 'approve') return approve(io, r);
         io.out(`sent ${name} to ${r.workflowId} (${r.deliveryId})`);
         return 0;
       }
@@ -100,6 +104,12 @@ export async function runJobsCommand(argv: string[], env: Record<string, string 
     }
     throw error;
   }
+}
+
+/** The approve Update's answer (a 409 "nothing to approve" arrives as a CliError). */
+function approve(io: JobsIo, r: { workflowId: string; state: string }): number {
+  io.out(`approved ${r.workflowId} (it was ${r.state}); the work goes ahead`);
+  return 0;
 }
 
 function print(io: JobsIo, body: unknown): number {

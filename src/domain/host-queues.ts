@@ -4,6 +4,8 @@
  * `workspace`; its agent runs to `agents`, which that worker caps at AGENT_CONCURRENCY. The workflow and
  * the worker both name them here, from the workflow's task queue and the worker's id.
  */
+import { agentQueueOf } from './task-queues';
+
 export interface HostQueues {
   workspace: string;
   agents: string;
@@ -11,7 +13,7 @@ export interface HostQueues {
 
 export function hostQueues(taskQueue: string, hostId: string): HostQueues {
   const workspace = `${taskQueue}-host-${hostId}`;
-  return { workspace, agents: `${workspace}-agents` };
+  return { workspace, agents: agentQueueOf(workspace) };
 }
 
 /**

@@ -4,15 +4,11 @@ export interface IssueWorkflowInput<Carried = never> {
   repo: string;
   issueNumber: number;
   /** `earlierStory`: the issue was reopened or carries a state label, so a PR of an earlier story may exist. */
-  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'reopened' | 'command' | 'api'; actor: string; earlierStory?: boolean };
+  trigger: { deliveryId: string; kind: 'opened' | 'labeled' | 'assigned' | 'reopened' | 'command'; actor: string; earlierStory?: boolean };
   /** GitHub App installation, when issueflow runs as an App. */
   installationId?: number;
   /** Set by continue-as-new: the state to carry on with. Ignored (with a warning) in a run not continued from another. */
   carried?: Carried;
-  /** Task queue of the rate-limited GitHub writes; default `{this workflow's task queue}-github-writes`. */
-  githubWriteTaskQueue?: string;
-  /** Task queue of agent runs, capped per worker by AGENT_CONCURRENCY; default `{this workflow's task queue}-agents`. */
-  agentTaskQueue?: string;
   /** Base URL of the Temporal UI (TEMPORAL_UI_URL), linked from the status comment. */
   temporalUiUrl?: string;
   /**

@@ -17,9 +17,6 @@ export const ISSUE_STATES = [
 ] as const;
 export type IssueState = (typeof ISSUE_STATES)[number];
 
-/** States after which the workflow has ended (completed keeps listening until the PR closes). */
-export const END_STATES: readonly IssueState[] = ['failed', 'stale', 'cancelled'];
-
 /** The label shown on the issue for a state. */
 export function stateLabel(state: IssueState): string {
   return `agent:${state}`;

@@ -36,9 +36,3 @@ export function temporalCliHelp(cause: unknown): string {
     'or allow the SDK to download it (needs internet access). Or set TEMPORAL_ADDRESS to use an existing server.'
   );
 }
-
-/** The time-skipping test server, for tests: TEMPORAL_TEST_SERVER_PATH, else on PATH, else the SDK download. */
-export function testServerExecutable(): EphemeralServerExecutable {
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH || findOnPath('temporal-test-server');
-  return path ? { type: 'existing-path', path } : { type: 'cached-download' };
-}

@@ -9,14 +9,14 @@ import { promoteVersion } from '../infra/worker-deployment';
  * current one (ISSUEFLOW_VERSION_ROLLOUT=auto, or the deployment's first version), so a single
  * machine or a `docker compose up` never needs a command; a manual rollout is left to the operator.
  */
-export async function promoteDeploymentVersion(config: Config, connection: Connection, taskQueues: string[], logger: Logger): Promise<void> {
-  const versioning = config.temporal.versioning;
+export async function promoteDeploymentVersion(temporal: Pick<Config['temporal'], 'namespace' | 'versioning'>, connection: Connection, taskQueues: string[], logger: Logger): Promise<void> {
+  const versioning = temporal.versioning;
   if (!versioning) return;
   const { deploymentName, buildId } = versioning.version;
   try {
     const promotion = await promoteVersion({
       connection,
-      namespace: config.temporal.namespace,
+      namespace: temporal.namespace,
       version: versioning.version,
       rollout: versioning.rollout,
       taskQueues,

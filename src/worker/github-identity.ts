@@ -16,12 +16,12 @@ const UNAVAILABLE_ATTEMPTS = 4;
  * GITHUB_API_URL looks the same. Refused credentials stop the start at once.
  */
 export async function learnGithubIdentity(
-  config: Config,
+  github: Pick<Config['github'], 'token' | 'appId' | 'apiUrl'>,
   octokits: OctokitFactory,
   logger: Logger,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<GithubIdentity | undefined> {
-  if (!config.github.token && !config.github.appId) return undefined;
+  if (!github.token && !github.appId) return undefined;
   for (let unavailable = 1; ; ) {
     try {
       const identity = await octokits.identity();
@@ -30,7 +30,7 @@ export async function learnGithubIdentity(
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       const wait = waitBeforeAsking(error, unavailable);
-      if (wait === undefined) throw new Error(`could not learn issueflow's own GitHub user at start (GITHUB_API_URL ${config.github.apiUrl}): ${why}`);
+      if (wait === undefined) throw new Error(`could not learn issueflow's own GitHub user at start (GITHUB_API_URL ${github.apiUrl}): ${why}`);
       if (!isRateLimit(error)) unavailable++;
       logger.warn({ waitMs: wait }, `learning issueflow's own GitHub user at start: ${why} Asking again in ${Math.ceil(wait / 1000)} s.`);
       await sleep(wait);

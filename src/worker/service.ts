@@ -38,7 +38,7 @@ export async function startService(config: Config, logger: Logger, parts: { api:
   installTemporalRuntime(logger, parts.worker ? config.temporal.metricsBindAddress : undefined);
   // Before anything starts: wrong GitHub credentials stop the start here, naming the call that failed.
   const octokits = createOctokitFactory({ config });
-  const identity = await learnGithubIdentity(config, octokits, logger);
+  const identity = await learnGithubIdentity(config.github, octokits, logger);
   const infrastructure = await startInfrastructure(config, logger, parts.api ? [{ port: config.port, host: config.host, variable: 'PORT' }] : []);
   const cleanups: Array<() => Promise<void>> = [() => infrastructure.stop()];
   const stop = async () => {
@@ -75,7 +75,7 @@ export async function startService(config: Config, logger: Logger, parts: { api:
         await running.catch(() => undefined);
         await nativeConnection.close();
       });
-      await promoteDeploymentVersion(config, connection, workers.taskQueues, logger);
+      await promoteDeploymentVersion(config.temporal, connection, workers.taskQueues, logger);
     }
 
     let apiUrl: string | undefined;

@@ -1,10 +1,12 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import { hostQueues } from '../domain/host-queues';
+import { sharedQueues } from '../domain/task-queues';
 import type { Logger } from '../logger';
 import { HEARTBEAT_EVERY_MS } from '../activities/heartbeat';
 import type { ActivityGroups } from '../activities/activity-groups';
 
+/** The running workers of one process, and the task queues they poll. */
 export interface Workers {
   /** Every task queue these workers poll (a deployment version is made current only once all are polled). */
   taskQueues: string[];
@@ -19,7 +21,7 @@ export interface Workers {
 export const HEARTBEAT_THROTTLE = { maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS, defaultHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS } as const;
 
 /** The most GitHub writes (POST/PATCH/PUT/DELETE) one activity of the write queue makes. */
-export const WRITES_PER_ACTIVITY = 2;
+const WRITES_PER_ACTIVITY = 2;
 
 /** The worker process's workers: workflows + main activities, GitHub writes, agent runs, and this host's own two queues. */
 export async function createWorkers(options: {
@@ -33,7 +35,8 @@ export async function createWorkers(options: {
 }): Promise<Workers> {
   const { config, connection, activities } = options;
   const own = hostQueues(config.temporal.taskQueue, options.hostId);
-  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...HEARTBEAT_THROTTLE, ...deploymentOptions(config) } as const;
+  const queues = sharedQueues(config.temporal.taskQueue);
+  const shared = { connection, namespace: config.temporal.namespace, shutdownGraceTime: `${config.shutdownGraceSeconds}s`, ...HEARTBEAT_THROTTLE, ...deploymentOptions(config.temporal.versioning) } as const;
   const workers = [
     await Worker.create({
       ...shared,
@@ -43,14 +46,14 @@ export async function createWorkers(options: {
     }),
     await Worker.create({
       ...shared,
-      taskQueue: config.temporal.githubWriteTaskQueue,
+      taskQueue: queues.githubWrites,
       activities: activities.githubWrites,
       // GITHUB_WRITES_PER_SECOND counts GitHub writes; a write activity makes up to two (a state label: add, then remove the old).
       maxTaskQueueActivitiesPerSecond: config.github.writesPerSecond / WRITES_PER_ACTIVITY,
     }),
     await Worker.create({
       ...shared,
-      taskQueue: config.temporal.agentTaskQueue,
+      taskQueue: queues.agents,
       activities: activities.agents,
       maxConcurrentActivityTaskExecutions: config.agent.concurrency,
     }),
@@ -81,8 +84,7 @@ export async function createWorkers(options: {
  * setWorkflowOptions in the workflow code: the server refuses a workflow task that names a
  * versioning behaviour from a worker without versioning, which would break every unversioned worker.
  */
-function deploymentOptions(config: Config): Pick<WorkerOptions, 'workerDeploymentOptions'> {
-  const versioning = config.temporal.versioning;
+function deploymentOptions(versioning: Config['temporal']['versioning']): Pick<WorkerOptions, 'workerDeploymentOptions'> {
   if (!versioning) return {};
   return { workerDeploymentOptions: { useWorkerVersioning: true, version: versioning.version, defaultVersioningBehavior: 'AUTO_UPGRADE' } };
 }

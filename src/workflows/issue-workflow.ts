@@ -29,7 +29,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   const workflowId = issueWorkflowId(ref);
   const carried = carriedState(input);
   const state = new FlowState(ref, workflowId, carried ?? newFlowData(ref, workflowId, DEFAULT_CONFIG, input.trigger.deliveryId));
-  const flow: Flow = { state, acts: createActivityProxies(input, () => state.data.host), input };
+  const flow: Flow = { state, acts: createActivityProxies(() => state.data.host), input };
   registerHandlers(flow);
   if (!carried) state.markShown('attribute', workflowInfo().typedSearchAttributes.get(STATE_ATTR) as FlowData['shown']['attribute']);
 

@@ -53,6 +53,7 @@ export interface IssueWorkflowResult {
 export interface ApproveUpdateArgs extends DeliveredSignal {
   author: string;
 }
+/** The approve Update's answer; an approval while no plan waits is refused by its validator instead (no history). */
 export interface ApproveUpdateResult {
   accepted: boolean;
   state: IssueState;

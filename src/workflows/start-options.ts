@@ -1,5 +1,5 @@
 import type { SearchAttributePair } from '@temporalio/common';
-import { issueWorkflowId } from '../domain/ids';
+import { issueBranch, issueWorkflowId } from '../domain/ids';
 import { ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../domain/search-attributes';
 import type { IssueWorkflowInput } from './messages';
 
@@ -13,7 +13,7 @@ export interface IssueWorkflowStartOptions {
 }
 
 /**
- * The options to start an issue's workflow with, for the API and the CLI:
+ * The options to start an issue's workflow with (the API starts issues; the CLI asks the API):
  * `client.workflow.start(issueWorkflow, { taskQueue, ...workflowStartOptions(input) })`.
  * The search attributes start at `queued`; the workflow upserts the state from there. Pure.
  */
@@ -28,7 +28,7 @@ export function workflowStartOptions(input: IssueWorkflowInput): IssueWorkflowSt
     staticDetails: [
       `**Issue:** [${repo}#${input.issueNumber}](${issueUrl})`,
       `**Started by:** ${input.trigger.kind} from @${input.trigger.actor} (delivery \`${input.trigger.deliveryId}\`)`,
-      `**Branch:** \`issueflow/issue-${input.issueNumber}\``,
+      `**Branch:** \`${issueBranch(input.issueNumber)}\``,
     ].join('\n'),
     typedSearchAttributes: [
       { key: REPO_ATTR, value: repo },

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { runJobsCommand } from '../../src/cli/jobs';
-import { createHarness, deliver, history, TOKEN, type Harness } from '../api/support/harness';
+import { createHarness, deliver, history, startStubWorker, TOKEN, type Harness } from '../api/support/harness';
 import { example } from '../api/support/webhook-examples';
 
 let h: Harness;
@@ -46,12 +46,28 @@ describe('issueflow jobs', () => {
     expect(await run(['logs', ID])).toMatchObject({ code: 0, out: '[analyze] thinking\n[test] 3 passing' });
     expect(await run(['logs', ID, '--step', 'test'])).toMatchObject({ out: '[test] 3 passing' });
     expect(await run(['signal', ID, 'feedback', 'use', 'v2'])).toMatchObject({ code: 0, out: expect.stringContaining('sent feedback') });
-    expect(await run(['signal', ID, 'approve'])).toMatchObject({ code: 0 });
+    expect(await run(['signal', ID, 'retry'])).toMatchObject({ code: 0, out: expect.stringContaining('sent retry') });
     expect((await history(h.client, ID)).signals).toMatchObject([
       { name: 'feedback', arg: { body: 'use v2', author: 'api' } },
-      { name: 'command', arg: { command: 'approve', source: 'api' } },
+      { name: 'command', arg: { command: 'retry', source: 'api' } },
     ]);
     expect(await run(['cancel', ID])).toMatchObject({ code: 0, out: `cancellation requested for ${ID}` });
+  });
+
+  it('approve says whether the plan was approved or there was nothing to approve', async () => {
+    const worker = await startStubWorker(h);
+    try {
+      const p = example('issues', 'labeled');
+      p.label.name = 'agent';
+      p.issue.number = 2;
+      expect((await deliver(h.app, 'issues', p)).json()).toMatchObject({ outcome: 'started' });
+      const id = 'Codertocat/Hello-World#2';
+      expect(await run(['approve', id])).toEqual({ code: 0, out: `approved ${id} (it was awaiting-approval); the work goes ahead`, err: '' });
+      expect(await run(['signal', id, 'approve'])).toMatchObject({ code: 1, err: expect.stringContaining('409: nothing to approve: the issue is implementing') });
+      expect(await run(['approve', 'Codertocat/Hello-World#404'])).toMatchObject({ code: 1, err: expect.stringContaining('404: No workflow') });
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('says what to fix: missing token, wrong token, unknown job, unreachable API, usage', async () => {

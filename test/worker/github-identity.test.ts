@@ -22,7 +22,7 @@ describe("learning issueflow's own GitHub user at start", () => {
     const logger = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
     const waits: number[] = [];
     // Waits are recorded; the long ones (a GitHub that stays down) are not slept out.
-    const result = learnGithubIdentity(config, octokits, logger, async (ms) => {
+    const result = learnGithubIdentity(config.github, octokits, logger, async (ms) => {
       waits.push(ms);
       if (ms < 5_000 && waits.length === 1) await new Promise((resolve) => setTimeout(resolve, ms));
     });

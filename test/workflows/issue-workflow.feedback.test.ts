@@ -79,8 +79,9 @@ test('plan approval: changes requested go back into analysis; the approve Update
   mock.config = { ...mock.config, approval: 'always' };
   await withWorkers(env, mock, async (taskQueue) => {
     const handle = await startIssue(env, taskQueue, issueInput());
-    const early = await handle.executeUpdate<ApproveUpdateResult, [{ deliveryId: string; author: string }]>('approve', { args: [{ deliveryId: 'approve-0', author: 'bob' }] });
-    expect(early.accepted).toBe(false);
+    // Too early: the validator refuses it, so it leaves nothing in the history.
+    const early = handle.executeUpdate<ApproveUpdateResult, [{ deliveryId: string; author: string }]>('approve', { args: [{ deliveryId: 'approve-0', author: 'bob' }] });
+    await expect(early).rejects.toMatchObject({ name: 'WorkflowUpdateFailedError', cause: { message: expect.stringMatching(/^nothing to approve: the issue is /) } });
 
     await waitForStatus(handle, inState('awaiting-approval'), 'the plan');
     expect(mock.lastComment('plan-1')).toContain('/agent approve');

@@ -55,7 +55,7 @@ async function deploy(buildId: string | undefined, workflowsPath: string, mock: 
     activities: { main: activities, githubWrites: activities, agents: activities, workspace: activities },
   });
   running.push({ workers, done: workers.run() });
-  await promoteDeploymentVersion(config, env.connection, workers.taskQueues, logger);
+  await promoteDeploymentVersion(config.temporal, env.connection, workers.taskQueues, logger);
   return workers;
 }
 

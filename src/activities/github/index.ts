@@ -14,7 +14,7 @@ export interface GithubActivitiesDeps {
   octokits: OctokitFactory;
 }
 
-/** All GitHub activities. Register the write group on `config.temporal.githubWriteTaskQueue`. */
+/** All GitHub activities. Register the write group on `sharedQueues(taskQueue).githubWrites` (domain/task-queues). */
 export function createGithubActivities(deps: GithubActivitiesDeps): GithubReadActivities & GithubWriteActivities {
   return { ...createGithubReadActivities(deps), ...createGithubWriteActivities(deps) };
 }

@@ -2,6 +2,7 @@ import { proxyActivities, workflowInfo, type ActivityFunction, type ActivityFunc
 import type { FAILURE_TYPES, IssueflowActivities } from '../../activities/types';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { AGENT_SLOT_WAIT_MS, hostQueues, type HostQueues } from '../../domain/host-queues';
+import { sharedQueues } from '../../domain/task-queues';
 
 type Failure = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 // The contract's failure types, spelled out because workflows import activities only as types;
@@ -97,12 +98,11 @@ export type Acts = ReturnType<typeof createActivityProxies>;
  * One proxy per activity group; GitHub writes and agent runs go to their own, rate-limited task queues,
  * and a round's workspace steps and agent runs to the host that holds its worktree (`host()`).
  */
-export function createActivityProxies(queues: { githubWriteTaskQueue?: string; agentTaskQueue?: string } = {}, host: () => string | undefined = () => undefined) {
-  const writeQueue = queues.githubWriteTaskQueue ?? `${workflowInfo().taskQueue}-github-writes`;
-  const agentQueue = queues.agentTaskQueue ?? `${workflowInfo().taskQueue}-agents`;
+export function createActivityProxies(host: () => string | undefined = () => undefined) {
+  const queues = sharedQueues(workflowInfo().taskQueue);
   const reads = proxyActivities<IssueflowActivities>(github);
-  const writes = proxyActivities<IssueflowActivities>({ ...github, taskQueue: writeQueue });
-  const agents = proxyActivities<IssueflowActivities>({ ...agent, taskQueue: agentQueue });
+  const writes = proxyActivities<IssueflowActivities>({ ...github, taskQueue: queues.githubWrites });
+  const agents = proxyActivities<IssueflowActivities>({ ...agent, taskQueue: queues.agents });
   const git = proxyActivities<IssueflowActivities>(workspace);
   const test = proxyActivities<IssueflowActivities>(tests);
   const notifier = proxyActivities<IssueflowActivities>(notify);

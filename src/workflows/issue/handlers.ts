@@ -110,6 +110,8 @@ export function registerHandlers(flow: Flow): void {
   setHandler(approveUpdate, (args) => (state.firstDelivery(args.deliveryId) ? approve(flow, args.author) : { accepted: false, state: state.current, reason: 'duplicate delivery' }), {
     validator: (args) => {
       if (!args?.deliveryId || !args.author) throw new Error('approve needs a deliveryId and the author who approves');
+      // Refused here, an early approval leaves no trace in the history; validators do not run on replay.
+      if (state.current !== 'awaiting-approval') throw new Error(`nothing to approve: the issue is ${state.current}`);
     },
   });
 }

@@ -5,7 +5,7 @@ import { STATE_ATTR } from '../../../src/domain/search-attributes';
 import type { IssueState } from '../../../src/domain/states';
 import type { IssueStatus } from '../../../src/domain/status';
 import type { ConversationEntry } from '../../../src/domain/prompt';
-import { commandSignal, conversationQuery, feedbackSignal, statusQuery, type IssueWorkflowInput } from '../../../src/workflows/messages';
+import { approveUpdate, commandSignal, conversationQuery, feedbackSignal, statusQuery, type IssueWorkflowInput } from '../../../src/workflows/messages';
 
 export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueState> {
   const now = new Date().toISOString();
@@ -38,6 +38,19 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueSta
     if (command === 'approve') moveTo('implementing');
     if (command === 'cancel') moveTo('cancelled');
   });
+  // As the real workflow: the validator refuses an approval when no plan waits.
+  setHandler(
+    approveUpdate,
+    (_args) => {
+      moveTo('implementing');
+      return { accepted: true, state: 'awaiting-approval' as const };
+    },
+    {
+      validator: (_args) => {
+        if (status.state !== 'awaiting-approval') throw new Error(`nothing to approve: the issue is ${status.state}`);
+      },
+    },
+  );
   try {
     await condition(() => status.state === 'cancelled');
   } catch (error) {

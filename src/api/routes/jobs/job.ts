@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AgentCommandName } from '../../../domain/commands';
 import type { CommandSignalArgs, FeedbackSignalArgs } from '../../../workflows/messages';
+import { APPROVE_DEADLINE_MS, approveIssue } from '../../approve-issue';
 import { apiError, apiErrorSchema } from '../../errors';
 import type { ApiMetrics } from '../../metrics';
 import { idParams, jobId, jobSummarySchema, queryStatus, toSummary } from './shared';
@@ -28,7 +29,7 @@ const signalBody = {
   type: 'object',
   properties: {
     body: { type: 'string', minLength: 1, maxLength: 65536, description: 'feedback: the answer or change request' },
-    args: { type: 'string', maxLength: 1000, description: 'approve/retry/cancel: what follows the command' },
+    args: { type: 'string', maxLength: 1000, description: 'retry/cancel: what follows the command' },
     author: { type: 'string', maxLength: 100, description: 'who asks; defaults to "api"' },
   },
   additionalProperties: false,
@@ -38,6 +39,12 @@ const acceptedSchema = {
   type: 'object',
   properties: { workflowId: { type: 'string' }, signal: { type: 'string' }, deliveryId: { type: 'string' } },
   required: ['workflowId', 'signal'],
+} as const;
+
+const approvedSchema = {
+  type: 'object',
+  properties: { ...acceptedSchema.properties, approved: { type: 'boolean' }, state: { type: 'string', description: 'the issue state when it was approved' } },
+  required: ['workflowId', 'signal', 'approved', 'state'],
 } as const;
 
 const notFound = (id: string) => apiError('job_not_found', `No workflow ${id}; list jobs with GET /jobs.`);
@@ -69,7 +76,7 @@ export const jobRoutes: FastifyPluginAsync<{ client: Client; metrics: ApiMetrics
     }
   });
 
-  app.post('/:id/signals/:name', { schema: { tags: ['jobs'], summary: 'Send feedback or a command to an issue workflow', params: signalParams, body: signalBody, response: { 202: acceptedSchema, 400: apiErrorSchema, 404: apiErrorSchema } } }, async (request, reply) => {
+  app.post('/:id/signals/:name', { schema: { tags: ['jobs'], summary: 'Send feedback or a command to an issue workflow', description: 'approve answers at once: 200 when a plan was waiting, 409 when there was nothing to approve.', params: signalParams, body: signalBody, response: { 200: approvedSchema, 202: acceptedSchema, 400: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema, 504: apiErrorSchema } } }, async (request, reply) => {
     const { name } = request.params as { id: string; name: 'feedback' | AgentCommandName };
     const id = jobId((request.params as { id: string }).id, reply);
     if (!id) return reply;
@@ -77,6 +84,21 @@ export const jobRoutes: FastifyPluginAsync<{ client: Client; metrics: ApiMetrics
     const deliveryId = `api-${randomUUID()}`;
     const author = body.author ?? 'api';
     if (name === 'feedback' && !body.body?.trim()) return reply.code(400).send(apiError('invalid_request', 'feedback needs a non-empty "body".'));
+    // The approve Update, not the command signal: the caller learns whether a plan was waiting.
+    if (name === 'approve') {
+      try {
+        const outcome = await approveIssue(client, id, { deliveryId, author });
+        if (outcome.approved) return reply.code(200).send({ workflowId: id, signal: name, deliveryId, approved: true, state: outcome.state });
+        return reply.code(409).send(apiError('nothing_to_approve', `${outcome.reason}. Approve once the plan is posted and the issue is awaiting-approval (GET /jobs/:id shows the state).`));
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return reply.code(404).send(notFound(id));
+        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+          const message = `No worker answered the approval within ${APPROVE_DEADLINE_MS / 1000} s: is the issueflow worker running? The approval may still take effect when one picks the issue up.`;
+          return reply.code(504).send(apiError('no_worker_answered', message));
+        }
+        throw error;
+      }
+    }
     // Whoever holds the API token operates issueflow: their feedback counts as written with write access.
     const [signal, args]: [string, CommandSignalArgs | FeedbackSignalArgs] =
       name === 'feedback' ? ['feedback', { deliveryId, author, body: body.body!, trusted: true }] : ['command', { deliveryId, command: name, args: body.args ?? '', author, source: 'api' }];

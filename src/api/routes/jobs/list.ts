@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { FastifyPluginAsync } from 'fastify';
+import { REPO_ATTR, STATE_ATTR } from '../../../domain/search-attributes';
 import { ISSUE_STATES } from '../../../domain/states';
 import { apiError, apiErrorSchema } from '../../errors';
 import { ISSUE_WORKFLOW_TYPE } from '../../issue-workflows';
@@ -24,10 +25,10 @@ const listResponse = {
 } as const;
 
 /** The visibility query for issue workflows, by repository and state (search attributes). Values are validated above. */
-export function jobsQuery(filter: { repo?: string; state?: string }): string {
+function jobsQuery(filter: { repo?: string; state?: string }): string {
   const parts = [`WorkflowType = '${ISSUE_WORKFLOW_TYPE}'`];
-  if (filter.repo) parts.push(`IssueflowRepo = '${filter.repo}'`);
-  if (filter.state) parts.push(`IssueflowState = '${filter.state}'`);
+  if (filter.repo) parts.push(`${REPO_ATTR.name} = '${filter.repo}'`);
+  if (filter.state) parts.push(`${STATE_ATTR.name} = '${filter.state}'`);
   return parts.join(' AND ');
 }
 

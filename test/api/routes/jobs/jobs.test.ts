@@ -1,5 +1,7 @@
 import { captureLogger, createHarness, deliver, eventually, history, startStubWorker, testConfig, API_OPTIONS, TOKEN, type Harness } from '../../support/harness';
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { buildApp } from '../../../../src/api/app';
+import { approveIssue } from '../../../../src/api/approve-issue';
 import { example } from '../../support/webhook-examples';
 
 let h: Harness;
@@ -76,7 +78,8 @@ describe('jobs API: workflows', () => {
     expect(alpha.jobs[0]).toMatchObject({ repo: 'Codertocat/alpha', status: 'RUNNING', startTime: expect.any(String) });
 
     const approved = await h.app.inject({ method: 'POST', url: `/jobs/${enc(a2)}/signals/approve`, headers: auth, payload: {} });
-    expect(approved.statusCode).toBe(202);
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json()).toMatchObject({ workflowId: a2, signal: 'approve', approved: true, state: 'awaiting-approval', deliveryId: expect.stringMatching(/^api-/) });
     const implementing = await eventually(() => get('/jobs?state=implementing').then((r) => r.json()), (b) => b.jobs?.length === 1);
     expect(implementing.jobs).toMatchObject([{ workflowId: a2, state: 'implementing' }]);
 
@@ -111,6 +114,25 @@ describe('jobs API: workflows', () => {
     expect((await h.app.inject({ method: 'POST', url: `/jobs/${enc(a1)}/signals/feedback`, headers: auth, payload: {} })).statusCode).toBe(400);
     expect((await h.app.inject({ method: 'POST', url: `/jobs/${enc(a1)}/signals/dance`, headers: auth, payload: {} })).statusCode).toBe(400);
     expect((await h.app.inject({ method: 'POST', url: `/jobs/${enc(a1)}/signals/approve`, headers: auth, payload: { author: 'x'.repeat(200) } })).statusCode).toBe(400);
+  });
+
+  it('approve answers: 409 when nothing waits for approval (and the refusal leaves no trace in the history), 404 for no job', async () => {
+    const approveUrl = (id: string) => `/jobs/${enc(id)}/signals/approve`;
+    const updates = async (id: string) => (await history(h.client, id)).events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+    await eventually(() => get(`/jobs/${enc(a2)}`).then((r) => r.json()), (b) => b.issue?.state === 'implementing');
+    expect(await updates(a2)).toBe(1);
+    const again = await h.app.inject({ method: 'POST', url: approveUrl(a2), headers: auth, payload: { author: 'ops' } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toEqual({ error: { code: 'nothing_to_approve', message: expect.stringContaining('nothing to approve: the issue is implementing') } });
+    expect(await updates(a2)).toBe(1);
+    expect((await h.app.inject({ method: 'POST', url: approveUrl('Codertocat/alpha#404'), headers: auth, payload: {} })).statusCode).toBe(404);
+  });
+
+  it('approveIssue gives up when no worker answers in time', async () => {
+    const id = 'Codertocat/nobody#1';
+    await h.client.workflow.start('issueWorkflow', { workflowId: id, taskQueue: 'no-worker-polls-this', args: [{ owner: 'Codertocat', repo: 'nobody', issueNumber: 1, trigger: { deliveryId: 'd', kind: 'labeled', actor: 'x' } }] });
+    await expect(approveIssue(h.client, id, { deliveryId: 'api-1', author: 'ops' }, 500)).rejects.toBeInstanceOf(WorkflowUpdateRPCTimeoutOrCancelledError);
+    await h.client.workflow.getHandle(id).terminate();
   });
 
   it('cancels with DELETE', async () => {

@@ -16,7 +16,7 @@ export async function issueWorkflow(input: IssueWorkflowInput): Promise<IssueWor
   const result = await storyOfBuildA(input);
   if (patched('test-build-b-thanks')) {
     const ref = { owner: input.owner, repo: input.repo, issueNumber: input.issueNumber };
-    await createActivityProxies(input).upsertComment({ ref, workflowId: issueWorkflowId(ref), key: BUILD_B_COMMENT, body: 'Thanks, from build B.' });
+    await createActivityProxies().upsertComment({ ref, workflowId: issueWorkflowId(ref), key: BUILD_B_COMMENT, body: 'Thanks, from build B.' });
   }
   return result;
 }
