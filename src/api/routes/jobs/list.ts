@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { executionInfoFromRaw } from '../../../infra/temporal-internals';
 import type { FastifyPluginAsync } from 'fastify';
 import { ISSUE_STATES } from '../../../domain/states';
 import { apiError, apiErrorSchema } from '../../errors';
