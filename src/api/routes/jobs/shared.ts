@@ -23,6 +23,7 @@ export const jobSummarySchema = Type.Object({
   closeTime: Type.Optional(Type.String({ format: 'date-time' })),
 });
 
+/** One issue workflow as `GET /jobs` lists it, as its schema says. */
 export type JobSummary = Static<typeof jobSummarySchema>;
 
 export function toSummary(info: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'typedSearchAttributes' | 'status' | 'startTime' | 'closeTime'>): JobSummary {
