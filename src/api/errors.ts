@@ -1,21 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
 
 /** The one error shape of every route: `{ error: { code, message } }`. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+export const apiErrorSchema = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
 
-export const apiErrorSchema = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
-      required: ['code', 'message'],
-    },
-  },
-  required: ['error'],
-} as const;
+/** The body of every error answer, as its schema says. */
+export type ApiErrorBody = Static<typeof apiErrorSchema>;
 
 export function apiError(code: string, message: string, details?: unknown): ApiErrorBody {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };

@@ -13,6 +13,7 @@ import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
 import { isTrustedAssociation as trusted } from './trust';
 import { isStateLabel } from './labels';
 import { servesRepo, type RepoScope } from './repo-scope';
+import { asDelivery, type WebhookDelivery, type WebhookPayload, type WebhookUser as User } from './webhook-payloads';
 
 /** Who issueflow is on GitHub and what it listens to; from the service configuration. */
 export interface RoutingOptions extends RepoScope {
@@ -45,54 +46,39 @@ export type WebhookDecision =
   | { kind: 'cancel'; ref: IssueRef; workflowId: string; signal?: SignalDecision }
   | { kind: 'ignore'; reason: string; ref?: IssueRef };
 
-interface User {
-  id?: number;
-  login?: string;
-  type?: string;
-}
-// A fork's repo is null once the fork is deleted.
-type PullRequestSide = { ref?: string; repo?: { id?: number } | null };
-// The parts of GitHub's payloads issueflow reads; everything optional because payloads are untrusted input.
-interface Payload {
-  action?: string;
-  installation?: { id?: number };
-  repository?: { name?: string; full_name?: string; owner?: { login?: string } };
-  sender?: User;
-  label?: { name?: string };
-  assignee?: User | null;
-  issue?: { number?: number; title?: string; body?: string | null; user?: User; author_association?: string; labels?: Array<{ name?: string }>; pull_request?: unknown; state_reason?: string | null };
-  comment?: { id?: number; body?: string | null; user?: User; author_association?: string; path?: string; line?: number | null; performed_via_github_app?: { id?: number } | null };
-  review?: { body?: string | null; user?: User; author_association?: string; state?: string };
-  pull_request?: { number?: number; merged?: boolean; body?: string | null; head?: PullRequestSide; base?: PullRequestSide };
-  check_suite?: { head_branch?: string | null; head_sha?: string };
-  check_run?: { head_sha?: string; check_suite?: { head_branch?: string | null } };
-  sha?: string;
-  branches?: Array<{ name?: string }>;
-}
-
 const ignore = (reason: string, ref?: IssueRef): WebhookDecision => ({ kind: 'ignore', reason, ...(ref ? { ref } : {}) });
 
 /** Maps a verified GitHub delivery to a start, a signal, a cancel or a reasoned ignore. Pure: no I/O. */
 export function routeWebhook(event: string, raw: unknown, deliveryId: string, options: RoutingOptions): WebhookDecision {
-  const p = (raw ?? {}) as Payload;
-  const owner = p.repository?.owner?.login;
-  const repo = p.repository?.name;
+  try {
+    return routeDelivery(asDelivery(event, raw), event, deliveryId, options);
+  } catch (error) {
+    // Presence is checked field by field; a field of another type than GitHub's schema says (a number for a
+    // login, an object for a list) breaks a read instead: such a body is answered with a reason, never thrown.
+    if (error instanceof TypeError) return ignore(`${event} payload does not match GitHub's schema (${error.message})`);
+    throw error;
+  }
+}
+
+function routeDelivery(d: WebhookDelivery, event: string, deliveryId: string, options: RoutingOptions): WebhookDecision {
+  const owner = d.payload.repository?.owner?.login;
+  const repo = d.payload.repository?.name;
   if (!owner || !repo) return ignore(`${event} without a repository`);
   if (!servesRepo(options, owner, repo)) return ignore(`repository ${owner}/${repo} is not in ALLOWED_REPOS or ALLOWED_OWNERS`);
-  const ctx: Ctx = { event, p, owner, repo, deliveryId, options };
-  switch (event) {
+  const ctx: Ctx = { event, owner, repo, deliveryId, options };
+  switch (d.name) {
     case 'issues':
-      return routeIssues(ctx);
+      return routeIssues(ctx, d.payload);
     case 'issue_comment':
-      return p.action === 'created' ? routeIssueComment(ctx) : ignore(`issue_comment.${p.action} is not handled`);
+      return d.payload.action === 'created' ? routeIssueComment(ctx, d.payload) : ignore(`issue_comment.${d.payload.action} is not handled`);
     case 'pull_request':
     case 'pull_request_review':
     case 'pull_request_review_comment':
-      return routePullRequest(ctx);
+      return routePullRequest(ctx, d);
     case 'check_suite':
     case 'check_run':
     case 'status':
-      return routeChecks(ctx);
+      return routeChecks(ctx, d);
     default:
       return ignore(`event ${event} is not handled`);
   }
@@ -100,15 +86,17 @@ export function routeWebhook(event: string, raw: unknown, deliveryId: string, op
 
 interface Ctx {
   event: string;
-  p: Payload;
   owner: string;
   repo: string;
   deliveryId: string;
   options: RoutingOptions;
 }
 
+/** What a start reads of an issue's event: the issue's labels and the App installation. */
+type IssuePayload = WebhookPayload<'issues'> | WebhookPayload<'issue_comment'>;
+
 /** Bots (including issueflow itself) never drive a workflow; recognised by id, type and App, not by name. */
-export function isBotOrSelf(user: User | undefined, options: RoutingOptions, viaAppId?: number): boolean {
+export function isBotOrSelf(user: User | null | undefined, options: RoutingOptions, viaAppId?: number): boolean {
   if (!user) return true;
   if (user.type === 'Bot') return true;
   if (options.appUserId !== undefined && user.id === options.appUserId) return true;
@@ -119,7 +107,7 @@ export function isBotOrSelf(user: User | undefined, options: RoutingOptions, via
  * Whether two users may be the same person, by id alone (a login can be renamed and taken over). Without
  * both ids nobody can tell, so the answer is yes: the checks that use it then deny, never grant.
  */
-const mayBeSameUser = (a: User | undefined, b: User | undefined) => a?.id === undefined || b?.id === undefined || a.id === b.id;
+const mayBeSameUser = (a: User | null | undefined, b: User | null | undefined) => typeof a?.id !== 'number' || typeof b?.id !== 'number' || a.id === b.id;
 
 function target(ctx: Ctx, issueNumber: number): { ref: IssueRef; workflowId: string } {
   const ref = { owner: ctx.owner, repo: ctx.repo, issueNumber };
@@ -127,33 +115,33 @@ function target(ctx: Ctx, issueNumber: number): { ref: IssueRef; workflowId: str
 }
 
 /** An `agent:*` state label on the issue: an earlier story of it ended, and may have left a PR. */
-const hadStory = (ctx: Ctx) => (ctx.p.issue?.labels ?? []).some((l) => !!l.name && isStateLabel(l.name));
+const hadStory = (p: IssuePayload) => (p.issue?.labels ?? []).some((l) => !!l?.name && isStateLabel(l.name));
 
-function start(ctx: Ctx, issueNumber: number, kind: IssueWorkflowInput['trigger']['kind'], actor: string, orSignal?: SignalDecision): WebhookDecision {
+function start(ctx: Ctx, p: IssuePayload, issueNumber: number, kind: IssueWorkflowInput['trigger']['kind'], actor: string, orSignal?: SignalDecision): WebhookDecision {
   const t = target(ctx, issueNumber);
-  const installationId = ctx.p.installation?.id;
+  const installationId = p.installation?.id;
   const input: IssueWorkflowInput = {
     owner: ctx.owner,
     repo: ctx.repo,
     issueNumber,
-    trigger: { deliveryId: ctx.deliveryId, kind, actor, ...(hadStory(ctx) || kind === 'reopened' ? { earlierStory: true } : {}) },
+    trigger: { deliveryId: ctx.deliveryId, kind, actor, ...(hadStory(p) || kind === 'reopened' ? { earlierStory: true } : {}) },
     ...(installationId ? { installationId } : {}),
   };
   return { kind: 'start', ...t, input, ...(orSignal ? { orSignal } : {}) };
 }
 
-function routeIssues(ctx: Ctx): WebhookDecision {
-  const { p, options } = ctx;
+function routeIssues(ctx: Ctx, p: WebhookPayload<'issues'>): WebhookDecision {
+  const { options } = ctx;
   const n = p.issue?.number;
   if (!n) return ignore('issues event without an issue');
   const sender = p.sender?.login ?? 'unknown';
   const ref = target(ctx, n).ref;
   switch (p.action) {
     case 'opened': {
-      const hasLabel = (p.issue?.labels ?? []).some((l) => l.name === options.triggerLabel);
+      const hasLabel = (p.issue?.labels ?? []).some((l) => l?.name === options.triggerLabel);
       if (!hasLabel) return ignore(`opened without the trigger label ${options.triggerLabel}`, ref);
       if (!trusted(p.issue?.author_association)) return ignore('issue author is not an owner, member or collaborator', ref);
-      return start(ctx, n, 'opened', p.issue?.user?.login ?? sender);
+      return start(ctx, p, n, 'opened', p.issue?.user?.login ?? sender);
     }
     case 'labeled':
       if (p.label?.name !== options.triggerLabel) return ignore(`label ${p.label?.name ?? '?'} is not the trigger label`, ref);
@@ -162,14 +150,14 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       if (mayBeSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) {
         return ignore('labeled by its own author, who is not an owner, member or collaborator (an issue template label)', ref);
       }
-      return start(ctx, n, 'labeled', sender);
+      return start(ctx, p, n, 'labeled', sender);
     case 'reopened': {
       // A new story for an issue issueflow worked on (it still has the trigger label); the old PR is looked up by the run.
-      const hasLabel = (p.issue?.labels ?? []).some((l) => l.name === options.triggerLabel);
+      const hasLabel = (p.issue?.labels ?? []).some((l) => l?.name === options.triggerLabel);
       if (!hasLabel) return ignore(`reopened without the trigger label ${options.triggerLabel}`, ref);
       if (isBotOrSelf(p.sender, options)) return ignore('reopened by a bot', ref);
       if (mayBeSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) return ignore('reopened by its own author, who is not an owner, member or collaborator', ref);
-      return start(ctx, n, 'reopened', sender);
+      return start(ctx, p, n, 'reopened', sender);
     }
     case 'assigned': {
       const a = p.assignee;
@@ -180,7 +168,7 @@ function routeIssues(ctx: Ctx): WebhookDecision {
       if (mayBeSameUser(p.sender, p.issue?.user) && !trusted(p.issue?.author_association)) {
         return ignore('assigned by its own author, who is not an owner, member or collaborator (an issue template assignee)', ref);
       }
-      return start(ctx, n, 'assigned', sender);
+      return start(ctx, p, n, 'assigned', sender);
     }
     case 'edited': {
       if (isBotOrSelf(p.sender, options)) return ignore('edited by a bot', ref);
@@ -205,8 +193,8 @@ export function issueNumberFromBody(body: string | null | undefined): number | u
   return m ? Number(m[1]) : undefined;
 }
 
-function routeIssueComment(ctx: Ctx): WebhookDecision {
-  const { p, options, deliveryId } = ctx;
+function routeIssueComment(ctx: Ctx, p: WebhookPayload<'issue_comment'>): WebhookDecision {
+  const { options, deliveryId } = ctx;
   const c = p.comment;
   const n = p.issue?.number;
   if (!c || !n) return ignore('comment without an issue');
@@ -221,7 +209,7 @@ function routeIssueComment(ctx: Ctx): WebhookDecision {
     if (!isTrusted) return ignore('commenter is not an owner, member or collaborator', target(ctx, issue).ref);
     if (parsed.kind === 'unknown-command') return ignore(`unknown command: ${parsed.text}`, target(ctx, issue).ref);
     if (parsed.kind === 'command') {
-      return { kind: 'signal', ...target(ctx, issue), signal: { name: 'command', args: { deliveryId, command: parsed.command, args: parsed.args, author, commentId: c.id, source: 'pr-comment' } } };
+      return { kind: 'signal', ...target(ctx, issue), signal: { name: 'command', args: { deliveryId, command: parsed.command, args: parsed.args, author, commentId: c.id ?? undefined, source: 'pr-comment' } } };
     }
     return { kind: 'signal', ...target(ctx, issue), signal: { name: 'review', args: { deliveryId, kind: 'pr-comment', author, body: parsed.text, pullRequestNumber: n } } };
   }
@@ -229,39 +217,41 @@ function routeIssueComment(ctx: Ctx): WebhookDecision {
   if (parsed.kind === 'unknown-command') return ignore(`unknown command: ${parsed.text}`, ref);
   if (parsed.kind === 'command') {
     if (!isTrusted) return ignore('commenter is not an owner, member or collaborator', ref);
-    const signal: SignalDecision = { name: 'command', args: { deliveryId, command: parsed.command, args: parsed.args, author, commentId: c.id, source: 'issue-comment' } };
-    return parsed.command === 'run' ? start(ctx, n, 'command', author, signal) : { kind: 'signal', ...target(ctx, n), signal };
+    const signal: SignalDecision = { name: 'command', args: { deliveryId, command: parsed.command, args: parsed.args, author, commentId: c.id ?? undefined, source: 'issue-comment' } };
+    return parsed.command === 'run' ? start(ctx, p, n, 'command', author, signal) : { kind: 'signal', ...target(ctx, n), signal };
   }
-  const isIssueAuthor = c.user?.id !== undefined && c.user.id === p.issue?.user?.id;
+  const isIssueAuthor = typeof c.user?.id === 'number' && c.user.id === p.issue?.user?.id;
   if (!isTrusted && !isIssueAuthor) return ignore('commenter is neither the issue author nor a collaborator', ref);
-  return { kind: 'signal', ...target(ctx, n), signal: { name: 'feedback', args: { deliveryId, author, body: parsed.text, commentId: c.id, trusted: isTrusted } } };
+  return { kind: 'signal', ...target(ctx, n), signal: { name: 'feedback', args: { deliveryId, author, body: parsed.text, commentId: c.id ?? undefined, trusted: isTrusted } } };
 }
 
-function routePullRequest(ctx: Ctx): WebhookDecision {
-  const { p, event, options, deliveryId } = ctx;
-  const pr = p.pull_request;
+function routePullRequest(ctx: Ctx, d: WebhookDelivery<'pull_request' | 'pull_request_review' | 'pull_request_review_comment'>): WebhookDecision {
+  const { event, options, deliveryId } = ctx;
+  const pr = d.payload.pull_request;
   const issue = issueNumberOfBranch(pr?.head?.ref ?? '');
   if (!pr?.number || !issue) return ignore(`${event} on a pull request not opened by issueflow`);
   // Anyone can name a fork's branch issueflow/issue-N; issueflow pushes only to the repository itself. Ids, not names: a repo can be renamed.
   const headRepo = pr.head?.repo?.id;
   if (headRepo === undefined || headRepo !== pr.base?.repo?.id) return ignore(`${event} on a pull request from a fork, not opened by issueflow`, target(ctx, issue).ref);
   const t = target(ctx, issue);
-  if (event === 'pull_request') {
-    if (p.action !== 'closed') return ignore(`pull_request.${p.action} is not handled`, t.ref);
-    return { kind: 'signal', ...t, signal: { name: 'pullRequestClosed', args: { deliveryId, pullRequestNumber: pr.number, merged: pr.merged === true } } };
+  if (d.name === 'pull_request') {
+    if (d.payload.action !== 'closed') return ignore(`pull_request.${d.payload.action} is not handled`, t.ref);
+    return { kind: 'signal', ...t, signal: { name: 'pullRequestClosed', args: { deliveryId, pullRequestNumber: pr.number, merged: d.payload.pull_request?.merged === true } } };
   }
-  const isReview = event === 'pull_request_review';
-  if (p.action !== (isReview ? 'submitted' : 'created')) return ignore(`${event}.${p.action} is not handled`, t.ref);
-  const item = isReview ? p.review : p.comment;
+  const isReview = d.name === 'pull_request_review';
+  if (d.payload.action !== (isReview ? 'submitted' : 'created')) return ignore(`${event}.${d.payload.action} is not handled`, t.ref);
+  const review = d.name === 'pull_request_review' ? d.payload.review : undefined;
+  const comment = d.name === 'pull_request_review_comment' ? d.payload.comment : undefined;
+  const item = review ?? comment;
   if (!item || isBotOrSelf(item.user, options)) return ignore('review by a bot or by issueflow', t.ref);
   if (!trusted(item.author_association)) return ignore('reviewer is not an owner, member or collaborator', t.ref);
   const body = item.body ?? '';
   // A review of only line comments arrives as empty "commented" review plus one event per comment; the comments carry the work.
-  if (isReview && !body.trim() && p.review?.state === 'commented') return ignore('empty review; its comments arrive separately', t.ref);
+  if (isReview && !body.trim() && review?.state === 'commented') return ignore('empty review; its comments arrive separately', t.ref);
   const args: ReviewSignalArgs = { deliveryId, kind: isReview ? 'review' : 'review-comment', author: item.user?.login ?? 'unknown', body, pullRequestNumber: pr.number };
-  if (isReview && p.review?.state) args.reviewState = p.review.state;
-  if (!isReview && p.comment?.path) args.path = p.comment.path;
-  if (!isReview && typeof p.comment?.line === 'number') args.line = p.comment.line;
+  if (review?.state) args.reviewState = review.state;
+  if (comment?.path) args.path = comment.path;
+  if (typeof comment?.line === 'number') args.line = comment.line;
   return { kind: 'signal', ...t, signal: { name: 'review', args } };
 }
 
@@ -270,11 +260,22 @@ function routePullRequest(ctx: Ctx): WebhookDecision {
  * Only a nudge (the run reads the checks itself, and only of the head it pushed), so a fork's branch of the
  * same name can do no harm.
  */
-function routeChecks(ctx: Ctx): WebhookDecision {
-  const { p, event, deliveryId } = ctx;
-  const sha = p.check_suite?.head_sha ?? p.check_run?.head_sha ?? p.sha;
-  const branches = [p.check_suite?.head_branch, p.check_run?.check_suite?.head_branch, ...(p.branches ?? []).map((b) => b.name)];
+function routeChecks(ctx: Ctx, d: WebhookDelivery<'check_suite' | 'check_run' | 'status'>): WebhookDecision {
+  const { event, deliveryId } = ctx;
+  const { sha, branches } = checkedCommit(d);
   const issue = branches.map((b) => issueNumberOfBranch(b ?? '')).find((n) => n !== undefined);
   if (!sha || !issue) return ignore(`${event} not on an issueflow branch`);
   return { kind: 'signal', ...target(ctx, issue), signal: { name: 'checksChanged', args: { deliveryId, sha } } };
+}
+
+/** The commit a check event is about, and the branches it names: each event carries them in its own fields. */
+function checkedCommit(d: WebhookDelivery<'check_suite' | 'check_run' | 'status'>): { sha?: string; branches: Array<string | null | undefined> } {
+  switch (d.name) {
+    case 'check_suite':
+      return { sha: d.payload.check_suite?.head_sha ?? undefined, branches: [d.payload.check_suite?.head_branch] };
+    case 'check_run':
+      return { sha: d.payload.check_run?.head_sha ?? undefined, branches: [d.payload.check_run?.check_suite?.head_branch] };
+    case 'status':
+      return { sha: d.payload.sha ?? undefined, branches: (d.payload.branches ?? []).map((b) => b?.name) };
+  }
 }

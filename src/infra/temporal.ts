@@ -5,7 +5,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { encodeSearchAttributeIndexedValueType } from './temporal-internals';
 import { ISSUEFLOW_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { temporalCliExecutable, temporalCliHelp } from './temporal-binary';
 

@@ -1,5 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { ApplicationFailure, msToNumber } from '@temporalio/common';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { GithubIdentity, OctokitFactory } from '../activities/github';

@@ -1,14 +1,15 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
+import { Type } from 'typebox';
 import { readPaused, writePaused } from '../../store/settings';
 import { rateLimitOptions, requireBearer } from '../bearer-auth';
 
-const pauseState = { type: 'object', properties: { paused: { type: 'boolean' } }, required: ['paused'] } as const;
+const pauseState = Type.Object({ paused: Type.Boolean() });
 const responses = { 200: pauseState };
 
 /** `/admin/pause`, `/admin/resume`: the operator's switch; while paused no new agent run starts. Register with `prefix: '/admin'`. */
-export const adminRoutes: FastifyPluginAsync<{ pool: Pool; apiToken?: string; rateLimitPerMinute: number }> = async (app, { pool, apiToken, rateLimitPerMinute }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; apiToken?: string; rateLimitPerMinute: number }> = async (app, { pool, apiToken, rateLimitPerMinute }) => {
   await app.register(rateLimit, rateLimitOptions(rateLimitPerMinute));
   requireBearer(app, apiToken);
   app.get('/pause', { schema: { tags: ['admin'], summary: 'Whether agent runs are paused', response: responses } }, async () => ({ paused: await readPaused(pool) }));

@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo, type ActivityFunction, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
 import type { FAILURE_TYPES, IssueflowActivities } from '../../activities/types';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { msToNumber } from '@temporalio/common';
 import { AGENT_SLOT_WAIT_MS, hostQueues, type HostQueues } from '../../domain/host-queues';
 import { sharedQueues } from '../../domain/task-queues';
 

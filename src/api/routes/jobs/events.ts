@@ -1,5 +1,6 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
 import type { Pool } from 'pg';
 import type { IssueStatus } from '../../../domain/status';
 import { readRunLogs } from '../../../store/run-logs-read';
@@ -21,15 +22,15 @@ export interface JobEventsOptions {
  * the event id (so `Last-Event-ID` resumes after the last line seen); `state` events carry the
  * status query's answer whenever the state or step changes. Lines arrive through LISTEN run_log.
  */
-export const jobEventsRoute: FastifyPluginAsync<JobEventsOptions> = async (app, { client, pool, notifier, pollMs = 500, heartbeatMs = 15000 }) => {
+export const jobEventsRoute: FastifyPluginAsyncTypebox<JobEventsOptions> = async (app, { client, pool, notifier, pollMs = 500, heartbeatMs = 15000 }) => {
   const schema = {
     tags: ['jobs'],
     summary: 'Stream state changes and log lines (text/event-stream)',
     description: 'Events: `state` (data: IssueStatus JSON), `log` (id: line id, data: run-log line JSON). Comment lines `: ping` keep the connection open. Send Last-Event-ID to resume after a log line.',
     params: idParams,
-    headers: { type: 'object', properties: { 'last-event-id': { type: 'string' } } },
-    response: { 200: { type: 'string', description: 'text/event-stream' }, 400: apiErrorSchema, 404: apiErrorSchema },
-  } as const;
+    headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
+    response: { 200: Type.String({ description: 'text/event-stream' }), 400: apiErrorSchema, 404: apiErrorSchema },
+  };
 
   // Open streams would keep app.close() waiting for ever: end them when the server shuts down.
   const open = new Set<() => void>();
@@ -38,7 +39,7 @@ export const jobEventsRoute: FastifyPluginAsync<JobEventsOptions> = async (app, 
   });
 
   app.get('/:id/events', { schema }, async (request, reply) => {
-    const id = jobId((request.params as { id: string }).id, reply);
+    const id = jobId(request.params.id, reply);
     if (!id) return reply;
     try {
       await client.workflow.getHandle(id).describe();

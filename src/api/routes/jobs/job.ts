@@ -1,58 +1,51 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
 import type { AgentCommandName } from '../../../domain/commands';
+import type { IssueStatus } from '../../../domain/status';
 import type { CommandSignalArgs, FeedbackSignalArgs } from '../../../workflows/messages';
 import { APPROVE_DEADLINE_MS, approveIssue } from '../../approve-issue';
 import { apiError, apiErrorSchema } from '../../errors';
 import type { ApiMetrics } from '../../metrics';
+import { StringEnum } from '../string-enum';
 import { idParams, jobId, jobSummarySchema, queryStatus, toSummary } from './shared';
 
-const showResponse = {
-  type: 'object',
-  properties: {
-    ...jobSummarySchema.properties,
-    historyLength: { type: 'integer' },
-    issue: { type: 'object', additionalProperties: true, nullable: true, description: "The workflow's status query (IssueStatus)" },
-    issueError: { type: 'string', description: 'Why the status query did not answer (e.g. no worker running)' },
+const showResponse = Type.Object({
+  ...jobSummarySchema.properties,
+  historyLength: Type.Optional(Type.Integer()),
+  issue: Type.Optional(Type.Unsafe<IssueStatus | null>({ type: 'object', additionalProperties: true, nullable: true, description: "The workflow's status query (IssueStatus)" })),
+  issueError: Type.Optional(Type.String({ description: 'Why the status query did not answer (e.g. no worker running)' })),
+});
+
+/** What `POST /jobs/:id/signals/:name` sends: feedback, or one of the agent's commands. */
+const SIGNAL_NAMES = ['feedback', 'approve', 'retry', 'cancel'] as const satisfies ReadonlyArray<'feedback' | AgentCommandName>;
+
+const signalParams = Type.Object({ ...idParams.properties, name: StringEnum(SIGNAL_NAMES) });
+
+const signalBody = Type.Object(
+  {
+    body: Type.Optional(Type.String({ minLength: 1, maxLength: 65536, description: 'feedback: the answer or change request' })),
+    args: Type.Optional(Type.String({ maxLength: 1000, description: 'approve/retry/cancel: what follows the command' })),
+    author: Type.Optional(Type.String({ maxLength: 100, description: 'who asks; defaults to "api"' })),
   },
-  required: jobSummarySchema.required,
-} as const;
+  { additionalProperties: false },
+);
 
-const signalParams = {
-  type: 'object',
-  properties: { ...idParams.properties, name: { type: 'string', enum: ['feedback', 'approve', 'retry', 'cancel'] } },
-  required: ['id', 'name'],
-} as const;
+const acceptedSchema = Type.Object({ workflowId: Type.String(), signal: Type.String(), deliveryId: Type.Optional(Type.String()) });
 
-const signalBody = {
-  type: 'object',
-  properties: {
-    body: { type: 'string', minLength: 1, maxLength: 65536, description: 'feedback: the answer or change request' },
-    args: { type: 'string', maxLength: 1000, description: 'retry/cancel: what follows the command' },
-    author: { type: 'string', maxLength: 100, description: 'who asks; defaults to "api"' },
-  },
-  additionalProperties: false,
-} as const;
-
-const acceptedSchema = {
-  type: 'object',
-  properties: { workflowId: { type: 'string' }, signal: { type: 'string' }, deliveryId: { type: 'string' } },
-  required: ['workflowId', 'signal'],
-} as const;
-
-const approvedSchema = {
-  type: 'object',
-  properties: { ...acceptedSchema.properties, approved: { type: 'boolean' }, state: { type: 'string', description: 'the issue state when it was approved' } },
-  required: ['workflowId', 'signal', 'approved', 'state'],
-} as const;
+const approvedSchema = Type.Object({
+  ...acceptedSchema.properties,
+  approved: Type.Boolean(),
+  state: Type.String({ description: 'the issue state when it was approved' }),
+});
 
 const notFound = (id: string) => apiError('job_not_found', `No workflow ${id}; list jobs with GET /jobs.`);
 
 /** `GET|DELETE /jobs/:id` and `POST /jobs/:id/signals/:name`: one issue workflow. */
-export const jobRoutes: FastifyPluginAsync<{ client: Client; metrics: ApiMetrics }> = async (app, { client, metrics }) => {
+export const jobRoutes: FastifyPluginAsyncTypebox<{ client: Client; metrics: ApiMetrics }> = async (app, { client, metrics }) => {
   app.get('/:id', { schema: { tags: ['jobs'], summary: 'Show an issue workflow', params: idParams, response: { 200: showResponse, 400: apiErrorSchema, 404: apiErrorSchema } } }, async (request, reply) => {
-    const id = jobId((request.params as { id: string }).id, reply);
+    const id = jobId(request.params.id, reply);
     if (!id) return reply;
     try {
       const info = await client.workflow.getHandle(id).describe();
@@ -65,7 +58,7 @@ export const jobRoutes: FastifyPluginAsync<{ client: Client; metrics: ApiMetrics
   });
 
   app.delete('/:id', { schema: { tags: ['jobs'], summary: 'Cancel an issue workflow', params: idParams, response: { 202: acceptedSchema, 400: apiErrorSchema, 404: apiErrorSchema } } }, async (request, reply) => {
-    const id = jobId((request.params as { id: string }).id, reply);
+    const id = jobId(request.params.id, reply);
     if (!id) return reply;
     try {
       await client.workflow.getHandle(id).cancel();
@@ -77,10 +70,10 @@ export const jobRoutes: FastifyPluginAsync<{ client: Client; metrics: ApiMetrics
   });
 
   app.post('/:id/signals/:name', { schema: { tags: ['jobs'], summary: 'Send feedback or a command to an issue workflow', description: 'approve answers at once: 200 when a plan was waiting, 409 when there was nothing to approve.', params: signalParams, body: signalBody, response: { 200: approvedSchema, 202: acceptedSchema, 400: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema, 504: apiErrorSchema } } }, async (request, reply) => {
-    const { name } = request.params as { id: string; name: 'feedback' | AgentCommandName };
-    const id = jobId((request.params as { id: string }).id, reply);
+    const { name } = request.params;
+    const id = jobId(request.params.id, reply);
     if (!id) return reply;
-    const body = (request.body ?? {}) as { body?: string; args?: string; author?: string };
+    const body = request.body ?? {};
     const deliveryId = `api-${randomUUID()}`;
     const author = body.author ?? 'api';
     if (name === 'feedback' && !body.body?.trim()) return reply.code(400).send(apiError('invalid_request', 'feedback needs a non-empty "body".'));

@@ -1,28 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
 import { REPO_ATTR, STATE_ATTR } from '../../../domain/search-attributes';
 import { ISSUE_STATES } from '../../../domain/states';
+import { executionInfoFromRaw } from '../../../infra/temporal-internals';
 import { apiError, apiErrorSchema } from '../../errors';
 import { ISSUE_WORKFLOW_TYPE } from '../../issue-workflows';
+import { StringEnum } from '../string-enum';
 import { jobSummarySchema, toSummary } from './shared';
 
-const querystring = {
-  type: 'object',
-  properties: {
-    repo: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', description: 'owner/repo' },
-    state: { type: 'string', enum: [...ISSUE_STATES] },
-    pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    pageToken: { type: 'string', description: 'nextPageToken of the previous page' },
+const querystring = Type.Object(
+  {
+    repo: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', description: 'owner/repo' })),
+    state: Type.Optional(StringEnum(ISSUE_STATES)),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    pageToken: Type.Optional(Type.String({ description: 'nextPageToken of the previous page' })),
   },
-  additionalProperties: false,
-} as const;
+  { additionalProperties: false },
+);
 
-const listResponse = {
-  type: 'object',
-  properties: { jobs: { type: 'array', items: jobSummarySchema }, nextPageToken: { type: 'string' } },
-  required: ['jobs'],
-} as const;
+const listResponse = Type.Object({ jobs: Type.Array(jobSummarySchema), nextPageToken: Type.Optional(Type.String()) });
 
 /** The visibility query for issue workflows, by repository and state (search attributes). Values are validated above. */
 function jobsQuery(filter: { repo?: string; state?: string }): string {
@@ -33,9 +30,9 @@ function jobsQuery(filter: { repo?: string; state?: string }): string {
 }
 
 /** `GET /jobs`: issue workflows from Temporal visibility, newest first, one page at a time. */
-export const listJobsRoute: FastifyPluginAsync<{ client: Client }> = async (app, { client }) => {
+export const listJobsRoute: FastifyPluginAsyncTypebox<{ client: Client }> = async (app, { client }) => {
   app.get('', { schema: { tags: ['jobs'], summary: 'List issue workflows', querystring, response: { 200: listResponse, 400: apiErrorSchema } } }, async (request, reply) => {
-    const q = request.query as { repo?: string; state?: string; pageSize: number; pageToken?: string };
+    const q = request.query;
     const { namespace, loadedDataConverter } = client.workflow.options;
     let res;
     try {

@@ -1,37 +1,36 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Pool } from 'pg';
 import { readRunLogs } from '../../../store/run-logs-read';
 import { apiErrorSchema } from '../../errors';
 import { idParams, jobId } from './shared';
 
-export const runLogLineSchema = {
-  type: 'object',
-  properties: { id: { type: 'integer' }, step: { type: 'string' }, stream: { type: 'string' }, chunk: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } },
-  required: ['id', 'step', 'stream', 'chunk', 'createdAt'],
-} as const;
+/** One line of agent or test output. */
+export const runLogLineSchema = Type.Object({
+  id: Type.Integer(),
+  step: Type.String(),
+  stream: Type.String(),
+  chunk: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
 
-const querystring = {
-  type: 'object',
-  properties: {
-    step: { type: 'string', maxLength: 100 },
-    cursor: { type: 'integer', minimum: 0, description: 'nextCursor of the previous page' },
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+const querystring = Type.Object(
+  {
+    step: Type.Optional(Type.String({ maxLength: 100 })),
+    cursor: Type.Optional(Type.Integer({ minimum: 0, description: 'nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
   },
-  additionalProperties: false,
-} as const;
+  { additionalProperties: false },
+);
 
-const response = {
-  type: 'object',
-  properties: { lines: { type: 'array', items: runLogLineSchema }, nextCursor: { type: 'integer' } },
-  required: ['lines'],
-} as const;
+const response = Type.Object({ lines: Type.Array(runLogLineSchema), nextCursor: Type.Optional(Type.Integer()) });
 
 /** `GET /jobs/:id/logs`: agent and test output from the run log, paginated by line id. */
-export const jobLogsRoute: FastifyPluginAsync<{ pool: Pool }> = async (app, { pool }) => {
+export const jobLogsRoute: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
   app.get('/:id/logs', { schema: { tags: ['jobs'], summary: 'Read agent and test output', params: idParams, querystring, response: { 200: response, 400: apiErrorSchema } } }, async (request, reply) => {
-    const id = jobId((request.params as { id: string }).id, reply);
+    const id = jobId(request.params.id, reply);
     if (!id) return reply;
-    const q = request.query as { step?: string; cursor?: number; limit: number };
+    const q = request.query;
     return readRunLogs(pool, id, { after: q.cursor, step: q.step, limit: q.limit });
   });
 };

@@ -1,42 +1,30 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { FastifyReply } from 'fastify';
+import { Type, type Static } from 'typebox';
 import { parseIssueWorkflowId } from '../../../domain/ids';
 import { ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../../../domain/search-attributes';
 import type { IssueStatus } from '../../../domain/status';
 import { apiError } from '../../errors';
 
 /** `:id` is an issue workflow id, url-encoded: `owner%2Frepo%23n`. */
-export const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', description: 'Issue workflow id `owner/repo#n`, url-encoded (`owner%2Frepo%23n`).' } },
-  required: ['id'],
-} as const;
+export const idParams = Type.Object({
+  id: Type.String({ description: 'Issue workflow id `owner/repo#n`, url-encoded (`owner%2Frepo%23n`).' }),
+});
 
-export const jobSummarySchema = {
-  type: 'object',
-  properties: {
-    workflowId: { type: 'string' },
-    runId: { type: 'string' },
-    repo: { type: 'string' },
-    issueNumber: { type: 'integer' },
-    state: { type: 'string', description: 'issueflow state (IssueflowState search attribute)' },
-    status: { type: 'string', description: 'Temporal execution status: RUNNING, COMPLETED, CANCELLED, ...' },
-    startTime: { type: 'string', format: 'date-time' },
-    closeTime: { type: 'string', format: 'date-time' },
-  },
-  required: ['workflowId', 'runId', 'status', 'startTime'],
-} as const;
+/** One issue workflow as `GET /jobs` lists it. */
+export const jobSummarySchema = Type.Object({
+  workflowId: Type.String(),
+  runId: Type.String(),
+  repo: Type.Optional(Type.String()),
+  issueNumber: Type.Optional(Type.Integer()),
+  state: Type.Optional(Type.String({ description: 'issueflow state (IssueflowState search attribute)' })),
+  status: Type.String({ description: 'Temporal execution status: RUNNING, COMPLETED, CANCELLED, ...' }),
+  startTime: Type.String({ format: 'date-time' }),
+  closeTime: Type.Optional(Type.String({ format: 'date-time' })),
+});
 
-export interface JobSummary {
-  workflowId: string;
-  runId: string;
-  repo?: string;
-  issueNumber?: number;
-  state?: string;
-  status: string;
-  startTime: string;
-  closeTime?: string;
-}
+/** One issue workflow as `GET /jobs` lists it, as its schema says. */
+export type JobSummary = Static<typeof jobSummarySchema>;
 
 export function toSummary(info: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'typedSearchAttributes' | 'status' | 'startTime' | 'closeTime'>): JobSummary {
   const sa = info.typedSearchAttributes;
