@@ -38,3 +38,13 @@ if (process.argv.includes('--force') || isStale()) {
   writeFileSync(STAMP, `${started.toISOString()}\n`);
   utimesSync(STAMP, started, started);
 }
+
+// The workflow bundle, so the worker does not bundle at each start: again whenever dist/ changed since.
+const bundle = require(join(ROOT, 'dist', 'worker', 'workflow-bundle.js'));
+if (!bundle.prebuiltWorkflowBundle()) {
+  process.stderr.write('bundling the workflows (dist/workflow-bundle.js)\n');
+  bundle.writeWorkflowBundle().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

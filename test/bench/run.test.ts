@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +30,9 @@ describe('npm run bench', () => {
       expect(f.met).toBeNull();
       expect(stdout).toContain(`| ${f.figure} |`);
     }
+    // npm start's prestart left the build stamp and the workflow bundle that later starts reuse.
+    const stamp = statSync(join(ROOT, 'dist', '.build-stamp')).mtimeMs;
+    expect(statSync(join(ROOT, 'dist', 'workflow-bundle.js')).mtimeMs).toBeGreaterThanOrEqual(stamp);
   });
 
   test('reads --short, BENCH_SHORT, --only and --out', () => {
