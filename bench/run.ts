@@ -3,7 +3,7 @@
 //   npm run bench -- --short               CI's mode (or BENCH_SHORT=1): small counts, never judges speed
 //   npm run bench -- --only webhooks,start  only these modules
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Figure } from './figure';
 import { FIGURE_MODULES } from './figures/index';
@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   const unknown = names.filter((n) => !(n in FIGURE_MODULES));
   if (unknown.length) throw new Error(`unknown figure module(s) ${unknown.join(', ')}; bench/figures/index.ts lists ${Object.keys(FIGURE_MODULES).join(', ')}`);
   const figures: Figure[] = [];
+  // A shared machine's load moves every figure: the 1-minute load average before and after says how busy it was.
+  const loadBefore = loadavg()[0];
   const failures: string[] = [];
   for (const name of names) {
     const started = performance.now();
@@ -38,10 +40,10 @@ async function main(): Promise<void> {
     }
     process.stderr.write(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}`, loadAverage: { before: loadBefore, after: loadavg()[0] } };
   writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), short, machine, figures, failures }, null, 2)}\n`);
   console.log(formatTable(figures));
-  console.log(`\n${machine.cores} cores (${machine.cpu}), node ${machine.node}${short ? '; short mode: counts too small to judge speed' : ''}; written to ${out}`);
+  console.log(`\n${machine.cores} cores (${machine.cpu}), node ${machine.node}, load average ${loadBefore.toFixed(1)} -> ${machine.loadAverage.after.toFixed(1)}${short ? '; short mode: counts too small to judge speed' : ''}; written to ${out}`);
   for (const f of failures) console.error(`\nFAILED ${f}`);
   if (failures.length) process.exitCode = 1;
 }
