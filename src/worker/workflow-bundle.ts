@@ -1,4 +1,4 @@
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The workflow bundle `npm start`'s prestart writes beside the compiled code (dist/), so a start need not bundle. */
@@ -31,5 +31,7 @@ export async function writeWorkflowBundle(): Promise<void> {
   // Loaded here only: the prestart asks prebuiltWorkflowBundle on every start, and the bundler is heavy.
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS) });
-  writeFileSync(WORKFLOW_BUNDLE, code);
+  // Renamed into place: a worker starting meanwhile reads the old bundle or the new one, never half of one.
+  writeFileSync(`${WORKFLOW_BUNDLE}.tmp`, code);
+  renameSync(`${WORKFLOW_BUNDLE}.tmp`, WORKFLOW_BUNDLE);
 }

@@ -7,6 +7,7 @@ import type { Figure } from '../../bench/figure';
 import { parseArgs } from '../../bench/run';
 import { formatTable } from '../../bench/table';
 import { temporalCliPath } from '../support/binaries';
+import { buildOnce } from '../support/service-process';
 
 jest.setTimeout(300_000);
 
@@ -14,6 +15,8 @@ const ROOT = join(__dirname, '..', '..');
 
 describe('npm run bench', () => {
   test('--short --only webhooks,start measures those figures and writes them, numeric, to the results file', async () => {
+    // Compiled as the other suites' CLIs are (with the build stamp), so `npm start` does not compile under them.
+    buildOnce();
     const out = join(mkdtempSync(join(tmpdir(), 'issueflow-bench-test-')), 'results.json');
     const env = { ...process.env, TEMPORAL_CLI_PATH: temporalCliPath() };
     const { stdout } = await promisify(execFile)('npm', ['run', 'bench', '--', '--short', '--only', 'webhooks,start', '--out', out], { cwd: ROOT, env, maxBuffer: 1 << 24 });
