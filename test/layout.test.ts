@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 
 const TEST = __dirname;
 const SRC = join(__dirname, '..', 'src');
-/** Folders that hold what the suites use or whole-system suites, not suites of one src folder. */
-const NOT_MIRRORED = new Set(['support', 'e2e', 'docs', 'fixtures', 'histories', 'harness']);
+/** Folders that hold what the suites use, whole-system suites, or suites of a top-level folder (bench/), not of one src folder. */
+const NOT_MIRRORED = new Set(['support', 'e2e', 'docs', 'fixtures', 'histories', 'harness', 'bench']);
 
 /** The folders below `dir` that hold at least one suite, relative to test/. */
 function suiteFolders(dir: string): string[] {
@@ -18,4 +18,8 @@ test('test/ mirrors src/: every folder of suites stands where a src folder of th
   const folders = suiteFolders(TEST);
   expect(folders).toEqual(expect.arrayContaining(['activities/agent', 'api/routes/jobs', 'workflows']));
   expect(folders.filter((f) => !existsSync(join(SRC, f)))).toEqual([]);
+});
+
+test('suites of a top-level folder stand where that folder does', () => {
+  expect(existsSync(join(TEST, '..', 'bench'))).toBe(existsSync(join(TEST, 'bench')));
 });

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -43,7 +43,13 @@ export function buildOnce(): void {
     }
   }
   try {
-    if (!distIsFresh()) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+    if (!distIsFresh()) {
+      const compiled = new Date();
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+      // The stamp `npm start`'s prestart reads (scripts/build-if-stale.js): it need not compile this again.
+      writeFileSync(join(ROOT, 'dist', '.build-stamp'), `${compiled.toISOString()}\n`);
+      utimesSync(join(ROOT, 'dist', '.build-stamp'), compiled, compiled);
+    }
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }

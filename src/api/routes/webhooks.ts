@@ -82,6 +82,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   const { allowedRepos, allowedOwners } = config.github;
   const routing: RoutingOptions = { triggerLabel: config.triggerLabel, allowedRepos, allowedOwners, appUserId: api.appUserId, appId: api.appId };
 
+  // Outcomes still being written; closing waits for them, so the pool is never ended under one.
+  const recordings = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.all(recordings);
+  });
+
   const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
     request.log.warn({ deliveryId: header(request, 'x-github-delivery'), event: header(request, 'x-github-event'), reason: code }, 'webhook rejected');
     metrics.webhooks.inc({ event: eventLabel(request), outcome: `rejected-${code}` });
@@ -162,10 +168,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     if (result.outcome === 'signaled') metrics.workflowSignals.inc({ signal: result.signal, source: 'webhook' });
     const workflowId = 'workflowId' in result ? result.workflowId : undefined;
     const ref = decision.ref;
-    // Recorded before the answer: a redelivery sent as soon as this one is answered must find it done, not in progress.
-    await recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber }).catch((err: unknown) =>
-      request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'),
-    );
+    // Recorded beside the answer, not before it (one PostgreSQL round trip less on the ack's path): a redelivery
+    // sent as soon as this one is answered finds the claim still `received` and waits for the outcome (IN_PROGRESS_WAIT_MS).
+    const recording = recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber })
+      .catch((err: unknown) => request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'))
+      .finally(() => recordings.delete(recording));
+    recordings.add(recording);
     const extra = { ...(workflowId ? { workflowId } : {}), ...(result.outcome === 'ignored' ? { ignored: true, reason: result.reason } : {}) };
     return finish(202, result.outcome, extra);
   });
