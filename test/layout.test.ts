@@ -19,7 +19,3 @@ test('test/ mirrors src/: every folder of suites stands where a src folder of th
   expect(folders).toEqual(expect.arrayContaining(['activities/agent', 'api/routes/jobs', 'workflows']));
   expect(folders.filter((f) => !existsSync(join(SRC, f)))).toEqual([]);
 });
-
-test('suites of a top-level folder stand where that folder does', () => {
-  expect(existsSync(join(TEST, '..', 'bench'))).toBe(existsSync(join(TEST, 'bench')));
-});
