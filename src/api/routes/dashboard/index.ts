@@ -11,6 +11,7 @@ import { renderStatusComment, temporalWorkflowUrl } from '../../../domain/status
 import { tokensMatch, rateLimitOptions } from '../../bearer-auth';
 import { sessionCookie, sessionValid, sessionValue, setSessionCookie } from '../../dashboard-session';
 import { queryStatus } from '../jobs/shared';
+import { conversationQuery } from '../../../workflows/messages';
 import type { ConversationEntry } from '../../../domain/prompt';
 import { conversationHtml, DASHBOARD_CSP, jobPage, jobsPage, loginPage, type DashboardLinks } from './pages';
 
@@ -87,7 +88,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
 /** The workflow's conversation query, or undefined when it does not answer within 2 s. */
 async function conversationOf(client: Client, id: string): Promise<ConversationEntry[] | undefined> {
   try {
-    return await client.connection.withDeadline(Date.now() + 2000, () => client.workflow.getHandle(id).query<ConversationEntry[]>('conversation'));
+    return await client.connection.withDeadline(Date.now() + 2000, () => client.workflow.getHandle(id).query(conversationQuery));
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, type C
 import { Type } from 'typebox';
 import type { AgentCommandName } from '../../../domain/commands';
 import type { IssueStatus } from '../../../domain/status';
-import type { CommandSignalArgs, FeedbackSignalArgs } from '../../../workflows/messages';
+import { commandSignal, feedbackSignal } from '../../../workflows/messages';
 import { APPROVE_DEADLINE_MS, approveIssue } from '../../approve-issue';
 import { apiError, apiErrorSchema } from '../../errors';
 import type { ApiMetrics } from '../../metrics';
@@ -93,10 +93,11 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ client: Client; metrics: Api
       }
     }
     // Whoever holds the API token operates issueflow: their feedback counts as written with write access.
-    const [signal, args]: [string, CommandSignalArgs | FeedbackSignalArgs] =
-      name === 'feedback' ? ['feedback', { deliveryId, author, body: body.body!, trusted: true }] : ['command', { deliveryId, command: name, args: body.args ?? '', author, source: 'api' }];
+    const signal = name === 'feedback' ? feedbackSignal.name : commandSignal.name;
     try {
-      await client.workflow.getHandle(id).signal(signal, args);
+      const handle = client.workflow.getHandle(id);
+      if (name === 'feedback') await handle.signal(feedbackSignal, { deliveryId, author, body: body.body!, trusted: true });
+      else await handle.signal(commandSignal, { deliveryId, command: name, args: body.args ?? '', author, source: 'api' });
       metrics.workflowSignals.inc({ signal, source: 'api' });
       return reply.code(202).send({ workflowId: id, signal: name, deliveryId });
     } catch (error) {

@@ -5,6 +5,7 @@ import { parseIssueWorkflowId } from '../../../domain/ids';
 import { ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../../../domain/search-attributes';
 import type { IssueStatus } from '../../../domain/status';
 import { apiError } from '../../errors';
+import { statusQuery } from '../../../workflows/messages';
 
 /** `:id` is an issue workflow id, url-encoded: `owner%2Frepo%23n`. */
 export const idParams = Type.Object({
@@ -50,7 +51,7 @@ export function jobId(id: string, reply: FastifyReply): string | undefined {
 /** The workflow's status query, or undefined when no worker answers within `timeoutMs` (or it failed). */
 export async function queryStatus(client: Client, workflowId: string, timeoutMs = 2000): Promise<{ status?: IssueStatus; error?: string }> {
   try {
-    const status = await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).query<IssueStatus>('status'));
+    const status = await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).query(statusQuery));
     return { status };
   } catch (error) {
     return { error: (error as Error).message.split('\n')[0] };
