@@ -1,16 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDecision, WebhookDecision } from '../domain/webhook-routing';
 import type { SignalDefinition } from '@temporalio/common';
-import {
-  checksChangedSignal,
-  commandSignal,
-  feedbackSignal,
-  issueClosedSignal,
-  issueEditedSignal,
-  pullRequestClosedSignal,
-  reviewSignal,
-  type IssueWorkflowInput,
-} from '../workflows/messages';
+import { ISSUE_SIGNALS, type IssueWorkflowInput } from '../workflows/messages';
 // Pure option-building beside the workflow (no workflow code): the API starts issues without loading the workflow bundle.
 import { workflowStartOptions } from '../workflows/start-options';
 
@@ -44,16 +35,8 @@ async function startIssueWorkflow(client: Client, taskQueue: string, workflowId:
   }
 }
 
-/** Each routed signal's definition, by wire name: the compiler holds the arguments to the workflow's own (test/api/issue-workflows.test.ts the names). */
-export const SIGNALS: { [N in SignalDecision['name']]: SignalDefinition<[Extract<SignalDecision, { name: N }>['args']]> } = {
-  command: commandSignal,
-  feedback: feedbackSignal,
-  issueEdited: issueEditedSignal,
-  issueClosed: issueClosedSignal,
-  review: reviewSignal,
-  pullRequestClosed: pullRequestClosedSignal,
-  checksChanged: checksChangedSignal,
-};
+/** Each routed signal's definition, by wire name: the compiler holds the arguments to the workflow's own. */
+export const SIGNALS: { [N in SignalDecision['name']]: SignalDefinition<[Extract<SignalDecision, { name: N }>['args']]> } = ISSUE_SIGNALS;
 
 /** Signals an issue's running workflow; a missing or finished one is reported as ignored, not an error. */
 async function signalIssueWorkflow(client: Client, workflowId: string, signal: SignalDecision): Promise<ActionOutcome> {
