@@ -8,7 +8,7 @@ import { HEARTBEAT_EVERY_MS } from '../activities/heartbeat';
 export interface ActivityGroups {
   /** Reads, git, tests, notifications: the issue workflow's own task queue. */
   main: object;
-  /** Comment, label, PR and reaction writes: rate-limited to stay inside GitHub's content budget. */
+  /** Comment, label, PR and reaction writes: each takes a token of the write budget in PostgreSQL first. */
   githubWrites: object;
   /** Agent CLI runs: at most AGENT_CONCURRENCY at once per worker process. */
   agents: object;
@@ -28,9 +28,6 @@ export interface Workers {
  * arrives in a heartbeat's response, so this bounds how late a cancelled agent or test run hears of it.
  */
 export const HEARTBEAT_THROTTLE = { maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS, defaultHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS } as const;
-
-/** The most GitHub writes (POST/PATCH/PUT/DELETE) one activity of the write queue makes. */
-export const WRITES_PER_ACTIVITY = 2;
 
 /** The worker process's workers: workflows + main activities, GitHub writes, agent runs, and this host's own two queues. */
 export async function createWorkers(options: {
@@ -56,8 +53,9 @@ export async function createWorkers(options: {
       ...shared,
       taskQueue: config.temporal.githubWriteTaskQueue,
       activities: activities.githubWrites,
-      // GITHUB_WRITES_PER_SECOND counts GitHub writes; a write activity makes up to two (a state label: add, then remove the old).
-      maxTaskQueueActivitiesPerSecond: config.github.writesPerSecond / WRITES_PER_ACTIVITY,
+      // No task-queue rate limit: the server splits it across the queue's partitions (a quarter of the configured
+      // rate reached GitHub) and it cannot burst. Each write takes a token of the budget in PostgreSQL instead
+      // (src/activities/github/write-budget.ts), shaped like GitHub's own limits.
     }),
     await Worker.create({
       ...shared,
