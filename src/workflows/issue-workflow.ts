@@ -20,7 +20,7 @@ import { registerHandlers } from './issue/handlers';
 import { runPhase } from './issue/hand-over';
 import { moveRound, roundHeld } from './issue/workspace';
 import { isEnding, type Ending, type Flow, type Phase, type PhaseResult } from './issue/phases';
-import { postComment, publish, summary } from './issue/publish';
+import { postComment, publish, published, summary } from './issue/publish';
 
 /** FAILURE_TYPES.noChanges (workflows see the activities' module only as types). */
 const NO_CHANGES = 'NoChanges';
@@ -127,6 +127,7 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
     flow.state.data.phase = phase;
     if (ranOne && continueAsNewDue(flow)) {
       await condition(allHandlersFinished);
+      await published(flow);
       await continueAsNew<(input: IssueWorkflowInput) => Promise<IssueWorkflowResult>>({ ...flow.input, carried: flow.state.data });
     }
     const closed = flow.state.data.pending.prClosed;

@@ -2,7 +2,7 @@ import { issueBranch } from '../../domain/ids';
 import { formatDuration } from '../../domain/status-comment';
 import type { Flow, PhaseResult } from './phases';
 import { startCiWait, waitsForCi } from './ci-start';
-import { postComment, publish, summary } from './publish';
+import { publish, summary } from './publish';
 import { watchBase } from './update';
 import { worktreeMayBeGone } from './workspace';
 
@@ -51,7 +51,7 @@ export async function complete(flow: Flow): Promise<PhaseResult> {
 export async function announceCompleted(flow: Flow, note: string, ci?: string): Promise<PhaseResult> {
   const { state } = flow;
   state.enter('completed', note);
-  await Promise.all([publish(flow), postComment(flow, `summary-${state.data.counters.implements}`, summaryComment(flow, ci))]);
+  await publish(flow, [{ key: `summary-${state.data.counters.implements}`, body: summaryComment(flow, ci) }]);
   return 'listen';
 }
 

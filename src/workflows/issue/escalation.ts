@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, log, TimeoutFailure } from '@temporalio/workflow';
 import type { Flow, Phase } from './phases';
-import { postComment, publish, summary } from './publish';
+import { publish, summary } from './publish';
 import { clearPending } from './waits';
 import { worktreeMayBeGone } from './workspace';
 import { HANDED_OVER } from './hand-over';
@@ -65,7 +65,7 @@ export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<
     '',
     `Without a command in ${data.config.timeouts.escalationDays} days this issue is marked failed.`,
   ].join('\n');
-  await bestEffort('report the escalation', () => Promise.all([publish(flow), postComment(flow, `escalation-${n}`, body)]));
+  await bestEffort('report the escalation', () => publish(flow, [{ key: `escalation-${n}`, body }]));
   const woke = await condition(() => data.pending.resume || data.pending.prClosed !== undefined, data.config.timeouts.escalationDays * DAY, {
     summary: summary(flow, `escalated at ${phase}: wait for /agent retry`),
   });

@@ -5,7 +5,7 @@ import type { IssueWorkflowResult } from '../messages';
 import { commitWork, pendingMerge } from './build';
 import { bestEffort } from './escalation';
 import type { Ending, Flow } from './phases';
-import { postComment, publish, summary, updateStatusComment } from './publish';
+import { published, publish, summary, updateStatusComment } from './publish';
 
 const FINAL_TEXT: Record<Ending['end'] | 'cancelled', string> = {
   merged: 'The pull request was merged. Done here.',
@@ -22,6 +22,8 @@ const CANCELLED_UNPUSHED = 'Cancelled. The pull request is no longer open, so no
 /** Tells NOTIFY_URL and frees the worktree; every end goes through here. */
 async function release(flow: Flow, state: IssueState, text: string): Promise<void> {
   const { data, ref, workflowId } = flow.state;
+  // The status written in the background is on GitHub before the story ends.
+  await published(flow);
   await bestEffort('notify the end state', () =>
     flow.acts.notifyEndState.executeWithOptions({ summary: summary(flow, `notify ${state}`) }, [
       { workflowId, ref, state, summary: text, ...(data.status.pullRequest ? { pullRequestUrl: data.status.pullRequest.url } : {}) },
@@ -41,7 +43,7 @@ export async function finish(flow: Flow, ending: Ending): Promise<IssueWorkflowR
   if (ending.end === 'stale' || ending.end === 'failed') {
     state.enter(ending.end);
     state.closeStep(ending.end === 'failed' ? 'failed' : 'done');
-    await bestEffort('report the end', () => Promise.all([publish(flow), postComment(flow, 'final', text)]));
+    await bestEffort('report the end', () => publish(flow, [{ key: 'final', body: text }]));
   } else if (ending.end === 'merged' && state.state !== 'completed') {
     // Merged by a human while issueflow waited (an escalated review round): the issue is done.
     state.enter('completed', 'pull request merged');
@@ -70,7 +72,7 @@ export function cleanUpCancelled(flow: Flow, push: boolean): Promise<IssueWorkfl
     }
     state.enter('cancelled');
     state.closeStep();
-    await bestEffort('report the cancellation', () => Promise.all([publish(flow), postComment(flow, 'final', text)]));
+    await bestEffort('report the cancellation', () => publish(flow, [{ key: 'final', body: text }]));
     await release(flow, 'cancelled', text);
     return { state: 'cancelled' as const, outcome: 'cancelled' as const, ...(state.data.status.pullRequest ? { pullRequest: state.data.status.pullRequest } : {}) };
   });
