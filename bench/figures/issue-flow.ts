@@ -35,7 +35,8 @@ async function oneWriteMs(): Promise<number> {
   }
 }
 
-const onIssue = (n: number) => (path: string) => new RegExp(`/issues/${n}(/|$)`).test(path);
+/** Requests about issue `n`, or about any issue comment (the runs measured one after another are alone then). */
+const onIssue = (n: number) => (path: string) => new RegExp(`/issues/(${n}|comments)(/|$)`).test(path);
 
 /** Opens one issue (the trigger) and returns when it was triggered. */
 async function trigger(e2e: E2E, i: number): Promise<{ issue: E2EIssue; at: number }> {
@@ -67,8 +68,8 @@ async function happyPath(e2e: E2E, i: number) {
   const writes = e2e.standin.requests.filter((r) => r.method !== 'GET' && r.at >= t.at && (on(r.path) || /\/pulls$/.test(r.path))).length;
   await e2e.mergePullRequest(pr, 'acme');
   await e2e.waitForEnd(t.issue);
-  const actions = countActions(await e2e.client.workflow.getHandle(t.issue.workflowId).fetchHistory()).total;
-  return { reaction, toPr, writes, actions };
+  const counted = countActions(await e2e.client.workflow.getHandle(t.issue.workflowId).fetchHistory());
+  return { reaction, toPr, writes, actions: counted.total, byType: counted.byType };
 }
 
 /** Measures the figures; short: one issue (the first after the start), else 5 issues one after another and 20 at once. */
@@ -102,7 +103,7 @@ export async function measure(opts: BenchOptions): Promise<Figure[]> {
       { id: 'first-reaction-p99', figure: 'first reaction after the trigger, p99', goal: '<= 2000 ms', value: p99, unit: 'ms', met: short(p99 <= 2000), anchor, note: n },
       { id: 'writes-per-issue', figure: 'GitHub writes per happy path (to PR and summary)', goal: '<= 12', value: worst(runs.map((r) => r.writes)), unit: 'writes', met: short(worst(runs.map((r) => r.writes)) <= 12), anchor, note: 'the most of the runs' },
       { id: 'trigger-to-pr', figure: 'trigger to PR, instant agent, idle service', goal: '<= 5000 ms', value: pct(runs.map((r) => r.toPr), 50), unit: 'ms', met: short(pct(runs.map((r) => r.toPr), 50) <= 5000), anchor, note: `p50; runs: ${runs.map((r) => r.toPr).join(', ')} ms` },
-      { id: 'temporal-actions', figure: 'Temporal actions per happy path (to merged)', goal: '<= 25', value: worst(runs.map((r) => r.actions)), unit: 'actions', met: short(worst(runs.map((r) => r.actions)) <= 25), anchor, note: 'the most of the runs' },
+      { id: 'temporal-actions', figure: 'Temporal actions per happy path (to merged)', goal: '<= 25', value: worst(runs.map((r) => r.actions)), unit: 'actions', met: short(worst(runs.map((r) => r.actions)) <= 25), anchor, note: `the most of the runs; ${JSON.stringify(runs[0].byType)}` },
     ];
   } finally {
     await e2e.stop();

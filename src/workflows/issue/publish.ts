@@ -82,7 +82,7 @@ export const PUBLISH_COALESCED_PATCH = 'publish-coalesced';
  * The least time between two status writes of an issue, unless one carries a comment for people (a question, the
  * summary) or the story ends: the states of a fast round (analyzing, implementing, testing in seconds) share writes.
  */
-export const STATUS_WRITE_GAP_MS = 5_000;
+export const STATUS_WRITE_GAP_MS = 10_000;
 
 interface Publisher {
   /** Something changed since the write in flight read the state. */
