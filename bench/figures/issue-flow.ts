@@ -38,13 +38,13 @@ async function oneWriteMs(): Promise<number> {
 /** Requests about issue `n`, or about any issue comment (the runs measured one after another are alone then). */
 const onIssue = (n: number) => (path: string) => new RegExp(`/issues/(${n}|comments)(/|$)`).test(path);
 
-/** Opens one issue (the trigger) and returns when it was triggered. */
+/** Opens one issue (the trigger) and returns when it was triggered; its agent fixes math.js (once) and writes a note of its own, so each has changes. */
 async function trigger(e2e: E2E, i: number): Promise<{ issue: E2EIssue; at: number }> {
   const at = Date.now();
   const issue = await e2e.openIssue({
     author: 'alice',
     title: `add() subtracts instead of adding (${i})`,
-    body: issueForm({ taskType: 'bug', description: 'add returns a - b.', acceptanceCriteria: ['add(2, 3) returns 5'], relevantFiles: ['math.js'], context: 'agent: replace math.js a - b => a + b' }),
+    body: issueForm({ taskType: 'bug', description: 'add returns a - b.', acceptanceCriteria: ['add(2, 3) returns 5'], relevantFiles: ['math.js'], context: `agent: replace math.js a - b => a + b\nagent: write notes-${i}.md note ${i}` }),
   });
   return { issue, at };
 }
