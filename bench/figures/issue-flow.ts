@@ -51,8 +51,9 @@ async function trigger(e2e: E2E, i: number): Promise<{ issue: E2EIssue; at: numb
 
 /** Milliseconds from the trigger to issueflow's first write on the issue (its reaction: the queued label or status). */
 async function firstReaction(e2e: E2E, t: { issue: E2EIssue; at: number }): Promise<number> {
-  const on = onIssue(t.issue.number);
-  const first = await e2e.waitFor(`a write on #${t.issue.number}`, () => e2e.standin.requests.find((r) => r.method !== 'GET' && on(r.path)));
+  // Only the issue's own paths: a comment edit (`/issues/comments/ID`) may be another issue's.
+  const own = new RegExp(`/issues/${t.issue.number}/`);
+  const first = await e2e.waitFor(`a write on #${t.issue.number}`, () => e2e.standin.requests.find((r) => r.method !== 'GET' && r.at >= t.at && own.test(r.path)));
   return first.at - t.at;
 }
 
