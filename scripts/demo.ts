@@ -41,7 +41,7 @@ async function main(keep: boolean, onStarted: (stop: () => Promise<void>, kill: 
   const world = new DemoWorld(dir);
   await world.start();
   const service = new IssueflowService(
-    { ...world.issueflowEnv(), ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ISSUEFLOW_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'info', GITHUB_WRITES_PER_SECOND: '10', SHUTDOWN_GRACE_SECONDS: '5' },
+    { ...world.issueflowEnv(), ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ISSUEFLOW_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'info', SHUTDOWN_GRACE_SECONDS: '5' },
     join(dir, 'issueflow.log'),
   );
   onStarted(async () => {

@@ -74,7 +74,10 @@ const envSchema = z.object({
   GITHUB_APP_PRIVATE_KEY: optional,
   GITHUB_API_URL: url.transform((v) => v ?? 'https://api.github.com'),
   GIT_CLONE_URL: z.string().default('https://github.com/{owner}/{repo}.git'),
+  /** Deprecated: the write budget is GITHUB_WRITES_PER_MINUTE and GITHUB_WRITES_PER_HOUR; accepted, ignored, warned about at start. */
   GITHUB_WRITES_PER_SECOND: positiveNumber(1),
+  GITHUB_WRITES_PER_MINUTE: positiveInt(80),
+  GITHUB_WRITES_PER_HOUR: positiveInt(500),
   ALLOWED_REPOS: list.refine((xs) => xs.every((x) => x === ALL_REPOS || /^[\w.-]+\/[\w.-]+$/.test(x)), { message: 'must be comma-separated owner/repo names, or * for every repository' }),
   ALLOWED_OWNERS: list.refine((xs) => xs.every((x) => /^[\w.-]+$/.test(x)), { message: 'must be comma-separated user or organisation names (no slashes)' }),
   AGENT: z.enum(AGENT_PRESETS).default('claude-code'),
@@ -137,7 +140,10 @@ export interface Config {
     appPrivateKey?: string;
     apiUrl: string;
     cloneUrlTemplate: string;
-    writesPerSecond: number;
+    /** Content-generating writes per installation (or token), shared by every worker: GitHub's 80 a minute and 500 an hour. */
+    writeLimits: { perMinute: number; perHour: number };
+    /** Set when the deprecated GITHUB_WRITES_PER_SECOND is: worth a warning at start. */
+    writesPerSecondIgnored?: boolean;
     allowedRepos: string[];
     allowedOwners: string[];
   };
@@ -231,7 +237,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appPrivateKey: e.GITHUB_APP_PRIVATE_KEY,
       apiUrl: e.GITHUB_API_URL,
       cloneUrlTemplate: e.GIT_CLONE_URL,
-      writesPerSecond: e.GITHUB_WRITES_PER_SECOND,
+      writeLimits: { perMinute: e.GITHUB_WRITES_PER_MINUTE, perHour: e.GITHUB_WRITES_PER_HOUR },
+      ...(env.GITHUB_WRITES_PER_SECOND !== undefined ? { writesPerSecondIgnored: true } : {}),
       allowedRepos: e.ALLOWED_REPOS,
       allowedOwners: e.ALLOWED_OWNERS,
     },

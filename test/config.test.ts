@@ -17,6 +17,15 @@ describe('configuration', () => {
     expect(c.github.cloneUrlTemplate).toBe('https://github.com/{owner}/{repo}.git');
     expect(c.triggerLabel).toBe('agent');
     expect(c.agent.preset).toBe('claude-code');
+    expect(c.github.writeLimits).toEqual({ perMinute: 80, perHour: 500 });
+    expect(c.github.writesPerSecondIgnored).toBeUndefined();
+  });
+
+  test('the write budget is set per minute and per hour; the old GITHUB_WRITES_PER_SECOND is accepted and flagged', () => {
+    const c = loadConfig({ GITHUB_WRITES_PER_MINUTE: '30', GITHUB_WRITES_PER_HOUR: '200', GITHUB_WRITES_PER_SECOND: '50' });
+    expect(c.github.writeLimits).toEqual({ perMinute: 30, perHour: 200 });
+    expect(c.github.writesPerSecondIgnored).toBe(true);
+    expect(() => loadConfig({ GITHUB_WRITES_PER_MINUTE: '0' })).toThrow(/GITHUB_WRITES_PER_MINUTE must be a positive whole number/);
   });
 
   test.each([

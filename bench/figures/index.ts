@@ -1,4 +1,5 @@
 import type { FigureModule } from '../figure';
+import * as issueFlow from './issue-flow';
 import * as start from './start';
 import * as webhooks from './webhooks';
 
@@ -6,4 +7,5 @@ import * as webhooks from './webhooks';
 export const FIGURE_MODULES: Record<string, FigureModule> = {
   webhooks,
   start,
+  'issue-flow': issueFlow,
 };

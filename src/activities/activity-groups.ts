@@ -2,7 +2,7 @@
 export interface ActivityGroups {
   /** Reads, git, tests, notifications: the issue workflow's own task queue. */
   main: object;
-  /** Comment, label, PR and reaction writes: rate-limited to stay inside GitHub's content budget. */
+  /** Comment, label, PR and reaction writes: each takes a token of the write budget in PostgreSQL first. */
   githubWrites: object;
   /** Agent CLI runs: at most AGENT_CONCURRENCY at once per worker process. */
   agents: object;

@@ -6,6 +6,7 @@ import type { ActivityGroups } from './activity-groups';
 import { createAgentActivities } from './agent';
 import { withAgentSlots } from './agent/slots';
 import { createGithubReadActivities, createGithubWriteActivities, type OctokitFactory } from './github';
+import { PgWriteBudget } from './github/write-budget';
 import { createNotifyActivities } from './notify';
 import { createRetentionActivities } from './retention';
 import type { WorkspaceActivities } from './types';
@@ -24,6 +25,8 @@ export interface ActivityDeps {
 /** Builds every activity from its dependencies, grouped by the task queue it runs on. */
 export function createActivities(deps: ActivityDeps): ActivityGroups {
   const { octokits } = deps;
+  // Every worker takes GitHub writes from one budget per installation, in PostgreSQL.
+  octokits.useWriteBudget?.(new PgWriteBudget(deps.pool, deps.config.github.writeLimits));
   const local = createWorkspaceActivities({ ...deps, getToken: gitToken(deps.config, octokits) });
   const workspace: WorkspaceActivities = { ...local, prepareWorkspace: async (input) => ({ ...(await local.prepareWorkspace(input)), host: deps.hostId }) };
   return {

@@ -68,6 +68,11 @@ export interface GithubWriteActivities {
    * `status` and is edited in place; other keys name one comment each (`question-1`, ...).
    */
   upsertComment(input: { ref: IssueRef; workflowId: string; key: string; body: string }): Promise<{ commentId: number; url: string }>;
+  /**
+   * One step of the status in one activity: the state label (when `state` is given) and then each comment, as
+   * `setStateLabel` and `upsertComment` do, reading the issue's comments once. Returns each comment by key.
+   */
+  publishStatus(input: { ref: IssueRef; workflowId: string; state?: IssueState; comments: Array<{ key: string; body: string }> }): Promise<Record<string, { commentId: number; url: string }>>;
   /** Finds the open PR of `branch` or opens one. */
   ensurePullRequest(input: { ref: IssueRef; branch: string; title: string; body: string }): Promise<{ number: number; url: string; created: boolean }>;
   reactToComment(input: { ref: RepoRef; commentId: number; content: 'eyes' | '+1' | 'rocket' | 'confused' }): Promise<void>;

@@ -59,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
   }
   requireRepoScope(config);
   if (servesEveryRepo(config)) logger.warn('ALLOWED_REPOS=*: issueflow serves every repository that sends it webhooks, whoever installed it there');
+  if (config.github.writesPerSecondIgnored) logger.warn('GITHUB_WRITES_PER_SECOND is deprecated and ignored: GitHub writes take tokens of GITHUB_WRITES_PER_MINUTE (80) and GITHUB_WRITES_PER_HOUR (500) per installation');
   if (command !== 'start') requireSharedInfrastructure(config, command);
   const service = await startService(config, logger, parts);
   if (service.apiUrl) console.log(`issueflow API:  ${service.apiUrl}  (ready: ${service.apiUrl}/health/ready)`);

@@ -21,9 +21,6 @@ export interface Workers {
  */
 export const HEARTBEAT_THROTTLE = { maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS, defaultHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS } as const;
 
-/** The most GitHub writes (POST/PATCH/PUT/DELETE) one activity of the write queue makes. */
-const WRITES_PER_ACTIVITY = 2;
-
 /** The worker process's workers: workflows + main activities, GitHub writes, agent runs, and this host's own two queues. */
 export async function createWorkers(options: {
   config: Config;
@@ -50,8 +47,9 @@ export async function createWorkers(options: {
       ...shared,
       taskQueue: queues.githubWrites,
       activities: activities.githubWrites,
-      // GITHUB_WRITES_PER_SECOND counts GitHub writes; a write activity makes up to two (a state label: add, then remove the old).
-      maxTaskQueueActivitiesPerSecond: config.github.writesPerSecond / WRITES_PER_ACTIVITY,
+      // No task-queue rate limit: the server splits it across the queue's partitions (a quarter of the configured
+      // rate reached GitHub) and it cannot burst. Each write takes a token of the budget in PostgreSQL instead
+      // (src/activities/github/write-budget.ts), shaped like GitHub's own limits.
     }),
     await Worker.create({
       ...shared,

@@ -19,7 +19,7 @@ import { registerHandlers } from './issue/handlers';
 import { runPhase } from './issue/hand-over';
 import { moveRound } from './issue/workspace';
 import { isEnding, type Ending, type Phase, type PhaseResult } from './issue/phases';
-import { postComment, publish, summary } from './issue/publish';
+import { postComment, publish, published, summary } from './issue/publish';
 import { STEPS } from './issue/steps';
 
 
@@ -123,6 +123,7 @@ async function runPhases(flow: Flow, first: Phase): Promise<Ending> {
     flow.state.atPhase(phase);
     if (ranOne && continueAsNewDue(flow)) {
       await condition(allHandlersFinished);
+      await published(flow);
       await continueAsNew<(input: IssueWorkflowInput) => Promise<IssueWorkflowResult>>({ ...flow.input, carried: flow.state.toCarry() });
     }
     const closed = flow.state.data.pending.prClosed;

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CheckInfo } from '../../src/domain/ci';
 import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
 import type { CommandSignalArgs } from '../../src/workflows/messages';
+import { STATUS_WRITE_GAP_MS } from '../../src/workflows/issue/publish';
 import { MockActivities } from './support/mock-activities';
 import { countActions, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 import { merged } from './support/signal-args';
@@ -31,6 +32,8 @@ test('CI red, then green: the fix round gets the log, only the new head counts, 
   await withWorkers(env, mock, async (taskQueue) => {
     const handle = await startIssue(env, taskQueue, issueInput());
     await waitForStatus(handle, (s) => s.state === 'checking' && s.checks?.items.length === 2, 'the checks of the first push');
+    // Status writes are coalesced: the one showing the checks comes at most STATUS_WRITE_GAP_MS after the last.
+    await env.sleep(STATUS_WRITE_GAP_MS);
     expect(mock.lastComment('status')).toContain('Waiting for the CI checks');
     expect(mock.lastComment('status')).toContain('[build](https://github.com/acme/app/actions/runs/9/job/1): pending');
     expect(mock.lastComment('status')).toContain('coverage: failure (ignored)');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
@@ -6,13 +7,16 @@ import type { RepoRef } from '../../domain/ids';
 import { FAILURE_TYPES } from '../types';
 import { toGithubFailure } from './errors';
 import { appIdentity, once, tokenIdentity, type GithubIdentity } from './identity';
-import { gateFor, gateRequests } from './rate-limit-gate';
+import { gateFor, gateRequests, MAX_IN_CALL_WAIT_MS } from './rate-limit-gate';
+import type { WriteBudget } from './write-budget';
 
 /** Gives the Octokit to use for a repository: the token's, or the App installation's of that repository. */
 export interface OctokitFactory {
   forRepo(ref: RepoRef): Promise<Octokit>;
   /** issueflow's own GitHub user, asked of GitHub once and then remembered. */
   identity(): Promise<GithubIdentity>;
+  /** From now on every content-generating write of these Octokits first takes a token of `budget` (src/activities/github/write-budget.ts). */
+  useWriteBudget?(budget: WriteBudget): void;
 }
 
 /** Dependencies of the factory. */
@@ -41,10 +45,15 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
   };
   const log = deps.log ?? { debug() {}, info() {}, warn() {}, error() {} };
   const base = { baseUrl: apiUrl, request, userAgent: 'issueflow', log };
+  let writeBudget: WriteBudget | undefined;
+  const useWriteBudget = (budget: WriteBudget) => void (writeBudget = budget);
+  const writes = (key: string) => ({ key, budget: () => writeBudget });
 
   if (token) {
-    const octokit = gateRequests(new Octokit({ ...base, auth: token }), gateFor(`${apiUrl} token ${token}`, 'token'));
-    return { forRepo: async () => octokit, identity: once(() => tokenIdentity(octokit)) };
+    // The budget's key names the token by a hash: it is stored in the database.
+    const tokenKey = `token ${createHash('sha256').update(`${apiUrl} ${token}`).digest('hex').slice(0, 16)}`;
+    const octokit = gateRequests(new Octokit({ ...base, auth: token }), gateFor(`${apiUrl} token ${token}`, 'token'), MAX_IN_CALL_WAIT_MS, writes(tokenKey));
+    return { forRepo: async () => octokit, identity: once(() => tokenIdentity(octokit)), useWriteBudget };
   }
   if (appId && appPrivateKey) {
     // Keys pasted into one-line environment variables often carry literal "\n".
@@ -57,7 +66,8 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
       let octokit = perInstallation.get(installationId);
       if (!octokit) {
         // Each installation token has its own limits, hence its own gate.
-        octokit = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } }), gateFor(`${apiUrl} installation ${installationId}`, `installation ${installationId}`));
+        const gate = gateFor(`${apiUrl} installation ${installationId}`, `installation ${installationId}`);
+        octokit = gateRequests(new Octokit({ ...base, authStrategy: createAppAuth, auth: { appId, privateKey, installationId } }), gate, MAX_IN_CALL_WAIT_MS, writes(`installation ${installationId}`));
         perInstallation.set(installationId, octokit);
       }
       return octokit;
@@ -73,6 +83,7 @@ export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
         return installation(cached.id);
       },
       identity: once(() => appIdentity({ app, installation, anonymous: gateRequests(new Octokit(base), gateFor(`${apiUrl} anonymous`, 'anonymous')) })),
+      useWriteBudget,
     };
   }
   const noCredentials = async (): Promise<never> => {

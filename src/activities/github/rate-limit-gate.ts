@@ -3,9 +3,11 @@ import type { Octokit } from '@octokit/rest';
 import { FAILURE_TYPES } from '../types';
 import { githubStatus, rateLimitDelayMs } from './errors';
 import { recordRateLimit } from './rate-limit-metrics';
+import type { WriteBudget } from './write-budget';
+import { isContentWrite, takeWriteToken } from './write-token';
 
 /** A wait up to this long happens in the call; a longer one fails the attempt with `nextRetryDelay` instead. */
-const MAX_IN_CALL_WAIT_MS = 10_000;
+export const MAX_IN_CALL_WAIT_MS = 10_000;
 
 /**
  * GitHub's rate limits count per token, not per call: once GitHub answered one call with a rate limit,
@@ -43,8 +45,19 @@ export function gateFor(key: string, name: string): RateLimitGate {
   return gate;
 }
 
-/** Routes every request of `octokit` through `gate`: waits out an announced reset, and announces the ones GitHub answers. */
-export function gateRequests(octokit: Octokit, gate: RateLimitGate, maxWaitMs = MAX_IN_CALL_WAIT_MS): Octokit {
+/** The write budget a gated Octokit takes from: `budget()` is read at each write (set once the database is there). */
+export interface BudgetSource {
+  budget(): WriteBudget | undefined;
+  /** The bucket's key: the installation, or the token (named without its secret). */
+  key: string;
+}
+
+/**
+ * Routes every request of `octokit` through `gate`: waits out an announced reset, and announces the ones GitHub
+ * answers. With `writes`, a content-generating request then takes a token of the write budget: a reset GitHub
+ * announced comes first, so no token is spent on a request that would wait anyway.
+ */
+export function gateRequests(octokit: Octokit, gate: RateLimitGate, maxWaitMs = MAX_IN_CALL_WAIT_MS, writes?: BudgetSource): Octokit {
   octokit.hook.wrap('request', async (request, options) => {
     // Look again after each wait: another call may have met a later reset meanwhile.
     for (let wait = gate.remainingMs(); wait > 0; wait = gate.remainingMs()) {
@@ -58,6 +71,8 @@ export function gateRequests(octokit: Octokit, gate: RateLimitGate, maxWaitMs = 
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+    const budget = writes?.budget();
+    if (budget && isContentWrite(options.method, options.url)) await takeWriteToken(budget, writes!.key, maxWaitMs);
     try {
       const response = await request(options);
       recordRateLimit(gate.credentials, response.headers as Record<string, string | number | undefined>);

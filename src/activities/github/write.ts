@@ -1,74 +1,36 @@
-import type { IssueRef } from '../../domain/ids';
-import { isStateLabel, stateLabelSpec } from '../../domain/labels';
-import { commentMarker, hasMarker, markedBody } from '../../domain/markers';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES, type GithubWriteActivities } from '../types';
 import { githubCall, githubStatus, toGithubFailure } from './errors';
 import type { OctokitFactory } from './octokit';
+import { ownComments, stateLabels } from './write-status';
 import { permissionName } from '../../domain/github-access';
 
 const ISSUES_WRITE = permissionName('issues');
 const PULLS_WRITE = permissionName('pull_requests');
 
-const issueName = (ref: IssueRef) => `${ref.owner}/${ref.repo}#${ref.issueNumber}`;
-
 /** The write activities; each is idempotent, so a retry after a lost answer does no harm. */
 export function createGithubWriteActivities(deps: { octokits: OctokitFactory }): GithubWriteActivities {
   const { octokits } = deps;
-  // Labels this process saw exist: creating one on every state change cost a write (a 422) each time.
-  const labelsKnown = new Set<string>();
+  const labels = stateLabels(octokits);
+  const comments_ = ownComments(octokits);
 
   return {
     /** Leaves exactly one `agent:*` label, the state's; creates the label with its colour when missing. */
-    async setStateLabel({ ref, state }) {
-      const octokit = await octokits.forRepo(ref);
-      const repo = { owner: ref.owner, repo: ref.repo };
-      const wanted = stateLabelSpec(state);
-      const labels = await githubCall({ action: `read the labels of ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
-        octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...repo, issue_number: ref.issueNumber, per_page: 100 }),
-      );
-      const names = labels.map((l) => l.name);
-      const labelKey = `${repo.owner}/${repo.repo}`.toLowerCase() + `:${wanted.name}`;
-      if (!names.includes(wanted.name)) {
-        if (!labelsKnown.has(labelKey)) {
-          try {
-            await octokit.rest.issues.createLabel({ ...repo, ...wanted });
-          } catch (err) {
-            // 422 already_exists: someone (or an earlier attempt) created it; that is what we want.
-            if (githubStatus(err) !== 422) throw toGithubFailure(err, { action: `create the label ${wanted.name} in ${repo.owner}/${repo.repo}`, permission: ISSUES_WRITE });
-          }
-          labelsKnown.add(labelKey);
-        }
-        await githubCall({ action: `add the label ${wanted.name} to ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
-          octokit.rest.issues.addLabels({ ...repo, issue_number: ref.issueNumber, labels: [wanted.name] }),
-        );
-      }
-      // Add first, then remove: the issue is never without a state label.
-      for (const name of names.filter((n) => isStateLabel(n) && n !== wanted.name)) {
-        try {
-          await octokit.rest.issues.removeLabel({ ...repo, issue_number: ref.issueNumber, name });
-        } catch (err) {
-          if (githubStatus(err) !== 404) throw toGithubFailure(err, { action: `remove the label ${name} from ${issueName(ref)}`, permission: ISSUES_WRITE });
-        }
-      }
-    },
+    setStateLabel: (input) => labels.set(input),
 
     /** Edits issueflow's own comment carrying the marker (only when its text changed) or creates it. */
     async upsertComment({ ref, workflowId, key, body }) {
-      const octokit = await octokits.forRepo(ref);
-      const self = await octokits.identity();
-      const repo = { owner: ref.owner, repo: ref.repo };
-      const marker = commentMarker(workflowId, key);
-      const text = markedBody(workflowId, key, body);
-      const ctx = { action: `comment on ${issueName(ref)}`, permission: ISSUES_WRITE };
-      const comments = await githubCall(ctx, () => octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: ref.issueNumber, per_page: 100 }));
-      // Anybody can paste the marker into a comment: only one issueflow itself wrote is its own to edit.
-      const existing = comments.find((c) => c.user?.id === self.id && hasMarker(c.body, marker));
-      if (existing && existing.body === text) return { commentId: existing.id, url: existing.html_url };
-      const { data } = existing
-        ? await githubCall(ctx, () => octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body: text }))
-        : await githubCall(ctx, () => octokit.rest.issues.createComment({ ...repo, issue_number: ref.issueNumber, body: text }));
-      return { commentId: data.id, url: data.html_url };
+      const comments = await comments_.list(ref);
+      return comments_.upsert(ref, comments, workflowId, key, body);
+    },
+
+    /** The state label, then each comment (the issue's comments read once): one activity for one step of the status. */
+    async publishStatus({ ref, workflowId, state, comments }) {
+      if (state) await labels.set({ ref, state });
+      const existing = await comments_.list(ref);
+      const out: Record<string, { commentId: number; url: string }> = {};
+      for (const { key, body } of comments) out[key] = await comments_.upsert(ref, existing, workflowId, key, body);
+      return out;
     },
 
     /** Finds the open pull request of `branch`, or opens one against the default branch. */

@@ -117,6 +117,7 @@ export function createActivityProxies(host: () => string | undefined = () => und
     rerunFailedJobs: writes.rerunFailedJobs,
     setStateLabel: writes.setStateLabel,
     upsertComment: writes.upsertComment,
+    publishStatus: writes.publishStatus,
     ensurePullRequest: writes.ensurePullRequest,
     reactToComment: writes.reactToComment,
     runAgent: routed(agents.runAgent, 'agent', host),

@@ -3,7 +3,7 @@ import { formatDuration } from '../../domain/status-comment';
 import type { Flow } from './flow';
 import type { Next } from './phases';
 import { startCiWait, waitsForCi } from './ci-start';
-import { postComment, publish, summary } from './publish';
+import { publish, summary } from './publish';
 
 function pullRequestBody(flow: Flow): string {
   const { data, ref } = flow.state;
@@ -48,6 +48,6 @@ export async function complete(flow: Flow): Promise<Next<'complete'>> {
 export async function announceCompleted(flow: Flow, note: string, ci?: string): Promise<'listen'> {
   const { state } = flow;
   state.enter('completed', note);
-  await Promise.all([publish(flow), postComment(flow, `summary-${state.data.counters.implements}`, summaryComment(flow, ci))]);
+  await publish(flow, [{ key: `summary-${state.data.counters.implements}`, body: summaryComment(flow, ci) }]);
   return 'listen';
 }

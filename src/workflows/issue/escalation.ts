@@ -3,7 +3,7 @@ import { bestEffort } from './best-effort';
 import { describeFailure } from './describe-failure';
 import type { Flow } from './flow';
 import type { Phase } from './phases';
-import { postComment, publish, summary } from './publish';
+import { publish, summary } from './publish';
 import { HANDED_OVER } from './hand-over';
 
 const DAY = 86_400_000;
@@ -39,7 +39,7 @@ export async function escalate(flow: Flow, phase: Phase, err: unknown): Promise<
     '',
     `Without a command in ${data.config.timeouts.escalationDays} days this issue is marked failed.`,
   ].join('\n');
-  await bestEffort('report the escalation', () => Promise.all([publish(flow), postComment(flow, `escalation-${n}`, body)]));
+  await bestEffort('report the escalation', () => publish(flow, [{ key: `escalation-${n}`, body }]));
   const woke = await condition(() => data.pending.resume || data.pending.prClosed !== undefined, data.config.timeouts.escalationDays * DAY, {
     summary: summary(flow, `escalated at ${phase}: wait for /agent retry`),
   });

@@ -6,7 +6,7 @@ import { bestEffort } from './best-effort';
 import { commitWork, pendingMerge } from './commit-work';
 import type { Flow } from './flow';
 import type { Ending } from './phases';
-import { postComment, publish, summary, updateStatusComment } from './publish';
+import { published, publish, summary, updateStatusComment } from './publish';
 
 const FINAL_TEXT: Record<Ending['end'] | 'cancelled', string> = {
   merged: 'The pull request was merged. Done here.',
@@ -23,6 +23,8 @@ const CANCELLED_UNPUSHED = 'Cancelled. The pull request is no longer open, so no
 /** Tells NOTIFY_URL and frees the worktree; every end goes through here. */
 async function release(flow: Flow, state: IssueState, text: string): Promise<void> {
   const { data, ref, workflowId } = flow.state;
+  // The status written in the background is on GitHub before the story ends.
+  await published(flow);
   await bestEffort('notify the end state', () =>
     flow.acts.notifyEndState.executeWithOptions({ summary: summary(flow, `notify ${state}`) }, [
       { workflowId, ref, state, summary: text, ...(data.status.pullRequest ? { pullRequestUrl: data.status.pullRequest.url } : {}) },
@@ -42,7 +44,7 @@ export async function finish(flow: Flow, ending: Ending): Promise<IssueWorkflowR
   if (ending.end === 'stale' || ending.end === 'failed') {
     state.enter(ending.end);
     state.closeStep(ending.end === 'failed' ? 'failed' : 'done');
-    await bestEffort('report the end', () => Promise.all([publish(flow), postComment(flow, 'final', text)]));
+    await bestEffort('report the end', () => publish(flow, [{ key: 'final', body: text }]));
   } else if (ending.end === 'merged' && state.current !== 'completed') {
     // Merged by a human while issueflow waited (an escalated review round): the issue is done.
     state.enter('completed', 'pull request merged');
@@ -71,7 +73,7 @@ export function cleanUpCancelled(flow: Flow, push: boolean): Promise<IssueWorkfl
     }
     state.enter('cancelled');
     state.closeStep();
-    await bestEffort('report the cancellation', () => Promise.all([publish(flow), postComment(flow, 'final', text)]));
+    await bestEffort('report the cancellation', () => publish(flow, [{ key: 'final', body: text }]));
     await release(flow, 'cancelled', text);
     return { state: 'cancelled' as const, outcome: 'cancelled' as const, ...(state.data.status.pullRequest ? { pullRequest: state.data.status.pullRequest } : {}) };
   });

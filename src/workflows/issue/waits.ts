@@ -35,7 +35,7 @@ export async function askAndWait(flow: Flow, ask: Ask): Promise<WaitOutcome> {
   const { data } = state;
   state.clearPending();
   state.waitForPeople(ask.state, ask.question);
-  await Promise.all([publish(flow), postComment(flow, ask.key, ask.comment)]);
+  await publish(flow, [{ key: ask.key, body: ask.comment }]);
   const half = (data.config.timeouts.feedbackHours * HOUR) / 2;
   const approval = ask.state === 'awaiting-approval';
   const answered = () => outcomeOf(data, approval) !== undefined;

@@ -31,6 +31,23 @@ describe('GitHub write activities against the stand-in', () => {
     expect(standin.labelsOf(REPO, issue.number).filter((l) => l.startsWith('agent:'))).toEqual(['agent:testing']);
   });
 
+  test('publishStatus: the label (an existing one is not created again) and each comment, the comments read once; a person\'s label stays', async () => {
+    standin.createLabels(REPO, [{ name: 'agent:implementing', color: '000000' }]);
+    const issue = standin.openIssue(REPO, { title: 'Fix it', labels: ['agent', 'needs-design', 'agent:queued'] });
+    const input = { ref: ref(issue.number), workflowId: 'octo/app#1', state: 'implementing' as const, comments: [{ key: 'status', body: 'Implementing' }, { key: 'summary-1', body: 'Done' }] };
+    const out = await github.publishStatus(input);
+    expect(Object.keys(out)).toEqual(['status', 'summary-1']);
+    expect(standin.labelsOf(REPO, issue.number).sort()).toEqual(['agent', 'agent:implementing', 'needs-design']);
+    const ops = standin.requests.map((r) => r.operationId);
+    expect(ops.filter((o) => o === 'issues/create-label')).toEqual([]);
+    expect(ops.filter((o) => o === 'issues/list-comments')).toHaveLength(1);
+    expect(standin.requests.filter((r) => r.method !== 'GET').map((r) => r.operationId)).toEqual(['issues/add-labels', 'issues/remove-label', 'issues/create-comment', 'issues/create-comment']);
+    // Again with the same text: nothing to write.
+    const before = standin.requests.length;
+    await github.publishStatus(input);
+    expect(standin.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
   test('upsertComment twice leaves one comment; a changed body edits it in place', async () => {
     const issue = standin.openIssue(REPO, { title: 'Fix it' });
     standin.addComment(REPO, issue.number, { body: 'first!' });

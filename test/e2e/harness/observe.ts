@@ -81,6 +81,19 @@ export function stateLabelsAdded(standin: GithubStandin, issue: E2EIssue): strin
     .map((c) => c.label);
 }
 
+/**
+ * Whether `shown` walks `story` in order, skipping some of it: status writes are coalesced, so a state that
+ * passed within seconds of the last write gets no label of its own (questions, plans and ends always do).
+ */
+export function inStoryOrder(shown: string[], story: string[]): boolean {
+  let i = 0;
+  for (const label of shown) {
+    while (i < story.length && story[i] !== label) i++;
+    if (i++ >= story.length) return false;
+  }
+  return true;
+}
+
 /** One commit of a branch (not on the base branch), oldest first. */
 export interface BranchCommit {
   sha: string;

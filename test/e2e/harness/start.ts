@@ -115,8 +115,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       GITHUB_TOKEN: secrets.githubToken,
       GITHUB_WEBHOOK_SECRET: secrets.webhookSecret,
       GIT_CLONE_URL: bare.cloneUrlTemplate,
-      // 1 write a second (the default) is GitHub's budget; the stand-in has none, and the suites must stay short.
-      GITHUB_WRITES_PER_SECOND: '50',
+      // The default write budget (80 a minute, 500 an hour, per token): what a user gets. Its bursts keep the suites short.
       AGENT: 'custom',
       AGENT_COMMAND: scriptedAgentCommand(),
       ISSUEFLOW_API_TOKEN: secrets.apiToken,

@@ -78,6 +78,12 @@ export class GithubStandin extends StandinServer {
     return issue;
   }
 
+  /** Creates repository labels as `issueflow init` does, without a request in the log. */
+  createLabels(fullName: string, labels: ReadonlyArray<{ name: string; color: string; description?: string | null }>): void {
+    const repo = this.repoOf(fullName);
+    for (const l of labels) this.store.ensureLabel(repo, l.name, l.color, l.description ?? null);
+  }
+
   /** Adds a label to an issue as a person would (creating the label when missing). */
   addLabel(fullName: string, issueNumber: number, label: string): void {
     const repo = this.repoOf(fullName);

@@ -77,6 +77,13 @@ export class MockActivities {
       this.comments.set(key, [...(this.comments.get(key) ?? []), body]);
       return { commentId: 1000 + this.comments.size, url: `https://github.com/acme/app/issues/7#issuecomment-${key}` };
     },
+    // The label and comments of one step through the same (overridable) calls, as the real activity does.
+    publishStatus: async ({ ref, workflowId, state, comments }) => {
+      if (state) await (this.overrides.setStateLabel ?? this.defaults.setStateLabel)({ ref, state });
+      const out: Record<string, { commentId: number; url: string }> = {};
+      for (const { key, body } of comments) out[key] = await (this.overrides.upsertComment ?? this.defaults.upsertComment)({ ref, workflowId, key, body });
+      return out;
+    },
     ensurePullRequest: async () => ({ number: 101, url: 'https://github.com/acme/app/pull/101', created: true }),
     reactToComment: async () => undefined,
     runAgent: async (input): Promise<AgentRunResult> => ({
