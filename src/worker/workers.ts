@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { hostQueues } from '../domain/host-queues';
 import type { Logger } from '../logger';
 import { HEARTBEAT_EVERY_MS } from '../activities/heartbeat';
+import { bundleWorkflowsApart } from './workflow-bundle';
 
 /** Activities split by the task queue they run on. */
 export interface ActivityGroups {
@@ -21,6 +22,8 @@ export interface Workers {
   taskQueues: string[];
   run(): Promise<void>;
   shutdown(): void;
+  /** Issue workflows held in memory now (the workflow worker's cache, at most WORKFLOW_CACHE_SIZE). */
+  cachedWorkflows(): number;
 }
 
 /**
@@ -49,7 +52,9 @@ export async function createWorkers(options: {
     await Worker.create({
       ...shared,
       taskQueue: config.temporal.taskQueue,
-      workflowsPath: options.workflowsPath ?? require.resolve('../workflows'),
+      workflowBundle: await bundleWorkflowsApart(options.workflowsPath ?? require.resolve('../workflows')),
+      // Sized to the issues busy at once: a waiting issue is evicted and replays its (short) history on its reply.
+      ...workflowCacheOptions(config.temporal.workflowCacheSize),
       activities: activities.main,
     }),
     await Worker.create({
@@ -81,7 +86,14 @@ export async function createWorkers(options: {
     shutdown: () => {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
+    cachedWorkflows: () => workers[0].getStatus().numCachedWorkflows,
   };
+}
+
+/** The SDK's default cache grows with the heap limit (~2,000 workflows), so every waiting issue stayed in memory. */
+export function workflowCacheOptions(size: number): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'> {
+  // The SDK refuses more concurrent workflow tasks than cached workflows (40 is its default).
+  return { maxCachedWorkflows: size, maxConcurrentWorkflowTaskExecutions: Math.min(40, size) };
 }
 
 /**
