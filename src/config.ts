@@ -82,7 +82,7 @@ const envSchema = z.object({
   AGENT_FALLBACK: z.enum(AGENT_PRESETS).optional(),
   AGENT_ENV: list,
   AGENT_CONCURRENCY: positiveInt(2),
-  WORKFLOW_CACHE_SIZE: positiveInt(100).refine((n) => n >= 2, { message: 'must be at least 2 (the Temporal SDK\'s least workflow cache)' }),
+  WORKFLOW_CACHE_SIZE: optional.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 2), { message: 'must be a whole number of at least 2 (the Temporal SDK\'s least workflow cache)' }),
   AGENT_IDLE_MINUTES: positiveNumber(2),
   ISSUEFLOW_SANDBOX: z.enum(['auto', 'required', 'off']).default('auto'),
   AGENT_NETWORK_ALLOW: allowList,
@@ -227,7 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
       uiUrl: e.TEMPORAL_UI_URL ?? (e.TEMPORAL_ADDRESS ? undefined : `http://localhost:${e.TEMPORAL_UI_PORT}`),
-      workflowCacheSize: e.WORKFLOW_CACHE_SIZE,
+      // Ten per agent slot: the issues busy at once (an agent run, its tests, its writes), not those waiting for people.
+      workflowCacheSize: e.WORKFLOW_CACHE_SIZE ? Number(e.WORKFLOW_CACHE_SIZE) : 10 * e.AGENT_CONCURRENCY,
       metricsBindAddress: e.TEMPORAL_METRICS_BIND,
       versioning: e.ISSUEFLOW_BUILD_ID
         ? { version: { deploymentName: e.ISSUEFLOW_DEPLOYMENT_NAME ?? e.TEMPORAL_TASK_QUEUE.replace(/\./g, '-'), buildId: e.ISSUEFLOW_BUILD_ID }, rollout: e.ISSUEFLOW_VERSION_ROLLOUT }

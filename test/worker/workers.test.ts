@@ -11,10 +11,12 @@ useIssueflowTestEnv((e) => (env = e));
 const noDescription = { ...FORM_ISSUE, body: FORM_ISSUE.body.replace(/The greeting in the header[^\n]*/, '_No response_') };
 const merged = { deliveryId: 'pr-closed', pullRequestNumber: 101, merged: true };
 
-test('WORKFLOW_CACHE_SIZE: 100 by default, at least 2, and the workflow worker is sized by it', () => {
-  expect(loadConfig({}).temporal.workflowCacheSize).toBe(100);
+test('WORKFLOW_CACHE_SIZE: ten per agent slot by default, at least 2, and the workflow worker is sized by it', () => {
+  expect(loadConfig({}).temporal.workflowCacheSize).toBe(20);
+  expect(loadConfig({ AGENT_CONCURRENCY: '5' }).temporal.workflowCacheSize).toBe(50);
   expect(loadConfig({ WORKFLOW_CACHE_SIZE: '7' }).temporal.workflowCacheSize).toBe(7);
   expect(() => loadConfig({ WORKFLOW_CACHE_SIZE: '1' })).toThrow(/WORKFLOW_CACHE_SIZE/);
+  expect(() => loadConfig({ WORKFLOW_CACHE_SIZE: 'lots' })).toThrow(/WORKFLOW_CACHE_SIZE/);
   expect(workflowCacheOptions(100)).toEqual({ maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 40 });
   expect(workflowCacheOptions(3)).toEqual({ maxCachedWorkflows: 3, maxConcurrentWorkflowTaskExecutions: 3 });
 });
