@@ -19,6 +19,11 @@ bundleWorkflowCode({ workflowsPath, logger: quiet }).then(
  * after GC, measured with bundleWorkflowCode alone).
  */
 export async function bundleWorkflowsApart(workflowsPath: string): Promise<{ code: string }> {
-  const { stdout } = await run(process.execPath, ['-e', BUNDLER, require.resolve('@temporalio/worker'), workflowsPath], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  const { stdout } = await run(process.execPath, ['-e', BUNDLER, require.resolve('@temporalio/worker'), workflowsPath], {
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: 'utf8',
+    // Only what node needs: the bundler has no use for the service's credentials.
+    env: { PATH: process.env.PATH ?? '' },
+  });
   return { code: stdout };
 }
