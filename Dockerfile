@@ -21,7 +21,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates curl bubblewrap socat \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production ISSUEFLOW_DATA_DIR=/data
+# Two malloc arenas, not 8 per core: the worker's threads (Temporal's core, the workflow thread) kept ~90 MB
+# more RSS with glibc's default after a burst of 1,000 issues (bench/figures/waiting.ts).
+ENV NODE_ENV=production ISSUEFLOW_DATA_DIR=/data MALLOC_ARENA_MAX=2
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -85,6 +85,7 @@ const envSchema = z.object({
   AGENT_FALLBACK: z.enum(AGENT_PRESETS).optional(),
   AGENT_ENV: list,
   AGENT_CONCURRENCY: positiveInt(2),
+  WORKFLOW_CACHE_SIZE: optional.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 2), { message: 'must be a whole number of at least 2 (the Temporal SDK\'s least workflow cache)' }),
   AGENT_IDLE_MINUTES: positiveNumber(2),
   ISSUEFLOW_SANDBOX: z.enum(['auto', 'required', 'off']).default('auto'),
   AGENT_NETWORK_ALLOW: allowList,
@@ -122,6 +123,8 @@ export interface Config {
     uiPort: number;
     devServerPort: number;
     uiUrl?: string;
+    /** Issue workflows a worker keeps in memory (WORKFLOW_CACHE_SIZE); one evicted replays its history on its next event. */
+    workflowCacheSize: number;
     /** host:port where the worker serves the SDK's Prometheus metrics (TEMPORAL_METRICS_BIND); off when unset. */
     metricsBindAddress?: string;
     /** Worker Versioning (a Worker Deployment Version per release), on when ISSUEFLOW_BUILD_ID is set. */
@@ -224,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
       uiUrl: e.TEMPORAL_UI_URL ?? (e.TEMPORAL_ADDRESS ? undefined : `http://localhost:${e.TEMPORAL_UI_PORT}`),
+      // Ten per agent slot: the issues busy at once (an agent run, its tests, its writes), not those waiting for people.
+      workflowCacheSize: e.WORKFLOW_CACHE_SIZE ? Number(e.WORKFLOW_CACHE_SIZE) : 10 * e.AGENT_CONCURRENCY,
       metricsBindAddress: e.TEMPORAL_METRICS_BIND,
       versioning: e.ISSUEFLOW_BUILD_ID
         ? { version: { deploymentName: e.ISSUEFLOW_DEPLOYMENT_NAME ?? e.TEMPORAL_TASK_QUEUE.replace(/\./g, '-'), buildId: e.ISSUEFLOW_BUILD_ID }, rollout: e.ISSUEFLOW_VERSION_ROLLOUT }

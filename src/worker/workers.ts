@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { HEARTBEAT_EVERY_MS } from '../activities/heartbeat';
 import type { ActivityGroups } from '../activities/activity-groups';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
+import { bundleWorkflowsApart } from './workflow-bundle-apart';
 
 /** The running workers of one process, and the task queues they poll. */
 export interface Workers {
@@ -13,6 +14,8 @@ export interface Workers {
   taskQueues: string[];
   run(): Promise<void>;
   shutdown(): void;
+  /** Issue workflows held in memory now (the workflow worker's cache, at most WORKFLOW_CACHE_SIZE). */
+  cachedWorkflows(): number;
 }
 
 /**
@@ -39,8 +42,11 @@ export async function createWorkers(options: {
     await Worker.create({
       ...shared,
       taskQueue: config.temporal.taskQueue,
-      // Bundled by the prestart when nothing changed since (src/worker/workflow-bundle.ts): seconds off each start.
-      ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : (prebuiltWorkflowBundle() ?? { workflowsPath: require.resolve('../workflows') })),
+      // The prestart's bundle when nothing changed since (src/worker/workflow-bundle.ts): seconds off each start;
+      // else bundled in a child process, whose webpack memory is given back when it exits.
+      workflowBundle: (options.workflowsPath ? undefined : prebuiltWorkflowBundle()) ?? (await bundleWorkflowsApart(options.workflowsPath ?? require.resolve('../workflows'))),
+      // Sized to the issues busy at once: a waiting issue is evicted and replays its (short) history on its reply.
+      ...workflowCacheOptions(config.temporal.workflowCacheSize),
       activities: activities.main,
     }),
     await Worker.create({
@@ -73,7 +79,14 @@ export async function createWorkers(options: {
     shutdown: () => {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
+    cachedWorkflows: () => workers[0].getStatus().numCachedWorkflows,
   };
+}
+
+/** The SDK's default cache grows with the heap limit (~2,000 workflows), so every waiting issue stayed in memory. */
+export function workflowCacheOptions(size: number): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'> {
+  // The SDK refuses more concurrent workflow tasks than cached workflows (40 is its default).
+  return { maxCachedWorkflows: size, maxConcurrentWorkflowTaskExecutions: Math.min(40, size) };
 }
 
 /**
