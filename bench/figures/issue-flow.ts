@@ -100,11 +100,11 @@ export async function measure(opts: BenchOptions): Promise<Figure[]> {
     const p99 = pct(reactions, 99);
     const n = `${runs.length} happy paths${opts.short ? '' : ' one after another, then 20 issues at once'}; the first after the start included`;
     return [
-      { id: 'first-reaction-p50', figure: 'first reaction after the trigger, p50', goal: '<= 500 ms', value: p50, unit: 'ms', met: short(p50 <= 500), anchor, note: n },
-      { id: 'first-reaction-p99', figure: 'first reaction after the trigger, p99', goal: '<= 2000 ms', value: p99, unit: 'ms', met: short(p99 <= 2000), anchor, note: n },
-      { id: 'writes-per-issue', figure: 'GitHub writes per happy path (to PR and summary)', goal: '<= 12', value: worst(runs.map((r) => r.writes)), unit: 'writes', met: short(worst(runs.map((r) => r.writes)) <= 12), anchor, note: 'the most of the runs' },
-      { id: 'trigger-to-pr', figure: 'trigger to PR, instant agent, idle service', goal: '<= 5000 ms', value: pct(runs.map((r) => r.toPr), 50), unit: 'ms', met: short(pct(runs.map((r) => r.toPr), 50) <= 5000), anchor, note: `p50; runs: ${runs.map((r) => r.toPr).join(', ')} ms` },
-      { id: 'temporal-actions', figure: 'Temporal actions per happy path (to merged)', goal: '<= 25', value: worst(runs.map((r) => r.actions)), unit: 'actions', met: short(worst(runs.map((r) => r.actions)) <= 25), anchor, note: `the most of the runs; ${JSON.stringify(runs[0].byType)}` },
+      { id: 'issue-flow.first-reaction-p50', figure: 'first reaction after the trigger, p50', goal: '<= 500 ms', value: p50, unit: 'ms', met: short(p50 <= 500), anchor, note: n },
+      { id: 'issue-flow.first-reaction-p99', figure: 'first reaction after the trigger, p99', goal: '<= 2000 ms', value: p99, unit: 'ms', met: short(p99 <= 2000), anchor, note: n },
+      { id: 'issue-flow.writes', figure: 'GitHub writes per happy path (to PR and summary)', goal: '<= 12', value: worst(runs.map((r) => r.writes)), unit: 'writes', met: short(worst(runs.map((r) => r.writes)) <= 12), anchor, note: 'the most of the runs' },
+      { id: 'issue-flow.trigger-to-pr', figure: 'trigger to PR, instant agent, idle service', goal: '<= 5000 ms', value: pct(runs.map((r) => r.toPr), 50), unit: 'ms', met: short(pct(runs.map((r) => r.toPr), 50) <= 5000), anchor, note: `p50; runs: ${runs.map((r) => r.toPr).join(', ')} ms` },
+      { id: 'issue-flow.actions', figure: 'Temporal actions per happy path (to merged)', goal: '<= 25', value: worst(runs.map((r) => r.actions)), unit: 'actions', met: short(worst(runs.map((r) => r.actions)) <= 25), anchor, note: `the most of the runs; ${JSON.stringify(runs[0].byType)}` },
     ];
   } finally {
     await e2e.stop();
