@@ -1,52 +1,13 @@
-import type {
-  ChecksChangedSignalArgs,
-  CommandSignalArgs,
-  FeedbackSignalArgs,
-  IssueClosedSignalArgs,
-  IssueEditedSignalArgs,
-  PullRequestClosedSignalArgs,
-  ReviewSignalArgs,
-} from './messages';
 import type { IssueWorkflowInput } from './issue-workflow-input';
 import { parseComment } from './commands';
-import { issueNumberOfBranch, issueWorkflowId, type IssueRef } from './ids';
 import { isTrustedAssociation as trusted } from './trust';
 import { isStateLabel } from './labels';
-import { servesRepo, type RepoScope } from './repo-scope';
-import { asDelivery, type WebhookDelivery, type WebhookPayload, type WebhookUser as User } from './webhook-payloads';
+import { servesRepo } from './repo-scope';
+import { ignore, isBotOrSelf, mayBeSameUser, target, type Ctx, type RoutingOptions, type SignalDecision, type WebhookDecision } from './webhook-decision';
+import { routeChecks, routePullRequest } from './webhook-routing-pr';
+import { asDelivery, type WebhookDelivery, type WebhookPayload } from './webhook-payloads';
 
-/** Who issueflow is on GitHub and what it listens to; from the service configuration. */
-export interface RoutingOptions extends RepoScope {
-  triggerLabel: string;
-  /**
-   * The id of issueflow's own GitHub user (the token's user or the App's bot user, learned at start), for
-   * assignment and self-detection. An id, never a login or a marker: those can be copied or renamed.
-   */
-  appUserId?: number;
-  /** The GitHub App id, to recognise comments made through the App (`performed_via_github_app`). */
-  appId?: number;
-}
-
-export type SignalDecision =
-  | { name: 'command'; args: CommandSignalArgs }
-  | { name: 'feedback'; args: FeedbackSignalArgs }
-  | { name: 'issueEdited'; args: IssueEditedSignalArgs }
-  | { name: 'issueClosed'; args: IssueClosedSignalArgs }
-  | { name: 'review'; args: ReviewSignalArgs }
-  | { name: 'pullRequestClosed'; args: PullRequestClosedSignalArgs }
-  | { name: 'checksChanged'; args: ChecksChangedSignalArgs };
-
-/**
- * What one webhook delivery asks of issueflow. `start.orSignal` is sent instead when the workflow already
- * runs; `cancel.signal` is sent before the cancellation, so the run knows why it is cancelled.
- */
-export type WebhookDecision =
-  | { kind: 'start'; ref: IssueRef; workflowId: string; input: IssueWorkflowInput; orSignal?: SignalDecision }
-  | ({ kind: 'signal'; ref: IssueRef; workflowId: string } & { signal: SignalDecision })
-  | { kind: 'cancel'; ref: IssueRef; workflowId: string; signal?: SignalDecision }
-  | { kind: 'ignore'; reason: string; ref?: IssueRef };
-
-const ignore = (reason: string, ref?: IssueRef): WebhookDecision => ({ kind: 'ignore', reason, ...(ref ? { ref } : {}) });
+export { isBotOrSelf, type RoutingOptions, type SignalDecision, type WebhookDecision } from './webhook-decision';
 
 /** Maps a verified GitHub delivery to a start, a signal, a cancel or a reasoned ignore. Pure: no I/O. */
 export function routeWebhook(event: string, raw: unknown, deliveryId: string, options: RoutingOptions): WebhookDecision {
@@ -84,35 +45,8 @@ function routeDelivery(d: WebhookDelivery, event: string, deliveryId: string, op
   }
 }
 
-interface Ctx {
-  event: string;
-  owner: string;
-  repo: string;
-  deliveryId: string;
-  options: RoutingOptions;
-}
-
 /** What a start reads of an issue's event: the issue's labels and the App installation. */
 type IssuePayload = WebhookPayload<'issues'> | WebhookPayload<'issue_comment'>;
-
-/** Bots (including issueflow itself) never drive a workflow; recognised by id, type and App, not by name. */
-export function isBotOrSelf(user: User | null | undefined, options: RoutingOptions, viaAppId?: number): boolean {
-  if (!user) return true;
-  if (user.type === 'Bot') return true;
-  if (options.appUserId !== undefined && user.id === options.appUserId) return true;
-  return options.appId !== undefined && viaAppId === options.appId;
-}
-
-/**
- * Whether two users may be the same person, by id alone (a login can be renamed and taken over). Without
- * both ids nobody can tell, so the answer is yes: the checks that use it then deny, never grant.
- */
-const mayBeSameUser = (a: User | null | undefined, b: User | null | undefined) => typeof a?.id !== 'number' || typeof b?.id !== 'number' || a.id === b.id;
-
-function target(ctx: Ctx, issueNumber: number): { ref: IssueRef; workflowId: string } {
-  const ref = { owner: ctx.owner, repo: ctx.repo, issueNumber };
-  return { ref, workflowId: issueWorkflowId(ref) };
-}
 
 /** An `agent:*` state label on the issue: an earlier story of it ended, and may have left a PR. */
 const hadStory = (p: IssuePayload) => (p.issue?.labels ?? []).some((l) => !!l?.name && isStateLabel(l.name));
@@ -225,57 +159,3 @@ function routeIssueComment(ctx: Ctx, p: WebhookPayload<'issue_comment'>): Webhoo
   return { kind: 'signal', ...target(ctx, n), signal: { name: 'feedback', args: { deliveryId, author, body: parsed.text, commentId: c.id ?? undefined, trusted: isTrusted } } };
 }
 
-function routePullRequest(ctx: Ctx, d: WebhookDelivery<'pull_request' | 'pull_request_review' | 'pull_request_review_comment'>): WebhookDecision {
-  const { event, options, deliveryId } = ctx;
-  const pr = d.payload.pull_request;
-  const issue = issueNumberOfBranch(pr?.head?.ref ?? '');
-  if (!pr?.number || !issue) return ignore(`${event} on a pull request not opened by issueflow`);
-  // Anyone can name a fork's branch issueflow/issue-N; issueflow pushes only to the repository itself. Ids, not names: a repo can be renamed.
-  const headRepo = pr.head?.repo?.id;
-  if (headRepo === undefined || headRepo !== pr.base?.repo?.id) return ignore(`${event} on a pull request from a fork, not opened by issueflow`, target(ctx, issue).ref);
-  const t = target(ctx, issue);
-  if (d.name === 'pull_request') {
-    if (d.payload.action !== 'closed') return ignore(`pull_request.${d.payload.action} is not handled`, t.ref);
-    return { kind: 'signal', ...t, signal: { name: 'pullRequestClosed', args: { deliveryId, pullRequestNumber: pr.number, merged: d.payload.pull_request?.merged === true } } };
-  }
-  const isReview = d.name === 'pull_request_review';
-  if (d.payload.action !== (isReview ? 'submitted' : 'created')) return ignore(`${event}.${d.payload.action} is not handled`, t.ref);
-  const review = d.name === 'pull_request_review' ? d.payload.review : undefined;
-  const comment = d.name === 'pull_request_review_comment' ? d.payload.comment : undefined;
-  const item = review ?? comment;
-  if (!item || isBotOrSelf(item.user, options)) return ignore('review by a bot or by issueflow', t.ref);
-  if (!trusted(item.author_association)) return ignore('reviewer is not an owner, member or collaborator', t.ref);
-  const body = item.body ?? '';
-  // A review of only line comments arrives as empty "commented" review plus one event per comment; the comments carry the work.
-  if (isReview && !body.trim() && review?.state === 'commented') return ignore('empty review; its comments arrive separately', t.ref);
-  const args: ReviewSignalArgs = { deliveryId, kind: isReview ? 'review' : 'review-comment', author: item.user?.login ?? 'unknown', body, pullRequestNumber: pr.number };
-  if (review?.state) args.reviewState = review.state;
-  if (comment?.path) args.path = comment.path;
-  if (typeof comment?.line === 'number') args.line = comment.line;
-  return { kind: 'signal', ...t, signal: { name: 'review', args } };
-}
-
-/**
- * A check suite, check run or commit status on an issueflow branch: the issue's run reads the checks again.
- * Only a nudge (the run reads the checks itself, and only of the head it pushed), so a fork's branch of the
- * same name can do no harm.
- */
-function routeChecks(ctx: Ctx, d: WebhookDelivery<'check_suite' | 'check_run' | 'status'>): WebhookDecision {
-  const { event, deliveryId } = ctx;
-  const { sha, branches } = checkedCommit(d);
-  const issue = branches.map((b) => issueNumberOfBranch(b ?? '')).find((n) => n !== undefined);
-  if (!sha || !issue) return ignore(`${event} not on an issueflow branch`);
-  return { kind: 'signal', ...target(ctx, issue), signal: { name: 'checksChanged', args: { deliveryId, sha } } };
-}
-
-/** The commit a check event is about, and the branches it names: each event carries them in its own fields. */
-function checkedCommit(d: WebhookDelivery<'check_suite' | 'check_run' | 'status'>): { sha?: string; branches: Array<string | null | undefined> } {
-  switch (d.name) {
-    case 'check_suite':
-      return { sha: d.payload.check_suite?.head_sha ?? undefined, branches: [d.payload.check_suite?.head_branch] };
-    case 'check_run':
-      return { sha: d.payload.check_run?.head_sha ?? undefined, branches: [d.payload.check_run?.check_suite?.head_branch] };
-    case 'status':
-      return { sha: d.payload.sha ?? undefined, branches: (d.payload.branches ?? []).map((b) => b?.name) };
-  }
-}
