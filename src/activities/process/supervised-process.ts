@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
@@ -47,17 +48,40 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Resolves once no process of the group is left, or after `ms` (a member that left the group is not waited for). */
+/**
+ * Whether a process of group `pgid` still runs. A zombie runs nothing and holds no file: it only waits for
+ * its reaper, and where PID 1 is slow to reap (a container's init), a sandbox's exited bwrap lingers as one
+ * for a second or more. Read from /proc; where that cannot be read, any member counts.
+ */
+export function groupRunning(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return true;
+  }
+  return pids.some((pid) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return false; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so fields are read after the last ")".
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(pgrp) === pgid && state !== 'Z' && state !== 'X';
+  });
+}
+
+/** Resolves once no process of the group runs, or after `ms` (a member that left the group is not waited for). */
 async function groupGone(pid: number, ms: number): Promise<void> {
   const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      process.kill(-pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  while (Date.now() < until && groupRunning(pid)) await new Promise((r) => setTimeout(r, 20));
 }
 
 /**
