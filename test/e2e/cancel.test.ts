@@ -60,7 +60,8 @@ describe('e2e: cancel during a silent agent', () => {
     const events = (await e2e.client.workflow.getHandle(issue.workflowId).fetchHistory()).events ?? [];
     const scheduledAt = (type: string) => ms(events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type && ms(e.eventTime) >= closedAt)?.eventTime);
     const cleanupAt = scheduledAt('commitAndPush');
-    const labelAt = scheduledAt('setStateLabel');
+    // The label is written alone (setStateLabel) or beside the status comment (publishStatus, coalesced status writes).
+    const labelAt = scheduledAt('setStateLabel') || scheduledAt('publishStatus');
     // The work of the cancelled round was pushed.
     expect(e2e.branchFiles(`issueflow/issue-${issue.number}`)['NOTES.md']).toBe('first thoughts');
 

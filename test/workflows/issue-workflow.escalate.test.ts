@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { MockActivities, runUntilCancelled } from './support/mock-activities';
-import { inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
+import { eventually, inState, issueInput, recordHistory, startIssue, waitForStatus, withWorkers, useIssueflowTestEnv } from './support/harness';
 import { command } from './support/signal-args';
 
 let env: TestWorkflowEnvironment;
@@ -55,6 +55,8 @@ test('/agent escalate while the PR waits for review escalates at once; /agent ca
     await handle.signal('command', command('escalate', 'escalate-1'));
     const escalated = await waitForStatus(handle, inState('escalated'), 'the escalation');
     expect(escalated.lastError).toMatchObject({ step: 'listen', type: 'HandedOver' });
+    // The comment is written beside the status, in the background: the state may show first.
+    await eventually('the escalation comment', () => mock.lastComment('escalation-1') !== undefined);
     expect(mock.lastComment('escalation-1')).toContain('handed to a maintainer by @carol');
     await handle.signal('command', command('cancel', 'cancel-1'));
     expect(await handle.result()).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });

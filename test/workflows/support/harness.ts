@@ -113,6 +113,13 @@ export async function waitForStatus(handle: IssueHandle, ok: (s: IssueStatus) =>
   throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last && { state: last.state, steps: last.steps.map((s) => s.step) })}`);
 }
 
+/** Polls `ok` until it holds: for what the workflow writes in the background (coalesced status writes). */
+export async function eventually(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+  for (const until = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
 export const inState = (state: IssueStatus['state']) => (s: IssueStatus) => s.state === state;
 
 const E = temporal.api.enums.v1.EventType;
