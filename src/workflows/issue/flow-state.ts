@@ -1,3 +1,4 @@
+import type { Budget } from '../../domain/budget';
 import type { IssueRef } from '../../domain/ids';
 import type { ConversationEntry } from '../../domain/prompt';
 import type { RepoConfig } from '../../domain/repo-config';
@@ -60,9 +61,10 @@ export class FlowState extends RoundState {
     this.d.phase = phase;
   }
 
-  /** The repo's `.github/issueflow.yml` (or the defaults), read at the start. */
-  useConfig(config: RepoConfig): void {
+  /** The repo's `.github/issueflow.yml` (or the defaults), read at the start; its budget, else the service's. */
+  useConfig(config: RepoConfig, serviceBudget?: Budget): void {
     this.d.config = config;
+    this.setBudget(config.budget ?? serviceBudget);
   }
 
   /** What the issue now shows: its label or its search attribute. */

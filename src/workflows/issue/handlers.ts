@@ -13,6 +13,7 @@ import {
   type ApproveUpdateResult,
   type CommandSignalArgs,
 } from '../messages';
+import { parseBudgetArgs } from '../../domain/budget';
 import { ENDINGS_PATCH } from './endings';
 import { bestEffort } from './best-effort';
 import { HAND_OVER_PATCH, handOver } from './hand-over';
@@ -60,6 +61,14 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
       // Acted on while the PR waits for review or merge (see listen).
       state.askUpdate();
       return react(flow, args, 'eyes');
+    case 'budget': {
+      const raised = parseBudgetArgs(args.args ?? '');
+      if (!raised) return react(flow, args, 'confused');
+      state.raiseBudget(raised);
+      // A round stopped at the budget goes on (it asks again if the new budget is still too small).
+      state.askResume();
+      return react(flow, args, '+1');
+    }
     case 'status':
       await react(flow, args, 'eyes');
       return bestEffort('post the status', () => updateStatusComment(flow));
