@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Budget } from './domain/budget';
 import { ALL_REPOS } from './domain/repo-scope';
 
 /** Agent presets the agent runner knows how to call (see src/activities/agent). */
@@ -26,6 +27,13 @@ const positiveNumber = (fallback: number) =>
     .default(String(fallback))
     .refine((v) => Number.isFinite(Number(v)) && Number(v) > 0, { message: 'must be a positive number' })
     .transform(Number);
+
+/** A positive number, or unset (empty is unset). */
+const optionalPositive = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || v.trim() === '' || (Number.isFinite(Number(v)) && Number(v) > 0), { message: 'must be a positive number' })
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : Number(v)));
 
 const optional = z
   .string()
@@ -96,6 +104,8 @@ const envSchema = z.object({
   ISSUEFLOW_VERSION_ROLLOUT: z.enum(['auto', 'manual']).default('auto'),
   TEMPORAL_METRICS_URL: url,
   TRIGGER_LABEL: z.string().min(1).default('agent'),
+  BUDGET_USD: optionalPositive,
+  BUDGET_AGENT_MINUTES: optionalPositive,
   NOTIFY_URL: url,
   NOTIFY_SECRET: optional,
   LOG_RETENTION_DAYS: positiveInt(7),
@@ -168,6 +178,8 @@ export interface Config {
   /** Where `/metrics` reads the worker's SDK metrics: TEMPORAL_METRICS_URL, else from TEMPORAL_METRICS_BIND. */
   temporalMetrics: { url?: string };
   triggerLabel: string;
+  /** The budget per issue for repos whose `.github/issueflow.yml` sets none (BUDGET_USD, BUDGET_AGENT_MINUTES); undefined: none. */
+  budget?: Budget;
   notify: { url?: string; secret?: string };
   logRetentionDays: number;
   shutdownGraceSeconds: number;
@@ -256,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: e.TEMPORAL_METRICS_URL ?? (e.TEMPORAL_METRICS_BIND ? `http://${e.TEMPORAL_METRICS_BIND.replace(/^0\.0\.0\.0/, '127.0.0.1')}/metrics` : undefined),
     },
     triggerLabel: e.TRIGGER_LABEL,
+    budget: e.BUDGET_USD === undefined && e.BUDGET_AGENT_MINUTES === undefined ? undefined : { usd: e.BUDGET_USD, agentMinutes: e.BUDGET_AGENT_MINUTES },
     notify: { url: e.NOTIFY_URL, secret: e.NOTIFY_SECRET },
     logRetentionDays: e.LOG_RETENTION_DAYS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
