@@ -71,3 +71,39 @@ test('the agent-time budget from the service (input) stops a round too; minutes=
     await handle.result();
   });
 });
+
+test('continue-as-new carries what was spent, the largest run and the raised budget', async () => {
+  const mock = costlyMock({ usd: 1 });
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput({ issueNumber: 8, continueAsNewAtHistoryLength: 25 }));
+    const stopped = await waitForStatus(handle, askedAtBudget(mock), 'the stop at the budget');
+    const firstRun = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    expect(mock.named('runAgent')).toHaveLength(2);
+    expect(stopped.costUsd).toBe(0.8);
+    await handle.signal('command', { ...command('budget', 'budget-1'), args: '2' });
+    const done = await waitForStatus(handle, inState('completed'), 'the PR after the raise');
+    expect(mock.named('runAgent')).toHaveLength(5);
+    expect(done).toMatchObject({ costUsd: 2, agentMs: 5 * 60_000, budget: { usd: 2 } });
+    await handle.terminate('the budget was carried: nothing more to see');
+  });
+}, 60_000);
+
+test('a stop nobody answers escalates (BudgetExceeded); `/agent budget` then resumes the round', async () => {
+  const mock = costlyMock({ usd: 1 });
+  mock.config = { ...mock.config, timeouts: { ...mock.config.timeouts, feedbackHours: 2 } };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, askedAtBudget(mock), 'the stop at the budget');
+    await env.sleep('3 hours');
+    const escalated = await waitForStatus(handle, inState('escalated'), 'the escalation');
+    expect(escalated.lastError).toMatchObject({ type: 'BudgetExceeded' });
+    expect(mock.lastComment('escalation-1')).toContain('/agent budget');
+    expect(mock.named('runAgent')).toHaveLength(2);
+    await handle.signal('command', { ...command('budget', 'budget-1'), args: '$2' });
+    const done = await waitForStatus(handle, inState('completed'), 'the PR after the raise');
+    expect(done.costUsd).toBe(2);
+    await handle.signal('pullRequestClosed', merged);
+    await handle.result();
+  });
+});
