@@ -17,6 +17,11 @@ const failing = { passed: false, exitCode: 1, timedOut: false, durationMs: 900, 
 const askedAtBudget = (mock: MockActivities) => (s: { state: string }) =>
   s.state === 'awaiting-feedback' && mock.lastComment('budget-1') !== undefined && mock.labels[mock.labels.length - 1] === 'awaiting-feedback' && (mock.lastComment('status') ?? '').includes('Waiting for your answer');
 
+/** Polls `ok` (real time) for up to 20 s. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 20_000; !ok(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
+
 /** An agent that costs $0.40 and a minute a run, and tests that pass at the fourth round. */
 function costlyMock(budget: { usd?: number; agentMinutes?: number }): MockActivities {
   const mock = new MockActivities();
@@ -98,6 +103,8 @@ test('continue-as-new carries what was spent, the largest run and the raised bud
   const mock = costlyMock({ usd: 1 });
   await withWorkers(env, mock, async (taskQueue) => {
     const handle = await startIssue(env, taskQueue, issueInput({ issueNumber: 8, continueAsNewAtHistoryLength: 25 }));
+    // Watched through the mock, not the status query: a query sent while a run continues as new has hung on the test server.
+    await until(() => mock.lastComment('budget-1') !== undefined && mock.labels[mock.labels.length - 1] === 'awaiting-feedback', 'the stop at the budget');
     const stopped = await waitForStatus(handle, askedAtBudget(mock), 'the stop at the budget');
     const firstRun = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
     expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');

@@ -23,9 +23,9 @@ export async function withinBudget(flow: Flow): Promise<void> {
   const back = state.current;
   const n = state.attempt('budget');
   while (crossing()) {
-    const spent = state.spend();
-    const question = budgetQuestion(spent, { ...state.data.status.budget });
-    const outcome = await askAndWait(flow, { state: 'awaiting-feedback', key: `budget-${n}`, question, comment: question });
+    const question = budgetQuestion(state.spend(), { ...state.data.status.budget });
+    state.atBudget = true;
+    const outcome = await askAndWait(flow, { state: 'awaiting-feedback', key: `budget-${n}`, question, comment: question }).finally(() => (state.atBudget = false));
     if (outcome === 'timeout') throw ApplicationFailure.nonRetryable(`the budget is used up and nobody raised it: ${question}`, FAILURE_TYPES.budgetExceeded);
   }
   state.enter(back, 'budget raised');

@@ -19,6 +19,8 @@ export class FlowState extends RoundState {
   cancelStory: () => void = () => undefined;
   /** Stops the running phase (for `/agent escalate`); undefined between phases. */
   stopPhase: (() => void) | undefined = undefined;
+  /** A run waits for `/agent budget` (budget.ts); never across a continue-as-new, which happens between phases. */
+  atBudget = false;
 
   constructor(
     readonly ref: IssueRef,

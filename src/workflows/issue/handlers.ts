@@ -14,6 +14,7 @@ import {
   type CommandSignalArgs,
 } from '../messages';
 import { parseBudgetArgs } from '../../domain/budget';
+import { FAILURE_TYPES } from '../../domain/failure-types';
 import { ENDINGS_PATCH } from './endings';
 import { bestEffort } from './best-effort';
 import { HAND_OVER_PATCH, handOver } from './hand-over';
@@ -65,8 +66,9 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
       const raised = parseBudgetArgs(args.args ?? '');
       if (!raised) return react(flow, args, 'confused');
       state.raiseBudget(raised);
-      // A round stopped at the budget goes on (it asks again if the new budget is still too small).
-      state.askResume();
+      // A run stopped at the budget goes on (it asks again if the new budget is still too small); any other wait
+      // (a plan's approval, a question, another escalation) is not answered by a budget.
+      if (state.atBudget || (state.current === 'escalated' && state.data.status.lastError?.type === FAILURE_TYPES.budgetExceeded)) state.askResume();
       return react(flow, args, '+1');
     }
     case 'status':
