@@ -1,4 +1,5 @@
 import { AGENT_PRESETS, envSchema } from './env-schema';
+import type { Budget } from './domain/budget';
 import { ALL_REPOS } from './domain/repo-scope';
 
 export { type Env } from './env-schema';
@@ -72,6 +73,8 @@ export interface Config {
   /** Where `/metrics` reads the worker's SDK metrics: TEMPORAL_METRICS_URL, else from TEMPORAL_METRICS_BIND. */
   temporalMetrics: { url?: string };
   triggerLabel: string;
+  /** The budget per issue for repos whose `.github/issueflow.yml` sets none (BUDGET_USD, BUDGET_AGENT_MINUTES); undefined: none. */
+  budget?: Budget;
   notify: { url?: string; secret?: string };
   logRetentionDays: number;
   shutdownGraceSeconds: number;
@@ -163,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: e.TEMPORAL_METRICS_URL ?? (e.TEMPORAL_METRICS_BIND ? `http://${e.TEMPORAL_METRICS_BIND.replace(/^0\.0\.0\.0/, '127.0.0.1')}/metrics` : undefined),
     },
     triggerLabel: e.TRIGGER_LABEL,
+    budget: e.BUDGET_USD === undefined && e.BUDGET_AGENT_MINUTES === undefined ? undefined : { usd: e.BUDGET_USD, agentMinutes: e.BUDGET_AGENT_MINUTES },
     notify: { url: e.NOTIFY_URL, secret: e.NOTIFY_SECRET },
     logRetentionDays: e.LOG_RETENTION_DAYS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,

@@ -28,6 +28,13 @@ const positiveNumber = (fallback: number) =>
     .refine((v) => Number.isFinite(Number(v)) && Number(v) > 0, { message: 'must be a positive number' })
     .transform(Number);
 
+/** A positive number, or unset (empty is unset). */
+const optionalPositive = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || v.trim() === '' || (Number.isFinite(Number(v)) && Number(v) > 0), { message: 'must be a positive number' })
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : Number(v)));
+
 const optional = z
   .string()
   .optional()
@@ -101,6 +108,8 @@ export const envSchema = z.object({
   ISSUEFLOW_VERSION_ROLLOUT: z.enum(['auto', 'manual']).default('auto'),
   TEMPORAL_METRICS_URL: url,
   TRIGGER_LABEL: z.string().min(1).default('agent'),
+  BUDGET_USD: optionalPositive,
+  BUDGET_AGENT_MINUTES: optionalPositive,
   NOTIFY_URL: url,
   NOTIFY_SECRET: optional,
   LOG_RETENTION_DAYS: positiveInt(7),

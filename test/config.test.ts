@@ -19,6 +19,7 @@ describe('configuration', () => {
     expect(c.agent.preset).toBe('claude-code');
     expect(c.github.writeLimits).toEqual({ perMinute: 80, perHour: 500 });
     expect(c.github.writesPerSecondIgnored).toBeUndefined();
+    expect(c.budget).toBeUndefined();
   });
 
   test('the write budget is set per minute and per hour; the old GITHUB_WRITES_PER_SECOND is accepted and flagged', () => {
@@ -26,6 +27,11 @@ describe('configuration', () => {
     expect(c.github.writeLimits).toEqual({ perMinute: 30, perHour: 200 });
     expect(c.github.writesPerSecondIgnored).toBe(true);
     expect(() => loadConfig({ GITHUB_WRITES_PER_MINUTE: '0' })).toThrow(/GITHUB_WRITES_PER_MINUTE must be a positive whole number/);
+  });
+
+  test('BUDGET_USD and BUDGET_AGENT_MINUTES give every issue a budget (a repo config may set its own)', () => {
+    expect(loadConfig({ BUDGET_USD: '5', BUDGET_AGENT_MINUTES: '' }).budget).toEqual({ usd: 5, agentMinutes: undefined });
+    expect(loadConfig({ BUDGET_AGENT_MINUTES: '120' }).budget).toEqual({ usd: undefined, agentMinutes: 120 });
   });
 
   test.each([
@@ -42,6 +48,7 @@ describe('configuration', () => {
     [{ ISSUEFLOW_BUILD_ID: '1.2 beta' }, /ISSUEFLOW_BUILD_ID must be at most 255 characters without spaces/],
     [{ ISSUEFLOW_DEPLOYMENT_NAME: 'acme.issueflow' }, /ISSUEFLOW_DEPLOYMENT_NAME must be letters, digits, - and _ \(no dots\)/],
     [{ ISSUEFLOW_VERSION_ROLLOUT: 'ramp' }, /ISSUEFLOW_VERSION_ROLLOUT/],
+    [{ BUDGET_USD: '0' }, /BUDGET_USD must be a positive number/],
   ])('%j stops the start with one line naming the variable', (env, message) => {
     let error: unknown;
     try {

@@ -5,7 +5,7 @@ const USAGE = `issueflow jobs: steer issue workflows through the HTTP API
   issueflow jobs list [--repo owner/repo] [--state implementing] [--page-token T] [--json]
   issueflow jobs show <owner/repo#n> [--json]
   issueflow jobs logs <owner/repo#n> [--step implement-1]
-  issueflow jobs signal <owner/repo#n> <feedback|approve|retry|cancel> [text...]
+  issueflow jobs signal <owner/repo#n> <feedback|approve|retry|cancel|budget> [text...]
   issueflow jobs approve <owner/repo#n>      approve the plan; says so when nothing waits for approval
   issueflow jobs cancel <owner/repo#n>
 
@@ -80,7 +80,7 @@ export async function runJobsCommand(argv: string[], env: Record<string, string 
         return approve(io, await api('POST', `/jobs/${id()}/signals/approve`, {}));
       case 'signal': {
         const [, name, ...words] = positionals;
-        if (!name || !['feedback', 'approve', 'retry', 'cancel'].includes(name)) throw new CliError('issueflow jobs signal: name one of feedback, approve, retry, cancel');
+        if (!name || !['feedback', 'approve', 'retry', 'cancel', 'budget'].includes(name)) throw new CliError('issueflow jobs signal: name one of feedback, approve, retry, cancel, budget');
         const text = words.join(' ');
         if (name === 'feedback' && !text) throw new CliError('issueflow jobs signal <job> feedback: give the text to send');
         const r = await api('POST', `/jobs/${id()}/signals/${name}`, name === 'feedback' ? { body: text } : text ? { args: text } : {});

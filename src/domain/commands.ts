@@ -1,5 +1,5 @@
 /** The comment commands issueflow understands, `/agent <name>` at the start of a line. */
-export const AGENT_COMMANDS = ['run', 'retry', 'retry-ci', 'cancel', 'approve', 'status', 'update', 'escalate'] as const;
+export const AGENT_COMMANDS = ['run', 'retry', 'retry-ci', 'cancel', 'approve', 'status', 'update', 'escalate', 'budget'] as const;
 export type AgentCommandName = (typeof AGENT_COMMANDS)[number];
 
 export type ParsedComment =
@@ -42,6 +42,7 @@ export function commandHelp(): string {
     '`/agent escalate` stop and hand the issue to a maintainer now (then `/agent retry` or `/agent cancel`)',
     '`/agent approve` approve the proposed plan',
     '`/agent status` post the current status',
+    '`/agent budget <usd> [minutes=N]` raise the issue\'s budget and go on',
     '`/agent update` merge the base branch into the pull request\'s branch (conflicts go to the agent)',
   ].join('\n');
 }

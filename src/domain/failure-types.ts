@@ -24,6 +24,8 @@ export const NON_RETRYABLE_FAILURES = {
   handedOver: 'HandedOver',
   /** Raised by the workflow: a CI check still fails after the fix attempts. */
   checksFailed: 'ChecksFailed',
+  /** Raised by the workflow: the issue's budget is used up and nobody raised it (`/agent budget`). */
+  budgetExceeded: 'BudgetExceeded',
   /** Raised by the workflow: the test command still fails after the fix attempts. */
   testsFailed: 'TestsFailed',
 } as const;

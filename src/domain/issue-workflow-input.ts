@@ -1,3 +1,5 @@
+import type { Budget } from './budget';
+
 /** What starts an issue's workflow; `Carried` is the workflow's own state type (the domain does not know it). */
 export interface IssueWorkflowInput<Carried = never> {
   owner: string;
@@ -11,6 +13,8 @@ export interface IssueWorkflowInput<Carried = never> {
   carried?: Carried;
   /** Base URL of the Temporal UI (TEMPORAL_UI_URL), linked from the status comment. */
   temporalUiUrl?: string;
+  /** The service's budget per issue (BUDGET_USD, BUDGET_AGENT_MINUTES), for repos whose config sets none. */
+  budget?: Budget;
   /**
    * Continue as new once the history has this many events, besides the server's suggestion. An ops
    * knob for very chatty issues, and how the tests force a continue-as-new.

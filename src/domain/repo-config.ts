@@ -19,6 +19,8 @@ export const repoConfigSchema = z
       })
       .strict()
       .optional(),
+    /** The most all of an issue's agent runs may cost and take; the service's BUDGET_USD / BUDGET_AGENT_MINUTES when absent. */
+    budget: z.object({ usd: z.number().positive().optional(), agentMinutes: z.number().positive().optional() }).strict().optional(),
     timeouts: z
       .object({
         feedbackHours: z.number().positive().default(72),

@@ -6,4 +6,7 @@ export const ISSUE_ATTR = defineSearchAttributeKey('IssueflowIssue', SearchAttri
 export const STATE_ATTR = defineSearchAttributeKey('IssueflowState', SearchAttributeType.KEYWORD);
 export const AGENT_ATTR = defineSearchAttributeKey('IssueflowAgent', SearchAttributeType.KEYWORD);
 
-export const ISSUEFLOW_SEARCH_ATTRIBUTES = [REPO_ATTR, ISSUE_ATTR, STATE_ATTR, AGENT_ATTR];
+/** What the issue's agent runs have cost so far (USD), to list the expensive issues. */
+export const COST_ATTR = defineSearchAttributeKey('IssueflowCostUsd', SearchAttributeType.DOUBLE);
+
+export const ISSUEFLOW_SEARCH_ATTRIBUTES = [REPO_ATTR, ISSUE_ATTR, STATE_ATTR, AGENT_ATTR, COST_ATTR];

@@ -1,3 +1,4 @@
+import { spentLine } from './budget';
 import { checkLines } from './ci';
 import type { IssueState } from './states';
 import type { IssueStatus, StepRecord } from './status';
@@ -83,7 +84,7 @@ export function renderStatusComment(status: IssueStatus, links: StatusCommentLin
   const previous = status.previousPullRequest;
   if (previous) out.push(`Previous PR: [#${previous.number}](${previous.url}) (${previous.state})`, '');
   const attempts = Object.entries(status.attempts).filter(([, n]) => n > 1);
-  const cost = `Agent cost: $${status.costUsd.toFixed(2)}${status.agent ? ` (${status.agent})` : ''}`;
+  const cost = `Agent cost: ${spentLine({ usd: status.costUsd, agentMs: status.agentMs ?? 0 }, status.budget)}${status.agent ? ` (${status.agent})` : ''}`;
   out.push(attempts.length ? `${cost} · attempts: ${attempts.map(([k, n]) => `${k} ${n}`).join(', ')}` : cost);
   const retryCi = status.checks ? ', `/agent retry-ci`' : '';
   out.push('', `<sub>Commands: \`/agent status\`, \`/agent retry\`, \`/agent cancel\`, \`/agent escalate\`, \`/agent approve\`${retryCi}</sub>`);

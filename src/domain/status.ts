@@ -1,3 +1,4 @@
+import type { Budget } from './budget';
 import type { CheckInfo } from './ci';
 import type { IssueState } from './states';
 
@@ -30,6 +31,10 @@ export interface IssueStatus {
   checks?: { sha: string; items: CheckInfo[]; ignored: string[] };
   lastError?: { step: string; message: string; type?: string };
   costUsd: number;
+  /** The agent time of all runs; absent in runs from before budgets. */
+  agentMs?: number;
+  /** The issue's budget now (repo config or service default, as raised by `/agent budget`); absent: none. */
+  budget?: Budget;
   agent?: string;
   startedAt: string;
   updatedAt: string;

@@ -91,7 +91,7 @@ async function start(flow: Flow): Promise<Ending> {
     // Only where an earlier story may have left a PR: a first story costs no look-up.
     flow.input.trigger.earlierStory && patched(ENDINGS_PATCH) ? lookUpPreviousPullRequest(flow) : undefined,
   ]);
-  state.useConfig(config.config);
+  state.useConfig(config.config, flow.input.budget);
   if (config.problems.length) {
     const body = [`\`.github/issueflow.yml\` could not be used, so I work with the defaults:`, '', ...config.problems.map((p) => `- ${p}`)].join('\n');
     await bestEffort('report the config problems', () => postComment(flow, 'config', body));

@@ -95,9 +95,10 @@ describe('templates/issueflow.yml', () => {
     const uncommented = text.replace(/^# ([a-z]\w*:.*)$/gm, '$1').replace(/^# ( {2}\w+:.*)$/gm, '$1');
     const { config, problems } = validateRepoConfig(parse(uncommented));
     expect(problems).toEqual([]);
-    const { setupCommand: _s, agent: _a, ci, ...rest } = config;
+    const { setupCommand: _s, agent: _a, ci, budget, ...rest } = config;
     const { setupCommand: _ds, agent: _da, ci: _dci, ...defaults } = DEFAULT_REPO_CONFIG;
     expect(rest).toEqual(defaults);
     expect(ci).toEqual({ wait: true, maxFixAttempts: 2, ignore: [], timeoutMinutes: 60 });
+    expect(budget).toEqual({ usd: 5, agentMinutes: 120 });
   });
 });

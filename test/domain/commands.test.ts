@@ -23,6 +23,6 @@ describe('parseComment', () => {
   });
 
   test('the help names every command', () => {
-    for (const c of ['run', 'retry', 'cancel', 'approve', 'status', 'update', 'escalate']) expect(commandHelp()).toContain(`/agent ${c}`);
+    for (const c of ['run', 'retry', 'cancel', 'approve', 'status', 'update', 'escalate', 'budget']) expect(commandHelp()).toContain(`/agent ${c}`);
   });
 });

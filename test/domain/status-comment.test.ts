@@ -41,6 +41,11 @@ describe('renderStatusComment', () => {
     expect(text).not.toContain('[Temporal]');
   });
 
+  test('shows the budget: spent, the limit and what is left', () => {
+    expect(renderStatusComment({ ...base, costUsd: 4.2, agentMs: 720_000, budget: { usd: 5, agentMinutes: 120 } })).toContain('Agent cost: $4.20 of $5.00 ($0.80 left) · agent time 12 min of 120 min');
+    expect(renderStatusComment({ ...base, costUsd: 4.2 })).toMatch(/Agent cost: \$4\.20(?! of)/);
+  });
+
   test("names an earlier story's pull request and how it ended", () => {
     expect(renderStatusComment(base)).not.toContain('Previous PR');
     const text = renderStatusComment({ ...base, previousPullRequest: { number: 12, url: 'https://github.com/acme/app/pull/12', state: 'merged' } });

@@ -154,7 +154,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     if (claim === 'in-progress') return reject(request, reply, 409, 'delivery_in_progress', `Another request is acting on this delivery. If it does not complete, redeliver it again in a minute.`);
 
     const decision = routeWebhook(event, payload, deliveryId, routing);
-    if (decision.kind === 'start') decision.input.temporalUiUrl = config.temporal.uiUrl;
+    if (decision.kind === 'start') Object.assign(decision.input, { temporalUiUrl: config.temporal.uiUrl, ...(config.budget ? { budget: config.budget } : {}) });
     let result;
     try {
       result = await client.withDeadline(Date.now() + ACT_DEADLINE_MS, () => applyDecision(client, config.temporal.taskQueue, decision));

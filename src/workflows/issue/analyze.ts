@@ -8,6 +8,7 @@ import { copyOf, type FlowData } from './flow-data';
 import type { Next } from './phases';
 import { publish, PUBLISH_COALESCED_PATCH, summary } from './publish';
 import { askAndWait } from './waits';
+import { withinBudget } from './budget';
 import { ensureWorkspace } from './workspace';
 import { unlessPaused } from './pause';
 import { STOP_FIRST_OPTIONS, stopFirst } from './stop-first';
@@ -40,11 +41,12 @@ export function promptInput(flow: Flow): PromptInput {
 export async function runAgent(flow: Flow, mode: 'plan' | 'implement', step: string, prompt: string) {
   const { state } = flow;
   const { agentMinutes } = state.data.config.timeouts;
+  await withinBudget(flow);
   state.attempt(step.replace(/-\d+$/, ''));
   const input = { workflowId: state.workflowId, ref: state.ref, branch: issueBranch(state.ref.issueNumber), mode, prompt, agent: state.data.config.agent, step, timeoutMinutes: agentMinutes };
   const options = { summary: summary(flow, `agent ${step}`), startToCloseTimeout: (agentMinutes + 5) * MINUTE, ...STOP_FIRST_OPTIONS };
   const result = await unlessPaused(flow, () => stopFirst(() => flow.acts.runAgent.executeWithOptions(options, [input])));
-  state.addCost(result.costUsd, result.agent);
+  state.addRun(result);
   return result;
 }
 

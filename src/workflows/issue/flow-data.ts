@@ -26,6 +26,8 @@ export interface FlowData {
   ci?: { head?: string; fixAttempts: number; failure?: string; rerun: number[] };
   /** The base merged into the branch with conflicts: the next round resolves them and commits the merge. */
   conflict?: { baseBranch: string; baseSha: string; files: string[] };
+  /** The costliest and the longest agent run so far (the budget's guess at the next run); absent before budgets. */
+  largestRun?: { costUsd: number; durationMs: number };
   lastTests?: { passed: boolean; durationMs: number };
   filesChanged: string[];
   /** What the issue last showed: the label's state and the search attribute's state. */

@@ -1,3 +1,4 @@
+import type { Budget } from '../../domain/budget';
 import type { IssueRef } from '../../domain/ids';
 import type { ConversationEntry } from '../../domain/prompt';
 import type { RepoConfig } from '../../domain/repo-config';
@@ -18,6 +19,8 @@ export class FlowState extends RoundState {
   cancelStory: () => void = () => undefined;
   /** Stops the running phase (for `/agent escalate`); undefined between phases. */
   stopPhase: (() => void) | undefined = undefined;
+  /** A run waits for `/agent budget` (budget.ts); never across a continue-as-new, which happens between phases. */
+  atBudget = false;
 
   constructor(
     readonly ref: IssueRef,
@@ -60,9 +63,10 @@ export class FlowState extends RoundState {
     this.d.phase = phase;
   }
 
-  /** The repo's `.github/issueflow.yml` (or the defaults), read at the start. */
-  useConfig(config: RepoConfig): void {
+  /** The repo's `.github/issueflow.yml` (or the defaults), read at the start; its budget, else the service's. */
+  useConfig(config: RepoConfig, serviceBudget?: Budget): void {
     this.d.config = config;
+    this.setBudget(config.budget ?? serviceBudget);
   }
 
   /** What the issue now shows: its label or its search attribute. */

@@ -13,6 +13,8 @@ import {
   type ApproveUpdateResult,
   type CommandSignalArgs,
 } from '../messages';
+import { parseBudgetArgs } from '../../domain/budget';
+import { FAILURE_TYPES } from '../../domain/failure-types';
 import { ENDINGS_PATCH } from './endings';
 import { bestEffort } from './best-effort';
 import { HAND_OVER_PATCH, handOver } from './hand-over';
@@ -60,6 +62,15 @@ async function onCommand(flow: Flow, args: CommandSignalArgs): Promise<void> {
       // Acted on while the PR waits for review or merge (see listen).
       state.askUpdate();
       return react(flow, args, 'eyes');
+    case 'budget': {
+      const raised = parseBudgetArgs(args.args ?? '');
+      if (!raised) return react(flow, args, 'confused');
+      state.raiseBudget(raised);
+      // A run stopped at the budget goes on (it asks again if the new budget is still too small); any other wait
+      // (a plan's approval, a question, another escalation) is not answered by a budget.
+      if (state.atBudget || (state.current === 'escalated' && state.data.status.lastError?.type === FAILURE_TYPES.budgetExceeded)) state.askResume();
+      return react(flow, args, '+1');
+    }
     case 'status':
       await react(flow, args, 'eyes');
       return bestEffort('post the status', () => updateStatusComment(flow));

@@ -1,7 +1,8 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { CancellationScope, condition, log, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { AGENT_ATTR, STATE_ATTR } from '../../domain/search-attributes';
+import { AGENT_ATTR, COST_ATTR, STATE_ATTR } from '../../domain/search-attributes';
 import { renderStatusComment } from '../../domain/status-comment';
+import { BUDGET_PATCH } from './budget';
 import type { Flow } from './flow';
 
 /** The key of the one status comment of an issue. */
@@ -47,6 +48,8 @@ export function showAttributes(flow: Flow): void {
   if (data.shown.attribute === state) return;
   const pairs: SearchAttributeUpdatePair[] = [{ key: STATE_ATTR, value: state }];
   if (data.status.agent) pairs.push({ key: AGENT_ATTR, value: data.status.agent });
+  // Only with a budget: the patch's marker (and its change-version attribute) would cost every other issue two actions.
+  if (data.status.budget && data.status.costUsd > 0 && patched(BUDGET_PATCH)) pairs.push({ key: COST_ATTR, value: data.status.costUsd });
   upsertSearchAttributes(pairs);
   flow.state.markShown('attribute', state);
 }

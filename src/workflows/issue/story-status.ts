@@ -1,3 +1,4 @@
+import type { Budget, Spend } from '../../domain/budget';
 import type { IssueState } from '../../domain/states';
 import type { IssueStatus } from '../../domain/status';
 import type { FlowData } from './flow-data';
@@ -52,9 +53,33 @@ export class StoryStatus {
     return a[key];
   }
 
-  addCost(costUsd: number | undefined, agent: string | undefined): void {
-    this.d.status.costUsd = Math.round((this.d.status.costUsd + (costUsd ?? 0)) * 10_000) / 10_000;
-    if (agent) this.d.status.agent = agent;
+  /** An agent run ended: its cost and time join the issue's, and the largest run so far is kept (the budget's guess at the next). */
+  addRun(run: { costUsd?: number; durationMs?: number; agent?: string }): void {
+    const s = this.d.status;
+    const cost = run.costUsd ?? 0;
+    const ms = run.durationMs ?? 0;
+    s.costUsd = Math.round((s.costUsd + cost) * 10_000) / 10_000;
+    s.agentMs = (s.agentMs ?? 0) + ms;
+    if (run.agent) s.agent = run.agent;
+    const largest = (this.d.largestRun ??= { costUsd: 0, durationMs: 0 });
+    largest.costUsd = Math.max(largest.costUsd, cost);
+    largest.durationMs = Math.max(largest.durationMs, ms);
+  }
+
+  /** What the runs have used, for the budget's check. */
+  spend(): Spend {
+    const { status, largestRun } = this.d;
+    return { usd: status.costUsd, agentMs: status.agentMs ?? 0, largestUsd: largestRun?.costUsd ?? 0, largestMs: largestRun?.durationMs ?? 0 };
+  }
+
+  /** The budget the issue starts with: the repo's, else the service's. */
+  setBudget(budget: Budget | undefined): void {
+    this.d.status.budget = budget && { ...budget };
+  }
+
+  /** `/agent budget`: the limits it names replace the issue's (the others stay). */
+  raiseBudget(raised: Budget): void {
+    this.d.status.budget = { ...this.d.status.budget, ...raised };
   }
 
   recordBranch(branch: string): void {

@@ -19,14 +19,14 @@ const showResponse = Type.Object({
 });
 
 /** What `POST /jobs/:id/signals/:name` sends: feedback, or one of the agent's commands. */
-const SIGNAL_NAMES = ['feedback', 'approve', 'retry', 'cancel'] as const satisfies ReadonlyArray<'feedback' | AgentCommandName>;
+const SIGNAL_NAMES = ['feedback', 'approve', 'retry', 'cancel', 'budget'] as const satisfies ReadonlyArray<'feedback' | AgentCommandName>;
 
 const signalParams = Type.Object({ ...idParams.properties, name: StringEnum(SIGNAL_NAMES) });
 
 const signalBody = Type.Object(
   {
     body: Type.Optional(Type.String({ minLength: 1, maxLength: 65536, description: 'feedback: the answer or change request' })),
-    args: Type.Optional(Type.String({ maxLength: 1000, description: 'approve/retry/cancel: what follows the command' })),
+    args: Type.Optional(Type.String({ maxLength: 1000, description: 'approve/retry/cancel/budget: what follows the command (budget: `10 minutes=200`)' })),
     author: Type.Optional(Type.String({ maxLength: 100, description: 'who asks; defaults to "api"' })),
   },
   { additionalProperties: false },

@@ -2,7 +2,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { parseIssueWorkflowId } from '../../../domain/ids';
-import { ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../../../domain/search-attributes';
+import { COST_ATTR, ISSUE_ATTR, REPO_ATTR, STATE_ATTR } from '../../../domain/search-attributes';
 import type { IssueStatus } from '../../../domain/status';
 import { apiError } from '../../errors';
 import { statusQuery } from '../../../workflows/messages';
@@ -19,6 +19,7 @@ export const jobSummarySchema = Type.Object({
   repo: Type.Optional(Type.String()),
   issueNumber: Type.Optional(Type.Integer()),
   state: Type.Optional(Type.String({ description: 'issueflow state (IssueflowState search attribute)' })),
+  costUsd: Type.Optional(Type.Number({ description: 'agent cost so far, USD (IssueflowCostUsd search attribute; issues with a budget)' })),
   status: Type.String({ description: 'Temporal execution status: RUNNING, COMPLETED, CANCELLED, ...' }),
   startTime: Type.String({ format: 'date-time' }),
   closeTime: Type.Optional(Type.String({ format: 'date-time' })),
@@ -35,6 +36,7 @@ export function toSummary(info: Pick<WorkflowExecutionInfo, 'workflowId' | 'runI
     repo: sa.get(REPO_ATTR),
     issueNumber: sa.get(ISSUE_ATTR),
     state: sa.get(STATE_ATTR),
+    costUsd: sa.get(COST_ATTR),
     status: info.status.name,
     startTime: info.startTime.toISOString(),
     closeTime: info.closeTime?.toISOString(),

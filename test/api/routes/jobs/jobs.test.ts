@@ -105,11 +105,14 @@ describe('jobs API: workflows', () => {
     expect(fb.json()).toMatchObject({ workflowId: a1, signal: 'feedback', deliveryId: expect.stringMatching(/^api-[0-9a-f-]{36}$/) });
     const retry = await h.app.inject({ method: 'POST', url: `/jobs/${enc(a1)}/signals/retry`, headers: auth, payload: { args: 'tests' } });
     expect(retry.statusCode).toBe(202);
+    const budget = await h.app.inject({ method: 'POST', url: `/jobs/${enc(a1)}/signals/budget`, headers: auth, payload: { args: '10 minutes=200' } });
+    expect(budget.statusCode).toBe(202);
     // A signal that arrives while the worker holds a workflow task is buffered until the task completes.
-    const { signals } = await eventually(() => history(h.client, a1), (x) => x.signals.length === 2);
+    const { signals } = await eventually(() => history(h.client, a1), (x) => x.signals.length === 3);
     expect(signals).toEqual([
       { name: 'feedback', arg: { deliveryId: fb.json().deliveryId, author: 'ops', body: 'use the v2 endpoint', trusted: true } },
       { name: 'command', arg: { deliveryId: retry.json().deliveryId, command: 'retry', args: 'tests', author: 'api', source: 'api' } },
+      { name: 'command', arg: { deliveryId: budget.json().deliveryId, command: 'budget', args: '10 minutes=200', author: 'api', source: 'api' } },
     ]);
     expect((await h.app.inject({ method: 'POST', url: `/jobs/${enc(a1)}/signals/feedback`, headers: auth, payload: {} })).statusCode).toBe(400);
     expect((await h.app.inject({ method: 'POST', url: `/jobs/${enc(a1)}/signals/dance`, headers: auth, payload: {} })).statusCode).toBe(400);
