@@ -102,7 +102,8 @@ test('a stop nobody answers escalates (BudgetExceeded); `/agent budget` then res
 test('continue-as-new carries what was spent, the largest run and the raised budget', async () => {
   const mock = costlyMock({ usd: 1 });
   await withWorkers(env, mock, async (taskQueue) => {
-    const handle = await startIssue(env, taskQueue, issueInput({ issueNumber: 8, continueAsNewAtHistoryLength: 25 }));
+    // A fresh issue number each attempt: a retried attempt (jest.retryTimes above) must not find the first one's run.
+    const handle = await startIssue(env, taskQueue, issueInput({ issueNumber: 800 + Math.floor(Math.random() * 100), continueAsNewAtHistoryLength: 25 }));
     // Watched through the mock, not the status query: a query sent while a run continues as new has hung on the test server.
     await until(() => mock.lastComment('budget-1') !== undefined && mock.labels[mock.labels.length - 1] === 'awaiting-feedback', 'the stop at the budget');
     const stopped = await waitForStatus(handle, askedAtBudget(mock), 'the stop at the budget');
