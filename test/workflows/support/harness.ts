@@ -104,7 +104,10 @@ export async function waitForStatus(handle: IssueHandle, ok: (s: IssueStatus) =>
   while (Date.now() < until) {
     try {
       last = await statusOf(handle);
-      if (ok(last)) return last;
+      if (ok(last)) {
+        await statusWritten(handle, until);
+        return last;
+      }
     } catch {
       // the first workflow task may not have run yet
     }
@@ -117,6 +120,18 @@ export async function waitForStatus(handle: IssueHandle, ok: (s: IssueStatus) =>
 export async function eventually(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
   for (const until = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50))) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+/**
+ * Waits until no status write is in flight: with coalesced status writes the state shows in the query
+ * before the `publishStatus` activity carrying its label and comments (a question, an escalation) ran.
+ */
+async function statusWritten(handle: IssueHandle, until: number): Promise<void> {
+  while (Date.now() < until) {
+    const { raw } = await handle.describe();
+    if (!(raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'publishStatus')) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
