@@ -23,26 +23,26 @@ export function stateLabels(octokits: OctokitFactory) {
       const octokit = await octokits.forRepo(ref);
       const repo = { owner: ref.owner, repo: ref.repo };
       const wanted = stateLabelSpec(state);
-      const labelKey = `${repo.owner}/${repo.repo}`.toLowerCase() + `:${wanted.name}`;
-      // Look before creating: a read costs no write budget, and `issueflow init` created the labels already.
-      if (!labelsKnown.has(labelKey) && !(await labelExists(octokit, repo, wanted.name))) {
-        try {
-          await octokit.rest.issues.createLabel({ ...repo, ...wanted });
-        } catch (err) {
-          // 422 already_exists: someone (or an earlier attempt) created it; that is what we want.
-          if (githubStatus(err) !== 422) throw toGithubFailure(err, { action: `create the label ${wanted.name} in ${repo.owner}/${repo.repo}`, permission: ISSUES_WRITE });
-        }
-      }
-      labelsKnown.add(labelKey);
-      // Added before anything is read: the state shows at once (the workflow asks only for a label it has not shown,
-      // and adding a label the issue has changes nothing on GitHub).
-      await githubCall({ action: `add the label ${wanted.name} to ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
-        octokit.rest.issues.addLabels({ ...repo, issue_number: ref.issueNumber, labels: [wanted.name] }),
-      );
       const labels = await githubCall({ action: `read the labels of ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
         octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...repo, issue_number: ref.issueNumber, per_page: 100 }),
       );
       const names = labels.map((l) => l.name);
+      const labelKey = `${repo.owner}/${repo.repo}`.toLowerCase() + `:${wanted.name}`;
+      if (!names.includes(wanted.name)) {
+        // Look before creating: a read costs no write budget, and `issueflow init` created the labels already.
+        if (!labelsKnown.has(labelKey) && !(await labelExists(octokit, repo, wanted.name))) {
+          try {
+            await octokit.rest.issues.createLabel({ ...repo, ...wanted });
+          } catch (err) {
+            // 422 already_exists: someone (or an earlier attempt) created it; that is what we want.
+            if (githubStatus(err) !== 422) throw toGithubFailure(err, { action: `create the label ${wanted.name} in ${repo.owner}/${repo.repo}`, permission: ISSUES_WRITE });
+          }
+        }
+        labelsKnown.add(labelKey);
+        await githubCall({ action: `add the label ${wanted.name} to ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
+          octokit.rest.issues.addLabels({ ...repo, issue_number: ref.issueNumber, labels: [wanted.name] }),
+        );
+      }
       // Add first, then remove: the issue is never without a state label.
       for (const name of names.filter((n) => isStateLabel(n) && n !== wanted.name)) {
         try {
