@@ -1,15 +1,11 @@
 import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { BUDGET_PATCH } from './budget-patch';
 import { budgetQuestion, wouldCross } from '../../domain/budget';
 import { FAILURE_TYPES } from '../../domain/failure-types';
 import type { Flow } from './flow';
 import { publish } from './publish';
 import { askAndWait } from './waits';
 
-/**
- * The patch of budgets per issue: asked only where a run would cross the budget (or the cost search
- * attribute is shown), so a story that stays within its budget, or has none, issues what it did before.
- */
-export const BUDGET_PATCH = 'issue-budget';
 
 /**
  * Before an agent run (every kind: plans, rounds, fixes, reviews, retries): when a run as large as the

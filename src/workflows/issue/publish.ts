@@ -2,7 +2,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { CancellationScope, condition, log, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { AGENT_ATTR, COST_ATTR, STATE_ATTR } from '../../domain/search-attributes';
 import { renderStatusComment } from '../../domain/status-comment';
-import { BUDGET_PATCH } from './budget';
+import { BUDGET_PATCH } from './budget-patch';
 import type { Flow } from './flow';
 
 /** The key of the one status comment of an issue. */
