@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { heartbeating } from '../heartbeat';
 import { FAILURE_TYPES } from '../types';
@@ -12,23 +13,47 @@ export function isContentWrite(method: string | undefined, url: string | undefin
 }
 
 /**
- * Takes one token of `key`'s write budget: waits (heartbeating) when the next comes within `maxWaitMs`,
- * else fails the attempt retryably with `nextRetryDelay` the time to the next token.
+ * Time kept free at the end of an attempt: no write starts that could land after the attempt timed out.
+ * A timed-out attempt is not stopped (GitHub writes do not heartbeat), and its late write would race the
+ * next attempt's, or a later state's: a stale label back on the issue.
+ */
+const ATTEMPT_MARGIN_MS = 25_000; // more than a request's own time-out (octokit.ts, 20 s)
+
+/** When the running activity attempt's start-to-close time-out leaves no room for a write; undefined outside an activity. */
+function attemptDeadline(): number | undefined {
+  try {
+    const { info } = Context.current();
+    return info.startToCloseTimeoutMs ? info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs - ATTEMPT_MARGIN_MS : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes one token of `key`'s write budget: waits (heartbeating) when the next comes within `maxWaitMs` and
+ * before the attempt's deadline, else fails the attempt retryably with `nextRetryDelay` the time to the next token.
  */
 export async function takeWriteToken(budget: WriteBudget, key: string, maxWaitMs: number): Promise<void> {
   await heartbeating(async () => {
+    const deadline = attemptDeadline() ?? Infinity;
     for (;;) {
+      if (Date.now() > deadline) throw spent(key, 1000);
       const { taken, waitMs } = await budget.take(key);
       if (taken) return;
-      if (waitMs > maxWaitMs) {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.githubRateLimited,
-          nonRetryable: false,
-          nextRetryDelay: waitMs,
-          message: `GitHub write budget of ${key} spent (GITHUB_WRITES_PER_MINUTE, GITHUB_WRITES_PER_HOUR); retrying in ${Math.ceil(waitMs / 1000)} s.`,
-        });
+      if (waitMs > maxWaitMs || Date.now() + waitMs > deadline) {
+        throw spent(key, waitMs);
       }
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
+  });
+}
+
+/** The attempt ends retryably; the next begins when the next token is due. */
+function spent(key: string, waitMs: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FAILURE_TYPES.githubRateLimited,
+    nonRetryable: false,
+    nextRetryDelay: waitMs,
+    message: `GitHub write budget of ${key} spent (GITHUB_WRITES_PER_MINUTE, GITHUB_WRITES_PER_HOUR); retrying in ${Math.ceil(waitMs / 1000)} s.`,
   });
 }

@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { takeWriteToken } from '../../../src/activities/github/write-token';
 import { createOctokitFactory } from '../../../src/activities/github';
 import { FAILURE_TYPES } from '../../../src/activities/types';
 import { createPool } from '../../../src/infra/postgres';
@@ -104,5 +106,22 @@ describe('the write budget in front of GitHub', () => {
     await expect(spent).rejects.toBeInstanceOf(ApplicationFailure);
     await expect(spent).rejects.toMatchObject({ type: FAILURE_TYPES.githubRateLimited, nonRetryable: false, nextRetryDelay: 42_000 });
     expect(standin.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+});
+
+describe('a token is taken only while the activity attempt has room for the write', () => {
+  const always = { take: async () => ({ taken: true, waitMs: 0 }) };
+  const attempt = (startToCloseTimeoutMs: number) => new MockActivityEnvironment({ startToCloseTimeoutMs, currentAttemptScheduledTimestampMs: Date.now() });
+
+  test('an attempt of a minute takes it', async () => {
+    await expect(attempt(60_000).run(() => takeWriteToken(always, 'k', 10_000))).resolves.toBeUndefined();
+  });
+
+  test('an attempt whose end is nearer than a write may take fails retryably instead of writing late', async () => {
+    const failure = await attempt(20_000)
+      .run(() => takeWriteToken(always, 'k', 10_000))
+      .then(() => undefined, (e: unknown) => e as ApplicationFailure);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: FAILURE_TYPES.githubRateLimited, nonRetryable: false });
   });
 });
