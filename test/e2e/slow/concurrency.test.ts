@@ -9,6 +9,8 @@ jest.setTimeout(600_000);
 const ISSUES = 30;
 const AGENT_CONCURRENCY = 2;
 const WRITES_PER_MINUTE = 120;
+/** Long enough for every issue's writes at that budget (30 issues, ~7 writes each: about 2 minutes of it). */
+const WRITES_WAIT_MS = 240_000;
 
 /** The most agent processes alive at one moment, from the scripted agent's start/end trace lines. */
 function maxOverlap(lines: Array<{ event: string; pid: number; at: number }>): number {
@@ -71,14 +73,15 @@ describe('e2e slow: concurrency', () => {
     // The status query says completed before the (rate-limited) label and summary writes land.
     for (const issue of issues) {
       await e2e.waitForState(issue, 'completed', 400_000 - (Date.now() - startedAt));
-      await e2e.waitForLabel(issue, 'agent:completed');
-      await e2e.waitForComment(issue, 'summary');
+      // 30 issues' last writes queue for the same budget (2 a second): an issue's may wait behind all the others'.
+      await e2e.waitForLabel(issue, 'agent:completed', WRITES_WAIT_MS);
+      await e2e.waitForComment(issue, 'summary', WRITES_WAIT_MS);
     }
 
     for (const issue of issues) {
       expect(e2e.pullRequests().filter((p) => p.head === `issueflow/issue-${issue.number}`)).toHaveLength(1);
       // A label change is add-then-remove; a removal being retried may still be under way.
-      await e2e.waitFor(`only agent:completed on ${issue.workflowId}`, () => e2e.labels(issue).filter((l) => l.startsWith('agent:')).join() === 'agent:completed');
+      await e2e.waitFor(`only agent:completed on ${issue.workflowId}`, () => e2e.labels(issue).filter((l) => l.startsWith('agent:')).join() === 'agent:completed', WRITES_WAIT_MS);
       const keys = e2e.comments(issue).filter((c) => c.key).map((c) => c.key);
       expect(keys.length).toBe(new Set(keys).size);
     }
