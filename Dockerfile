@@ -12,7 +12,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+# The workflow bundle too (as `npm start`'s prestart writes it), so a container's worker does not run webpack at
+# each start (seconds, and its memory): src/worker/workflow-bundle.ts takes it while it is newer than dist/.
+RUN npm run build \
+ && node -e "require('./dist/worker/workflow-bundle.js').writeWorkflowBundle()" \
+ && npm prune --omit=dev --ignore-scripts
 
 FROM ${NODE_IMAGE} AS runtime
 # git for the worktrees; bubblewrap and socat for the sandbox around agent runs and repo commands

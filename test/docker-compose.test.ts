@@ -169,6 +169,16 @@ describe('Dockerfile', () => {
     }
   });
 
+  test('the build stage writes the workflow bundle after compiling, before dev dependencies are pruned', () => {
+    const build = chain('runtime').flatMap((s) => s.body.filter((l) => l.startsWith('COPY --from=')).map((l) => l.split(/\s+/)[1].slice('--from='.length)));
+    const steps = stage(build[0])!.body.join('\n');
+    const compiled = steps.indexOf('npm run build');
+    const bundled = steps.indexOf("require('./dist/worker/workflow-bundle.js').writeWorkflowBundle()");
+    expect([compiled, bundled].every((i) => i >= 0)).toBe(true);
+    expect(bundled).toBeGreaterThan(compiled);
+    expect(steps.indexOf('npm prune')).toBeGreaterThan(bundled);
+  });
+
   test('apt-get installs without recommends and leaves no package lists behind', () => {
     const aptLines = stages.flatMap((s) => s.body).filter((l) => l.includes('apt-get install'));
     expect(aptLines.length).toBeGreaterThan(0);
