@@ -81,3 +81,31 @@ const OUTAGE = [/rate[ _-]?limit/i, /\boverloaded/i, /\b(429|529|503)\b/, /too m
 export function looksLikeProviderOutage(output: string): boolean {
   return OUTAGE.some((re) => re.test(output));
 }
+
+/** A session id as the CLIs print them (a UUID, or any short word of these characters): never an option, never text. */
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const CODEX_SESSION = /^\s*session id:\s*(\S+)\s*$/i;
+
+/**
+ * The session id one output line announces: Claude Code's stream-json lines carry `session_id` (the `system`
+ * init line and the `result` line), Codex's header prints `session id: <uuid>`; undefined for any other line.
+ */
+export function parseSessionId(line: string): string | undefined {
+  const trimmed = line.trim();
+  let id: unknown;
+  if (trimmed.startsWith('{') && trimmed.includes('"session_id"')) {
+    try {
+      id = (JSON.parse(trimmed) as Record<string, unknown>).session_id;
+    } catch {
+      return undefined;
+    }
+  } else id = CODEX_SESSION.exec(trimmed)?.[1];
+  return typeof id === 'string' && SESSION_ID.test(id) ? id : undefined;
+}
+
+const UNKNOWN_SESSION = [/no conversation found with session id/i, /no (saved )?session found/i, /session\b[^\n]{0,80}\bnot found/i, /unknown session/i];
+
+/** Whether a failed run's output says the session it was told to continue does not exist (here). */
+export function looksLikeUnknownSession(output: string): boolean {
+  return UNKNOWN_SESSION.some((re) => re.test(output));
+}

@@ -17,7 +17,15 @@ export interface CommandOptions {
   workdir: string;
   /** AGENT_COMMAND, for the `custom` preset. */
   customCommand?: string;
+  /** A session to continue (only for a preset in RESUMABLE); `custom` gets it as ISSUEFLOW_RESUME_SESSION. */
+  resumeSession?: string;
 }
+
+/** The presets whose CLI can continue a session: Claude Code `--resume`, Codex `exec resume`, a custom agent by env. */
+export const RESUMABLE: readonly AgentPreset[] = ['claude-code', 'codex', 'custom'];
+
+/** The variable that hands a custom agent the session to continue (unset for a cold start). */
+export const RESUME_ENV = 'ISSUEFLOW_RESUME_SESSION';
 
 const CLAUDE_PLAN_TOOLS = 'Read,Glob,Grep';
 const CLAUDE_IMPLEMENT_TOOLS = 'Read,Edit,Write,MultiEdit,Glob,Grep,LS,Bash,TodoWrite';
@@ -28,19 +36,20 @@ const CLAUDE_IMPLEMENT_TOOLS = 'Read,Edit,Write,MultiEdit,Glob,Grep,LS,Bash,Todo
  */
 export function agentCommand(preset: AgentPreset, o: CommandOptions): AgentCommand {
   const plan = o.mode === 'plan';
+  const resume = o.resumeSession;
   switch (preset) {
     case 'claude-code':
       return {
         file: 'claude',
         // Plan mode alone lets a classifier model approve a writing Bash command; offering only
         // read tools makes the analysis read-only whatever the model asks for.
-        args: ['-p', '--output-format', 'stream-json', '--verbose', ...(plan ? ['--tools', CLAUDE_PLAN_TOOLS, '--permission-mode', 'plan'] : ['--permission-mode', 'acceptEdits', '--allowedTools', CLAUDE_IMPLEMENT_TOOLS])],
+        args: ['-p', '--output-format', 'stream-json', '--verbose', ...(resume ? ['--resume', resume] : []), ...(plan ? ['--tools', CLAUDE_PLAN_TOOLS, '--permission-mode', 'plan'] : ['--permission-mode', 'acceptEdits', '--allowedTools', CLAUDE_IMPLEMENT_TOOLS])],
         stdinFile: o.promptFile,
       };
     case 'codex':
       return {
         file: 'codex',
-        args: ['exec', '--skip-git-repo-check', '--cd', o.workdir, ...(plan ? ['--sandbox', 'read-only'] : ['--sandbox', 'workspace-write']), '-'],
+        args: ['exec', '--skip-git-repo-check', '--cd', o.workdir, ...(plan ? ['--sandbox', 'read-only'] : ['--sandbox', 'workspace-write']), ...(resume ? ['resume', resume] : []), '-'],
         stdinFile: o.promptFile,
       };
     case 'gemini':
