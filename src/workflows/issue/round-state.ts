@@ -21,6 +21,7 @@ export class RoundState extends StoryStatus {
 
   recordPlan(plan: AgentPlan): void {
     this.d.plan = plan;
+    this.sessionNeedsWholeTask();
   }
 
   /** A person approved the plan asked for `edit`: that untrusted edit is looked at (one that came meanwhile is not). */
@@ -63,8 +64,9 @@ export class RoundState extends StoryStatus {
     this.d.conflict = undefined;
   }
 
-  /** The worktree exists on `host` (absent from workers before hosts). */
-  workspacePrepared(host: string | undefined): void {
+  /** The worktree exists on `host` (absent from workers before hosts); a session of another host's, or of the worktree before a rebuild, is over. */
+  workspacePrepared(host: string | undefined, rebuilt?: boolean): void {
+    if (rebuilt === true || host !== this.d.agentSession?.host) this.d.agentSession = undefined;
     this.d.host = host;
     this.d.workspaceUsed = true;
     this.d.workspaceReady = true;
@@ -90,6 +92,26 @@ export class RoundState extends StoryStatus {
   hostLost(): void {
     this.d.host = undefined;
     this.d.workspaceReady = false;
+    this.d.agentSession = undefined;
+  }
+
+  /**
+   * An implement-mode run ended: its session (when its CLI named one) is the one the next round continues, on
+   * this host's worktree; `seen` conversation entries went into its prompt. A run without one leaves none.
+   */
+  keepSession(run: { agent: string; sessionId?: string }, seen: number): void {
+    this.d.agentSession = run.sessionId ? { agent: run.agent, id: run.sessionId, host: this.d.host, seen } : undefined;
+  }
+
+  /** The session the next implement-mode run may continue: the last one's, while its worktree stands on this host. */
+  resumableSession(): DeepReadonly<FlowData['agentSession']> {
+    const session = this.d.agentSession;
+    return session && this.d.workspaceReady && session.host === this.d.host ? session : undefined;
+  }
+
+  /** The task or the plan changed: a continued session is sent the whole prompt again. */
+  sessionNeedsWholeTask(): void {
+    if (this.d.agentSession) this.d.agentSession.seen = undefined;
   }
 
   /** `/agent retry` after an escalation: the error is past, the fix attempts start again, the worktree is looked at again. */

@@ -29,7 +29,7 @@ export async function ensureWorkspace(flow: Flow): Promise<void> {
     { ref: state.ref, branch: issueBranch(state.ref.issueNumber) },
   ]);
   // Absent from workers before hosts (and from a history recorded then): the steps stay on the shared queues.
-  state.workspacePrepared(prepared.host);
+  state.workspacePrepared(prepared.host, prepared.rebuilt);
 }
 
 /**
