@@ -106,6 +106,8 @@ export interface AgentResume {
   agent: string;
   sessionId: string;
   prompt: string;
+  /** The session's cost so far as the CLI last reported it: Claude Code's `total_cost_usd` counts a continued session's earlier runs too. */
+  sessionCostUsd?: number;
 }
 
 export type { AgentPlan } from '../domain/plan';
@@ -125,6 +127,8 @@ export interface AgentRunResult {
   durationMs: number;
   /** The CLI's session id (Claude Code's `session_id`, Codex's `session id:`), which a later round may continue. */
   sessionId?: string;
+  /** The session's cost as the CLI reported it, earlier runs of a continued session included (`costUsd` is this run's alone). */
+  sessionCostUsd?: number;
   /** The run continued the session it was given (or its own attempt's before a lost worker) rather than starting cold. */
   resumed?: boolean;
 }

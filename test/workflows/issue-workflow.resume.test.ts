@@ -24,6 +24,8 @@ function sessionMock(failures: number): MockActivities {
     outputTail: 'ok',
     durationMs: 1000,
     sessionId: `session-${++runs}`,
+    // As Claude Code reports it: the session's cost, here as if every run had continued the one before.
+    sessionCostUsd: 0.25 * runs,
     ...(input.resume ? { resumed: true } : {}),
   });
   let testRuns = 0;
@@ -44,7 +46,7 @@ test('a fix loop: every round after the first continues the session of the round
     expect(chain(mock)).toEqual([undefined, 'session-2', 'session-3']);
     const [first, second] = mock.agentRuns('implement');
     expect(first.resume).toBeUndefined();
-    expect(second.resume).toMatchObject({ agent: 'claude-code', sessionId: 'session-2' });
+    expect(second.resume).toMatchObject({ agent: 'claude-code', sessionId: 'session-2', sessionCostUsd: 0.5 });
     expect(second.resume!.prompt).toContain('expected "Hi" to be "Hello"');
     expect(second.resume!.prompt).not.toContain('The greeting in the header is hard-coded');
     // The whole prompt goes along for a cold start (the CLI may not know the session).

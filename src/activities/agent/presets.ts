@@ -24,6 +24,9 @@ export interface CommandOptions {
 /** The presets whose CLI can continue a session: Claude Code `--resume`, Codex `exec resume`, a custom agent by env. */
 export const RESUMABLE: readonly AgentPreset[] = ['claude-code', 'codex', 'custom'];
 
+/** The presets whose reported cost is the session's: a continued session's includes its earlier runs (Claude Code 2.1). */
+export const SESSION_COST: readonly AgentPreset[] = ['claude-code'];
+
 /** The variable that hands a custom agent the session to continue (unset for a cold start). */
 export const RESUME_ENV = 'ISSUEFLOW_RESUME_SESSION';
 

@@ -3,11 +3,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { FAILURE_TYPES, type AgentRunInput, type AgentRunResult } from '../types';
+import { FAILURE_TYPES, type AgentResume, type AgentRunInput, type AgentRunResult } from '../types';
 import { readPaused } from '../../store/settings';
 import { secretValues } from '../../config';
 import type { AgentDeps } from './deps';
-import { agentCommand, RESUMABLE, RESUME_ENV, type AgentPreset } from './presets';
+import { agentCommand, RESUMABLE, RESUME_ENV, SESSION_COST, type AgentPreset } from './presets';
 import { buildAgentEnv, envSecretValues, scrub } from '../process/env';
 import { looksLikeProviderOutage, looksLikeUnknownSession, parsePlan, parseResultLine } from './parse';
 import { lastLines, runSupervised } from '../process/supervised-process';
@@ -32,8 +32,11 @@ async function refuseWhilePaused(deps: AgentDeps): Promise<void> {
 
 type Progress = (details: AgentHeartbeat) => void;
 
-/** One run of `preset`; `resume` is the id of the session it continues (a cold start without). */
-async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input: AgentRunInput, preset: AgentPreset, promptFile: string, workdir: string, resume?: string): Promise<Attempt> {
+/** One run of `preset`; `resume` is the session it continues (a cold start without). */
+async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input: AgentRunInput, preset: AgentPreset, promptFile: string, workdir: string, continued?: AgentResume): Promise<Attempt> {
+  const resume = continued?.sessionId;
+  // What the CLI will count as spent before this run: its reported cost minus this is the run's own.
+  const costBase = resume && SESSION_COST.includes(preset) ? (continued?.sessionCostUsd ?? 0) : 0;
   const { config } = deps;
   let cmd: ReturnType<typeof agentCommand>;
   try {
@@ -49,7 +52,7 @@ async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input:
   const clean = (text: string) => scrub(text, config, secrets);
   // The session travels in every heartbeat from the moment the CLI names it: a retried attempt continues it.
   let seen = { bytes: 0, lastLine: '' };
-  const beat = () => progress({ ...seen, ...(session.id ? { session: { agent: preset, id: session.id } } : {}) });
+  const beat = () => progress({ ...seen, ...(session.id ? { session: { agent: preset, id: session.id, ...(costBase ? { costUsd: costBase } : {}) } } : {}) });
   const session = new SessionWatch(RESUMABLE.includes(preset), clean);
   // Measured from the agent's output alone: the heartbeats go on while it is silent.
   const idleTimeoutMs = deps.idleTimeoutMs ?? config.agent.idleMinutes * 60_000;
@@ -105,10 +108,10 @@ async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input:
       plan: input.mode === 'plan' ? parsePlan(resultText) : undefined,
       turns: stream?.turns,
       tokens: stream?.tokens,
-      costUsd: stream?.costUsd,
+      costUsd: stream?.costUsd === undefined ? undefined : Math.max(0, Math.round((stream.costUsd - costBase) * 1e6) / 1e6),
       outputTail,
       durationMs: run.durationMs,
-      ...(session.id ? { sessionId: session.id } : {}),
+      ...(session.id ? { sessionId: session.id, ...(stream?.costUsd !== undefined ? { sessionCostUsd: stream.costUsd } : {}) } : {}),
       ...(resume ? { resumed: true } : {}),
     },
   };
@@ -146,7 +149,7 @@ async function runAgentIn(deps: AgentDeps, ctx: Context, progress: Progress, inp
       const log = { workflowId: input.workflowId, step: input.step, agent: preset, mode: input.mode, resumes: session?.sessionId };
       deps.logger.info(log, 'agent run started');
       await writeFile(promptFile, session ? session.prompt : input.prompt, { mode: 0o600 });
-      last = await attempt(deps, ctx, progress, input, preset, promptFile, workdir, session?.sessionId);
+      last = await attempt(deps, ctx, progress, input, preset, promptFile, workdir, session);
       if (session && 'failure' in last && last.unknownSession) {
         // Its HOME was cleaned up, or the CLI forgot it: the round starts cold, with the whole prompt.
         deps.logger.warn(log, 'the agent session to continue is unknown here; starting cold');

@@ -6,12 +6,14 @@ import { parseSessionId } from './parse';
 export interface AgentHeartbeat {
   bytes: number;
   lastLine: string;
-  session?: { agent: string; id: string };
+  /** `costUsd`: the session's cost before this attempt (see AgentResume.sessionCostUsd). */
+  session?: { agent: string; id: string; costUsd?: number };
 }
 
 const sessionOf = (details: unknown): AgentHeartbeat['session'] => {
   const session = (details as Partial<AgentHeartbeat> | undefined)?.session;
   if (!session || typeof session.agent !== 'string' || typeof session.id !== 'string') return undefined;
+  if (session.costUsd !== undefined && !(typeof session.costUsd === 'number' && session.costUsd >= 0)) return undefined;
   // Heartbeat details come back from the server: read them as the output was read.
   return parseSessionId(`session id: ${session.id}`) === session.id ? session : undefined;
 };
@@ -23,7 +25,7 @@ const sessionOf = (details: unknown): AgentHeartbeat['session'] => {
  */
 export function sessionToResume(ctx: Context, input: AgentRunInput): AgentResume | undefined {
   const interrupted = sessionOf(ctx.info.heartbeatDetails);
-  if (interrupted) return { agent: interrupted.agent, sessionId: interrupted.id, prompt: input.resume?.prompt ?? input.prompt };
+  if (interrupted) return { agent: interrupted.agent, sessionId: interrupted.id, prompt: input.resume?.prompt ?? input.prompt, sessionCostUsd: interrupted.costUsd };
   return input.resume;
 }
 

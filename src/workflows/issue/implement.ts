@@ -21,7 +21,12 @@ export async function implement(flow: Flow): Promise<Next<'implement'>> {
   const prompt = buildImplementPrompt(input);
   // The round before's session, while its worktree stands on this host: told only what is new, unless the task changed.
   const session = state.resumableSession();
-  const resume = session && { agent: session.agent, sessionId: session.id, prompt: session.seen === undefined ? prompt : buildResumePrompt(input, session.seen) };
+  const resume = session && {
+    agent: session.agent,
+    sessionId: session.id,
+    prompt: session.seen === undefined ? prompt : buildResumePrompt(input, session.seen),
+    ...(session.costUsd === undefined ? {} : { sessionCostUsd: session.costUsd }),
+  };
   const result = await runAgent(flow, 'implement', `implement-${n}`, prompt, resume);
   state.keepSession(result, input.conversation.length);
   const { conflict } = data;

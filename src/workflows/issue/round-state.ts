@@ -99,8 +99,9 @@ export class RoundState extends StoryStatus {
    * An implement-mode run ended: its session (when its CLI named one) is the one the next round continues, on
    * this host's worktree; `seen` conversation entries went into its prompt. A run without one leaves none.
    */
-  keepSession(run: { agent: string; sessionId?: string }, seen: number): void {
-    this.d.agentSession = run.sessionId ? { agent: run.agent, id: run.sessionId, host: this.d.host, seen } : undefined;
+  keepSession(run: { agent: string; sessionId?: string; sessionCostUsd?: number }, seen: number): void {
+    const cost = run.sessionCostUsd === undefined ? {} : { costUsd: run.sessionCostUsd };
+    this.d.agentSession = run.sessionId ? { agent: run.agent, id: run.sessionId, host: this.d.host, seen, ...cost } : undefined;
   }
 
   /** The session the next implement-mode run may continue: the last one's, while its worktree stands on this host. */

@@ -74,8 +74,12 @@ describe('runAgent continues a session', () => {
     const rec = recorder();
     const agent = fx.agent({ AGENT: 'claude-code' }, { env: { ...process.env, PATH: `${SCRIPTED_AGENT_BIN_DIR}:${process.env.PATH}` } });
     const cold = await activityEnv().run(agent.runAgent, fx.input(`Fix it\n${rec.line}`));
-    const warm = await activityEnv().run(agent.runAgent, fx.input(`Fix it\n${rec.line}`, { resume: { agent: 'claude-code', sessionId: cold.sessionId!, prompt: `again\n${rec.line}` } }));
+    expect(cold).toMatchObject({ costUsd: 0.0123, sessionCostUsd: 0.0123 });
+    const resume = { agent: 'claude-code', sessionId: cold.sessionId!, prompt: `again\n${rec.line}`, sessionCostUsd: cold.sessionCostUsd };
+    const warm = await activityEnv().run(agent.runAgent, fx.input(`Fix it\n${rec.line}`, { resume }));
     expect(warm.resumed).toBe(true);
+    // Claude Code reports the session's cost: the run's own is what it added, so the budget counts each run once.
+    expect(warm).toMatchObject({ costUsd: 0.0123, sessionCostUsd: 0.0246 });
     expect(rec.read().map((r) => r.resumed)).toEqual([null, cold.sessionId]);
   });
 });

@@ -80,6 +80,7 @@ const sessionsDir = path.join(process.env.HOME || opts.workdir, '.scripted-agent
 const sessionFile = (id) => path.join(sessionsDir, id);
 // Each run names a new session, a resumed one too (the CLI forks the transcript): ids chain round to round.
 const sessionId = require('node:crypto').randomUUID();
+const RUN_COST = 0.0123;
 
 async function main() {
   if (opts.resume && !/^[A-Za-z0-9._:-]+$/.test(opts.resume)) throw new Error(`bad session id ${opts.resume}`);
@@ -88,8 +89,10 @@ async function main() {
     process.exit(1);
   }
   const history = opts.resume ? fs.readFileSync(sessionFile(opts.resume), 'utf8') : '';
+  const costBefore = opts.resume && process.env.SCRIPTED_AGENT_SESSION_COST ? Number(fs.readFileSync(`${sessionFile(opts.resume)}.cost`, 'utf8')) : 0;
   fs.mkdirSync(sessionsDir, { recursive: true });
   fs.writeFileSync(sessionFile(sessionId), history + prompt);
+  fs.writeFileSync(`${sessionFile(sessionId)}.cost`, String(costBefore + RUN_COST));
   // `agent: record-session <file>` appends {"session","resumed","mode"} for this run (resumed: the id it continued, or null).
   for (const i of instructions.filter((x) => x.verb === 'record-session')) {
     fs.appendFileSync(path.resolve(opts.workdir, i.arg), JSON.stringify({ session: sessionId, resumed: opts.resume ?? null, mode: opts.mode }) + '\n');
@@ -167,7 +170,7 @@ async function main() {
   } else result = said.length ? `Done: ${said.join('; ')}` : 'Nothing to change.';
   turns++;
   emit({ type: 'assistant', message: { role: 'assistant', content: [{ type: 'text', text: result }] } });
-  emit({ type: 'result', subtype: 'success', is_error: false, num_turns: turns, result, duration_ms: 1, session_id: sessionId, total_cost_usd: 0.0123, usage: { input_tokens: prompt.length, output_tokens: result.length } });
+  emit({ type: 'result', subtype: 'success', is_error: false, num_turns: turns, result, duration_ms: 1, session_id: sessionId, total_cost_usd: costBefore + RUN_COST, usage: { input_tokens: prompt.length, output_tokens: result.length } });
   if (opts.format !== 'stream-json') process.stdout.write(result + '\n');
 }
 
