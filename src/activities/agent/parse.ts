@@ -103,7 +103,7 @@ export function parseSessionId(line: string): string | undefined {
   return typeof id === 'string' && SESSION_ID.test(id) ? id : undefined;
 }
 
-const UNKNOWN_SESSION = [/no conversation found with session id/i, /no (saved )?session found/i, /session\b[^\n]{0,80}\bnot found/i, /unknown session/i];
+const UNKNOWN_SESSION = [/no conversation found with session id/i, /does not match any session/i, /no (saved )?session found/i, /session\b[^\n]{0,80}\bnot found/i, /unknown session/i];
 
 /** Whether a failed run's output says the session it was told to continue does not exist (here). */
 export function looksLikeUnknownSession(output: string): boolean {
