@@ -7,7 +7,7 @@ import { activityEnv, ref, useAgentFixture, type AgentFixture } from '../../supp
 import type { AgentHeartbeat } from '../../../src/activities/agent/session';
 
 /** What the scripted agent's `record-session` wrote: one line per run. */
-type Record = { session: string; resumed: string | null; mode: string };
+type Record = { session: string; resumed: string | null; mode: string; run: number };
 
 describe('runAgent continues a session', () => {
   let fx: AgentFixture;
@@ -36,8 +36,8 @@ describe('runAgent continues a session', () => {
     expect(warm).toMatchObject({ resumed: true, sessionId: expect.any(String) });
     expect(warm.sessionId).not.toBe(cold.sessionId);
     expect(rec.read()).toEqual([
-      { session: cold.sessionId, resumed: null, mode: 'implement' },
-      { session: warm.sessionId, resumed: cold.sessionId, mode: 'implement' },
+      { session: cold.sessionId, resumed: null, mode: 'implement', run: 1 },
+      { session: warm.sessionId, resumed: cold.sessionId, mode: 'implement', run: 2 },
     ]);
     // The short prompt went to the session (the scripted agent counts the prompt's characters as input tokens).
     expect(warm.tokens?.input).toBe(short.length);
@@ -57,7 +57,7 @@ describe('runAgent continues a session', () => {
     const other = { agent: 'codex', sessionId: '0199a213-81c0-7800-8aa1-bbab2a035a53', prompt: `short\n${rec.line}` };
     const r1 = await activityEnv(undefined, { heartbeatDetails: { bytes: 1, lastLine: '', session: { agent: 'custom', id: '--help' } } }).run(fx.agent().runAgent, fx.input(`Cold\n${rec.line}`, { resume: other }));
     expect(r1.resumed).toBeUndefined();
-    expect(rec.read()).toEqual([{ session: r1.sessionId, resumed: null, mode: 'implement' }]);
+    expect(rec.read()).toEqual([{ session: r1.sessionId, resumed: null, mode: 'implement', run: 1 }]);
   });
 
   test('a session the CLI does not know (a new HOME, a cleaned-up issue) starts cold in the same activity, with the whole prompt', async () => {
@@ -67,7 +67,7 @@ describe('runAgent continues a session', () => {
     expect(r).toMatchObject({ exitCode: 0, sessionId: expect.any(String) });
     expect(r.resumed).toBeUndefined();
     expect(r.tokens?.input).toBe(full.length);
-    expect(rec.read()).toEqual([{ session: r.sessionId, resumed: null, mode: 'implement' }]);
+    expect(rec.read()).toEqual([{ session: r.sessionId, resumed: null, mode: 'implement', run: 1 }]);
   });
 
   test('the claude-code preset continues with `claude -p --resume <id>`', async () => {
