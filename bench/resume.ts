@@ -57,6 +57,7 @@ async function scenario(mode: Mode): Promise<Round[]> {
   const env = { PATH: `${BIN_DIR}${delimiter}${process.env.PATH ?? ''}`, HOME: home, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-bench-dummy', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_TELEMETRY: '1', HTTPS_PROXY: fake.url, NO_PROXY: '127.0.0.1,localhost' };
   const out: Round[] = [];
   let session: string | undefined;
+  let sessionCost = 0;
   try {
     for (let k = 1; k <= rounds; k++) {
       const promptFile = join(root, `prompt-${k}.md`);
@@ -72,7 +73,11 @@ async function scenario(mode: Mode): Promise<Round[]> {
       if (run.exitCode !== 0 || !result || result.isError) throw new Error(`${mode} round ${k} failed (${run.exitCode}): ${run.stderr || run.stdout.slice(-500)}`);
       session = lines.map(parseSessionId).filter((id) => id !== undefined).at(-1);
       const agent = fake.requests.filter((r) => r.kind === 'agent').slice(before);
-      out.push({ inputTokens: agent.reduce((n, r) => n + Math.ceil(JSON.stringify(r.body).length / 4), 0), requests: agent.length, costUsd: result.costUsd ?? 0, ms, resumed: continued });
+      // The CLI reports the session's cost (a continued one's includes its earlier runs): the run's own is what it added.
+      const reported = result.costUsd ?? 0;
+      const costUsd = continued ? reported - sessionCost : reported;
+      sessionCost = reported;
+      out.push({ inputTokens: agent.reduce((n, r) => n + Math.ceil(JSON.stringify(r.body).length / 4), 0), requests: agent.length, costUsd, ms, resumed: continued });
     }
     const greeting = readFileSync(file, 'utf8').trim();
     if (greeting !== `hello v${rounds}`) throw new Error(`${mode}: the greeting says "${greeting}", not hello v${rounds}: an edit failed`);
@@ -87,14 +92,18 @@ async function scenario(mode: Mode): Promise<Round[]> {
 async function main(): Promise<void> {
   const modes: Mode[] = ['cold', 'resumed (same turns)', 'resumed (no re-read)'];
   const rows: string[] = [];
+  let cold: { tokens: number; cost: number; ms: number } | undefined;
   for (const mode of modes) {
     const r = await scenario(mode);
     const sum = (f: (x: Round) => number) => r.reduce((n, x) => n + f(x), 0);
-    rows.push(`| ${mode} | ${r.map((x) => x.inputTokens).join(' / ')} | ${sum((x) => x.inputTokens)} | ${sum((x) => x.requests)} | ${r.map((x) => x.costUsd.toFixed(4)).join(" / ")} | ${r.map((x) => Math.round(x.ms)).join(' / ')} | ${Math.round(sum((x) => x.ms))} |`);
+    const total = { tokens: sum((x) => x.inputTokens), cost: sum((x) => x.costUsd), ms: sum((x) => x.ms) };
+    cold ??= total;
+    const vs = (a: number, b: number) => (a === b ? '' : ` (${a > b ? '+' : ''}${Math.round(((a - b) / b) * 100)}%)`);
+    rows.push(`| ${mode} | ${r.map((x) => x.inputTokens).join(' / ')} | ${total.tokens}${vs(total.tokens, cold.tokens)} | ${sum((x) => x.requests)} | ${r.map((x) => x.costUsd.toFixed(4)).join(' / ')} | ${total.cost.toFixed(4)}${vs(total.cost, cold.cost)} | ${r.map((x) => Math.round(x.ms)).join(' / ')} | ${Math.round(total.ms)} |`);
   }
   console.log(`Fix loop of ${rounds} rounds, claude ${(await execa(join(BIN_DIR, 'claude'), ['--version'])).stdout.trim()} offline\n`);
-  console.log('| mode | input tokens per round | input tokens | requests | cost USD (CLI) | ms per round | ms |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| mode | input tokens per round | input tokens | requests | cost USD per round | cost USD | ms per round | ms |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
 }
 
