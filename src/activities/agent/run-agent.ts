@@ -7,7 +7,7 @@ import { FAILURE_TYPES, type AgentResume, type AgentRunInput, type AgentRunResul
 import { readPaused } from '../../store/settings';
 import { secretValues } from '../../config';
 import type { AgentDeps } from './deps';
-import { agentCommand, RESUMABLE, RESUME_ENV, SESSION_COST, type AgentPreset } from './presets';
+import { agentCommand, canResume, RESUME_ENV, SESSION_COST, type AgentPreset } from './presets';
 import { buildAgentEnv, envSecretValues, scrub } from '../process/env';
 import { looksLikeProviderOutage, looksLikeUnknownSession, parsePlan, parseResultLine } from './parse';
 import { lastLines, runSupervised } from '../process/supervised-process';
@@ -53,7 +53,7 @@ async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input:
   // The session travels in every heartbeat from the moment the CLI names it: a retried attempt continues it.
   let seen = { bytes: 0, lastLine: '' };
   const beat = () => progress({ ...seen, ...(session.id ? { session: { agent: preset, id: session.id, ...(costBase ? { costUsd: costBase } : {}) } } : {}) });
-  const session = new SessionWatch(RESUMABLE.includes(preset), clean);
+  const session = new SessionWatch(canResume(preset, config.agent.command), clean);
   // Measured from the agent's output alone: the heartbeats go on while it is silent.
   const idleTimeoutMs = deps.idleTimeoutMs ?? config.agent.idleMinutes * 60_000;
   const sandboxed = sandboxEnabled(config);
@@ -145,7 +145,7 @@ async function runAgentIn(deps: AgentDeps, ctx: Context, progress: Progress, inp
     const promptFile = join(dir, 'prompt.md');
     let last: Attempt | undefined;
     for (const preset of presets) {
-      const session = resume?.agent === preset && RESUMABLE.includes(preset) ? resume : undefined;
+      const session = resume?.agent === preset && canResume(preset, deps.config.agent.command) ? resume : undefined;
       const log = { workflowId: input.workflowId, step: input.step, agent: preset, mode: input.mode, resumes: session?.sessionId };
       deps.logger.info(log, 'agent run started');
       await writeFile(promptFile, session ? session.prompt : input.prompt, { mode: 0o600 });

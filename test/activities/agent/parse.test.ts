@@ -1,5 +1,5 @@
 import { looksLikeProviderOutage, looksLikeUnknownSession, parsePlan, parseResultLine, parseSessionId, parseStreamJson } from '../../../src/activities/agent/parse';
-import { agentCommand, splitArgv } from '../../../src/activities/agent/presets';
+import { agentCommand, canResume, splitArgv } from '../../../src/activities/agent/presets';
 
 const transcript = [
   '{"type":"system","subtype":"init","session_id":"s1","tools":["Read"]}',
@@ -91,7 +91,16 @@ describe('presets', () => {
     expect(agentCommand('claude-code', { ...o, resumeSession: undefined }).args).not.toContain('--resume');
     expect(agentCommand('codex', o).args.slice(-3)).toEqual(['resume', 'sess-1', '-']);
     expect(agentCommand('codex', { ...o, resumeSession: undefined }).args).not.toContain('resume');
-    expect(agentCommand('custom', { ...o, customCommand: 'agent --prompt-file {prompt_file}' }).args).toEqual(['--prompt-file', '/p']);
+    const custom = 'agent --prompt-file {prompt_file} --resume={session_id}';
+    expect(agentCommand('custom', { ...o, customCommand: custom }).args).toEqual(['--prompt-file', '/p', '--resume=sess-1']);
+    expect(agentCommand('custom', { ...o, customCommand: custom, resumeSession: undefined }).args).toEqual(['--prompt-file', '/p']);
+  });
+
+  test('a custom agent continues sessions only when its command takes {session_id}; gemini and aider never do', () => {
+    expect(canResume('custom', 'agent --prompt-file {prompt_file} --resume={session_id}')).toBe(true);
+    expect(canResume('custom', 'agent --prompt-file {prompt_file}')).toBe(false);
+    expect(canResume('custom')).toBe(false);
+    expect([canResume('claude-code'), canResume('codex'), canResume('gemini'), canResume('aider')]).toEqual([true, true, false, false]);
   });
 
   test('custom commands are split into argv and placeholders never re-split', () => {

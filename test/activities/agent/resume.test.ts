@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homePath } from '../../../src/activities/workspace/paths';
 import type { TestDatabase } from '../../support/database';
-import { SCRIPTED_AGENT_BIN_DIR } from '../../support/scripted-agent';
+import { SCRIPTED_AGENT_BIN_DIR, SCRIPTED_AGENT_PATH } from '../../support/scripted-agent';
 import { activityEnv, ref, useAgentFixture, type AgentFixture } from '../../support/scripted-agent/fixture';
 import type { AgentHeartbeat } from '../../../src/activities/agent/session';
 
@@ -68,6 +68,17 @@ describe('runAgent continues a session', () => {
     expect(r.resumed).toBeUndefined();
     expect(r.tokens?.input).toBe(full.length);
     expect(rec.read()).toEqual([{ session: r.sessionId, resumed: null, mode: 'implement', run: 1 }]);
+  });
+
+  test('a custom agent whose command does not take {session_id} is never continued: it gets the whole prompt', async () => {
+    const rec = recorder();
+    const agent = fx.agent({ AGENT_COMMAND: `node "${SCRIPTED_AGENT_PATH}" --prompt-file {prompt_file} --mode {mode} --workdir {workdir}` });
+    const full = `The whole prompt\n${rec.line}`;
+    const r = await activityEnv().run(agent.runAgent, fx.input(full, { resume: { agent: 'custom', sessionId: 'some-session', prompt: `short\n${rec.line}` } }));
+    expect(r.sessionId).toBeUndefined();
+    expect(r.resumed).toBeUndefined();
+    expect(r.tokens?.input).toBe(full.length);
+    expect(rec.read()).toEqual([{ session: expect.any(String), resumed: null, mode: 'implement', run: 1 }]);
   });
 
   test('the claude-code preset continues with `claude -p --resume <id>`', async () => {

@@ -21,6 +21,7 @@ function parseArgs(argv) {
       if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-')) o.prompt = next();
     } else if (a === '--simulate-outage') o.outage = true;
     else if (a === '--resume') o.resume = next();
+    else if (a.startsWith('--resume=')) o.resume = a.slice('--resume='.length) || undefined;
     else if (a === '--allowedTools' || a === '--model') next();
   }
   return o;
