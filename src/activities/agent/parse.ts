@@ -1,4 +1,5 @@
 import { readComplexity, type AgentPlan } from '../../domain/plan';
+import { isSessionId } from '../../domain/agent-session';
 
 /** What the final `{"type":"result"}` line of Claude Code's stream-json says. */
 export interface StreamJsonResult {
@@ -82,8 +83,6 @@ export function looksLikeProviderOutage(output: string): boolean {
   return OUTAGE.some((re) => re.test(output));
 }
 
-/** A session id as the CLIs print them (a UUID, or any short word of these characters): never an option, never text. */
-const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const CODEX_SESSION = /^\s*session id:\s*(\S+)\s*$/i;
 
 /**
@@ -100,7 +99,7 @@ export function parseSessionId(line: string): string | undefined {
       return undefined;
     }
   } else id = CODEX_SESSION.exec(trimmed)?.[1];
-  return typeof id === 'string' && SESSION_ID.test(id) ? id : undefined;
+  return isSessionId(id) ? id : undefined;
 }
 
 const UNKNOWN_SESSION = [/no conversation found with session id/i, /does not match any session/i, /no (saved )?session found/i, /session\b[^\n]{0,80}\bnot found/i, /unknown session/i];

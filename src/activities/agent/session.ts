@@ -1,22 +1,14 @@
 import type { Context } from '@temporalio/activity';
 import type { AgentResume, AgentRunInput } from '../types';
 import { parseSessionId } from './parse';
+import { heartbeatSession, type HeartbeatSession } from '../../domain/agent-session';
 
-/** What a running agent heartbeats: its output so far and, once the CLI named it, its session. */
+/** What a running agent heartbeats: its output so far and, once the CLI named it, its session (see domain/agent-session). */
 export interface AgentHeartbeat {
   bytes: number;
   lastLine: string;
-  /** `costUsd`: the session's cost before this attempt (see AgentResume.sessionCostUsd). */
-  session?: { agent: string; id: string; costUsd?: number };
+  session?: HeartbeatSession;
 }
-
-const sessionOf = (details: unknown): AgentHeartbeat['session'] => {
-  const session = (details as Partial<AgentHeartbeat> | undefined)?.session;
-  if (!session || typeof session.agent !== 'string' || typeof session.id !== 'string') return undefined;
-  if (session.costUsd !== undefined && !(typeof session.costUsd === 'number' && session.costUsd >= 0)) return undefined;
-  // Heartbeat details come back from the server: read them as the output was read.
-  return parseSessionId(`session id: ${session.id}`) === session.id ? session : undefined;
-};
 
 /**
  * The session this run continues, if any: its own attempt's before a lost worker (the last heartbeat's
@@ -24,7 +16,7 @@ const sessionOf = (details: unknown): AgentHeartbeat['session'] => {
  * workflow passed. Either way the CLI is only told the id: a session it does not know starts cold.
  */
 export function sessionToResume(ctx: Context, input: AgentRunInput): AgentResume | undefined {
-  const interrupted = sessionOf(ctx.info.heartbeatDetails);
+  const interrupted = heartbeatSession(ctx.info.heartbeatDetails);
   if (interrupted) return { agent: interrupted.agent, sessionId: interrupted.id, prompt: input.resume?.prompt ?? input.prompt, sessionCostUsd: interrupted.costUsd };
   return input.resume;
 }

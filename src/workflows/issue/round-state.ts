@@ -1,5 +1,6 @@
 import type { AgentPlan } from '../../activities/types';
 import type { ParsedTask } from '../../domain/issue-parser';
+import type { HeartbeatSession } from '../../domain/agent-session';
 import type { DeepReadonly, FlowData } from './flow-data';
 import { StoryStatus } from './story-status';
 
@@ -88,11 +89,16 @@ export class RoundState extends StoryStatus {
     return this.d.hostLosses;
   }
 
-  /** The round's host is gone: the next prepare picks another and rebuilds the worktree. */
-  hostLost(): void {
+  /**
+   * The round's host is gone: the next prepare picks another and rebuilds the worktree. Its agent session is over,
+   * unless `interrupted` (the lost run's, from its last heartbeat): that one is kept for the lost host alone, so it is
+   * continued (with the whole prompt) only if that worker comes back with its worktree standing (workspacePrepared).
+   */
+  hostLost(interrupted?: HeartbeatSession): void {
+    const host = this.d.host;
     this.d.host = undefined;
     this.d.workspaceReady = false;
-    this.d.agentSession = undefined;
+    this.d.agentSession = interrupted && host ? { agent: interrupted.agent, id: interrupted.id, host, ...(interrupted.costUsd === undefined ? {} : { costUsd: interrupted.costUsd }) } : undefined;
   }
 
   /**

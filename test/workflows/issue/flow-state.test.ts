@@ -103,6 +103,22 @@ describe('the agent session a round continues', () => {
     expect(rebuilt.resumableSession()).toBeUndefined();
   });
 
+  test("a lost implement run's own session (from its last heartbeat) is kept for its host alone: continued, with the whole prompt, only if that worker comes back with the worktree", async () => {
+    const back = onHost('h1');
+    back.hostLost({ agent: 'claude-code', id: 'lost-1', costUsd: 0.5 });
+    expect(back.resumableSession()).toBeUndefined();
+    back.workspacePrepared('h1', false);
+    expect(back.resumableSession()).toEqual({ agent: 'claude-code', id: 'lost-1', host: 'h1', costUsd: 0.5 });
+    const elsewhere = onHost('h1');
+    elsewhere.hostLost({ agent: 'claude-code', id: 'lost-1' });
+    elsewhere.workspacePrepared('h2', false);
+    expect(elsewhere.resumableSession()).toBeUndefined();
+    const rebuilt = onHost('h1');
+    rebuilt.hostLost({ agent: 'claude-code', id: 'lost-1' });
+    rebuilt.workspacePrepared('h1', true);
+    expect(rebuilt.resumableSession()).toBeUndefined();
+  });
+
   test('a run that named no session leaves none; a new plan or an edited issue sends the whole prompt again', () => {
     const state = onHost('h1');
     state.keepSession(run(undefined), 1);
