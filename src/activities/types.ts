@@ -94,6 +94,20 @@ export interface AgentRunInput {
   /** Names the run in the run log: `analyze`, `implement-1`, ... */
   step: string;
   timeoutMinutes: number;
+  /**
+   * The agent session of the round before on this worktree, to continue instead of starting cold, with the
+   * prompt to send it (only what is new). A cold start (the session is unknown there) sends `prompt`.
+   */
+  resume?: AgentResume;
+}
+
+/** A session of `agent` (its preset) to continue: its id as the CLI printed it, and what to tell it now. */
+export interface AgentResume {
+  agent: string;
+  sessionId: string;
+  prompt: string;
+  /** The session's cost so far as the CLI last reported it: Claude Code's `total_cost_usd` counts a continued session's earlier runs too. */
+  sessionCostUsd?: number;
 }
 
 export type { AgentPlan } from '../domain/plan';
@@ -111,6 +125,12 @@ export interface AgentRunResult {
   /** The last lines of output, for the issue. The full output is in the run log. */
   outputTail: string;
   durationMs: number;
+  /** The CLI's session id (Claude Code's `session_id`, Codex's `session id:`), which a later round may continue. */
+  sessionId?: string;
+  /** The session's cost as the CLI reported it, earlier runs of a continued session included (`costUsd` is this run's alone). */
+  sessionCostUsd?: number;
+  /** The run continued the session it was given (or its own attempt's before a lost worker) rather than starting cold. */
+  resumed?: boolean;
 }
 
 export interface AgentActivities {
@@ -159,8 +179,9 @@ export interface WorkspaceActivities {
   /**
    * Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. `host` is the id of the
    * worker that holds it now (see domain/host-queues): the round's other workspace steps go to its queues.
+   * `rebuilt`: the worktree was made afresh (an agent session of the old one is not continued).
    */
-  prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string; host?: string }>;
+  prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string; host?: string; rebuilt?: boolean }>;
   /** With `merge`, the commit is a merge commit with `merge.parent` as its second parent. */
   commitAndPush(input: { ref: IssueRef; branch: string; message: string; merge?: PendingMerge }): Promise<CommitResult>;
   /** Merges the newest base branch into `branch` (in the mirror, never in the agent's `.git`). */

@@ -66,9 +66,9 @@ function taskSection(input: PromptInput): string[] {
   return out;
 }
 
-function conversationSection(entries: ConversationEntry[]): string[] {
+function conversationSection(entries: ConversationEntry[], heading = 'Conversation so far (oldest first; later messages win)'): string[] {
   if (!entries.length) return [];
-  const out = ['## Conversation so far (oldest first; later messages win)'];
+  const out = [`## ${heading}`];
   for (const e of entries) {
     const where = e.path ? ` on ${e.path}${e.line ? `:${e.line}` : ''}` : '';
     const body = e.body.trim();
@@ -104,18 +104,37 @@ export function buildPlanPrompt(input: PromptInput): string {
   ].join('\n');
 }
 
-/** The prompt of an implementation run: the issue, the plan, the whole conversation and the last test failure. */
-export function buildImplementPrompt(input: PromptInput): string {
-  const out = [...taskSection(input), ...planSection(input.plan), ...conversationSection(input.conversation)];
+/** What this round must fix (the last test run, the PR's CI, the base's conflicts) and the job. */
+function roundSections(input: PromptInput, job: string): string[] {
+  const out: string[] = [];
   if (input.testFailure) out.push('## The tests failed after the last round; fix them', '```', input.testFailure.trim(), '```', '');
   // CI output is written by the repository's own jobs (whatever the PR runs): data, not instructions.
   if (input.ciFailure) out.push("## The pull request's CI failed after the last push; fix it", ...fenced(input.ciFailure.trim()), '');
   if (input.conflict) out.push(...conflictSection(input.conflict));
   out.push(
     '## Your job',
-    `Implement the issue on branch \`${input.branch}\`. Keep the change focused; add or update tests.`,
+    `${job} on branch \`${input.branch}\`. Keep the change focused; add or update tests.`,
     input.testCommand ? `The tests run with \`${input.testCommand}\`; make them pass.` : '',
     'Address every review comment and answer above. Do not commit; issueflow commits and pushes.',
   );
-  return out.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
+  return out;
+}
+
+const joined = (out: string[]) => out.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
+
+/** The prompt of an implementation run: the issue, the plan, the whole conversation and the last test failure. */
+export function buildImplementPrompt(input: PromptInput): string {
+  return joined([...taskSection(input), ...planSection(input.plan), ...conversationSection(input.conversation), ...roundSections(input, 'Implement the issue')]);
+}
+
+/**
+ * The prompt of a round that continues the session of the round before (which holds the issue, the plan and the
+ * conversation up to entry `seen`): only what is new since, the conversation's new entries and what to fix now.
+ */
+export function buildResumePrompt(input: PromptInput, seen: number): string {
+  const fresh = input.conversation.slice(seen);
+  const out = [`# Issue #${input.issueNumber} in ${input.repo}: the next round, continuing your work above`, ''];
+  if (!input.issue.authorTrusted || fresh.some((e) => !e.trusted)) out.push(UNTRUSTED_NOTE, '');
+  out.push(...conversationSection(fresh, 'New in the conversation since your last round (oldest first; later messages win)'));
+  return joined([...out, ...roundSections(input, 'Go on with the issue')]);
 }

@@ -4,9 +4,9 @@ import { delimiter, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { agentCommand } from '../../src/activities/agent/presets';
-import { looksLikeProviderOutage, parseStreamJson } from '../../src/activities/agent/parse';
+import { looksLikeProviderOutage, looksLikeUnknownSession, parseSessionId, parseStreamJson } from '../../src/activities/agent/parse';
 import { createAgentActivities } from '../../src/activities/agent';
-import type { AgentMode, AgentRunResult } from '../../src/activities/types';
+import type { AgentMode, AgentRunInput, AgentRunResult } from '../../src/activities/types';
 import { readRunLog } from '../../src/activities/run-log';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -200,6 +200,31 @@ describe('claude-code preset with the real claude CLI, offline', () => {
     expect(readFileSync(greeting, 'utf8')).toBe('hello world\n');
   });
 
+  test('`claude -p --resume <id>` continues a session offline: the next run sends the earlier messages and edits without reading again; an unknown id is refused', async () => {
+    fake = await FakeAnthropic.start({
+      script: [...editScript(greeting, 'Changed it.'), toolTurn('Edit', { file_path: greeting, old_string: 'hello issueflow', new_string: 'hello again' }), textTurn('Changed it again.')],
+    });
+    const cold = await runPreset('implement');
+    const id = cold.lines.map(parseSessionId).find((x) => x !== undefined);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    writeFileSync(promptFile, 'The tests still fail: make it "hello again".\n');
+    const warm = await runClaude(agentCommand('claude-code', { mode: 'implement', promptFile, workdir: repo, resumeSession: id }).args);
+
+    expect({ exitCode: warm.exitCode, stderr: warm.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(readFileSync(greeting, 'utf8')).toBe('hello again\n');
+    // The continued run's first request carries the first run's prompt and turns before the new prompt.
+    const first = JSON.stringify(fake.agentRequests()[3].messages);
+    expect(first).toContain('Change the greeting in src/greeting.txt');
+    expect(first).toContain('The tests still fail');
+    // Claude Code's total_cost_usd is the session's: the continued run's includes the first run's.
+    expect(warm.result.total_cost_usd as number).toBeGreaterThan(cold.result.total_cost_usd as number);
+
+    const gone = await runClaude(agentCommand('claude-code', { mode: 'implement', promptFile, workdir: repo, resumeSession: '0b6c5e2a-9f1d-4c3e-8a77-2f0e1d9c4b10' }).args);
+    expect(gone.exitCode).toBe(1);
+    expect(looksLikeUnknownSession(gone.stdout + gone.stderr)).toBe(true);
+    expect(fake.problems).toEqual([]);
+  });
+
   describe('through the agent runner activity', () => {
     let db: TestDatabase;
     beforeAll(async () => {
@@ -247,6 +272,40 @@ describe('claude-code preset with the real claude CLI, offline', () => {
       const log = (await readRunLog(db.pool, input.workflowId, input.step)).map((c) => c.chunk).join('');
       expect(log).toContain('"type":"result"');
       expect(log).not.toContain('ghp_never_for_the_agent');
+    });
+
+    test('runAgent continues the round before\'s session with its short prompt, counts only the run\'s own cost, and starts cold when the session is gone', async () => {
+      fake = await FakeAnthropic.start({
+        script: [
+          ...editScript(greeting, 'Changed it.'),
+          toolTurn('Edit', { file_path: greeting, old_string: 'hello issueflow', new_string: 'hello again' }),
+          textTurn('Changed it again.'),
+          ...editScript(greeting, 'Cold again.').map((t, i) => (i === 1 ? toolTurn('Edit', { file_path: greeting, old_string: 'hello again', new_string: 'hello cold' }) : t)),
+        ],
+      });
+      const config = loadConfig({ AGENT: 'claude-code', AGENT_ENV: 'HTTPS_PROXY,HTTP_PROXY,NO_PROXY', ISSUEFLOW_DATA_DIR: root });
+      const activities = createAgentActivities({ config, pool: db.pool, logger: createLogger({ level: 'silent' }), workspaceDir: () => repo, env: offlineEnv(fake.url, home) });
+      const input = { workflowId: 'acme/tiny#2', ref: { owner: 'acme', repo: 'tiny', issueNumber: 2 }, branch: 'issueflow/issue-2', mode: 'implement' as const, prompt: readFileSync(promptFile, 'utf8'), step: 'implement-1', timeoutMinutes: 1 };
+      const run = (more: Partial<AgentRunInput>) => new MockActivityEnvironment().run(activities.runAgent, { ...input, ...more }) as Promise<AgentRunResult>;
+
+      const cold = await run({});
+      expect(cold).toMatchObject({ sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/), costUsd: expect.any(Number) });
+      expect(cold.sessionCostUsd).toBe(cold.costUsd);
+      const resume = { agent: 'claude-code', sessionId: cold.sessionId!, prompt: 'The tests still fail: make it "hello again".', sessionCostUsd: cold.sessionCostUsd };
+      const warm = await run({ step: 'implement-2', resume });
+      expect(warm.resumed).toBe(true);
+      expect(readFileSync(greeting, 'utf8')).toBe('hello again\n');
+      expect(fake.agentRequests()[3].messages.at(-1)).toMatchObject({ role: 'user' });
+      expect(JSON.stringify(fake.agentRequests()[3].messages.at(-1))).toContain('The tests still fail');
+      expect(warm.sessionCostUsd!).toBeCloseTo(cold.sessionCostUsd! + warm.costUsd!, 6);
+      expect(warm.costUsd!).toBeLessThan(warm.sessionCostUsd!);
+
+      // The session's transcript is gone (a cleaned-up HOME): the same activity starts cold with the whole prompt.
+      const gone = await run({ step: 'implement-3', resume: { ...resume, sessionId: '0b6c5e2a-9f1d-4c3e-8a77-2f0e1d9c4b10' } });
+      expect(gone.resumed).toBeUndefined();
+      expect(readFileSync(greeting, 'utf8')).toBe('hello cold\n');
+      expect(JSON.stringify(fake.agentRequests()[5].messages)).toContain('Change the greeting in src/greeting.txt');
+      expect(fake.problems).toEqual([]);
     });
   });
 });

@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
 import { hostQueues } from '../../src/domain/host-queues';
 import { MockActivities } from './support/mock-activities';
@@ -85,3 +86,34 @@ test('a host that stops serving its queues: the next step times out before it st
     await recordHistory(handle, 'host-lost-round-moves');
   });
 }, 150_000);
+
+test("a worker that dies mid-round and comes back with its worktree: the round runs again there and continues the lost run's session (from its last heartbeat)", async () => {
+  const mock = new MockActivities();
+  // The worker restarts on the same data dir: the same host id, its worktree standing.
+  let prepares = 0;
+  mock.overrides.prepareWorkspace = async () => ({ baseBranch: 'main', headSha: 'abc', host: 'h1', rebuilt: ++prepares === 1 });
+  let implementRuns = 0;
+  mock.overrides.runAgent = async (input) => {
+    if (input.mode === 'implement' && ++implementRuns === 1) {
+      // The run names its session, then its worker dies: no heartbeat after this one.
+      Context.current().heartbeat({ bytes: 10, lastLine: '{"type":"system"}', session: { agent: 'claude-code', id: 'lost-1', costUsd: 0 } });
+      await new Promise((r) => setTimeout(r, 17_000));
+    }
+    return { agent: 'claude-code', exitCode: 0, resultText: 'done', ...(input.mode === 'plan' ? { plan: mock.plan } : {}), costUsd: 0.25, outputTail: 'ok', durationMs: 1000, sessionId: `s-${implementRuns}` };
+  };
+  await withWorkers(env, mock, async (taskQueue) => {
+    await withHosts(mock, taskQueue, ['h1'], async () => {
+      const handle = await startIssue(env, taskQueue, issueInput());
+      // Real time: the test server does not skip while an activity is pending (the 15 s heartbeat time-out).
+      await waitForStatus(handle, inState('completed'), 'completed after the lost run', 60_000);
+      const runs = mock.agentRuns('implement');
+      expect(runs).toHaveLength(2);
+      expect(runs[0].resume).toBeUndefined();
+      // Continued with the whole prompt: the lost run may have stopped anywhere.
+      expect(runs[1].resume).toEqual({ agent: 'claude-code', sessionId: 'lost-1', prompt: runs[1].prompt, sessionCostUsd: 0 });
+      expect(prepares).toBe(2);
+      await handle.signal('pullRequestClosed', merged);
+      await handle.result();
+    });
+  });
+}, 90_000);

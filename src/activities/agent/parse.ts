@@ -1,4 +1,5 @@
 import { readComplexity, type AgentPlan } from '../../domain/plan';
+import { isSessionId } from '../../domain/agent-session';
 
 /** What the final `{"type":"result"}` line of Claude Code's stream-json says. */
 export interface StreamJsonResult {
@@ -80,4 +81,30 @@ const OUTAGE = [/rate[ _-]?limit/i, /\boverloaded/i, /\b(429|529|503)\b/, /too m
 /** Whether a failed run's output blames the provider (outage, rate limit) rather than the task. */
 export function looksLikeProviderOutage(output: string): boolean {
   return OUTAGE.some((re) => re.test(output));
+}
+
+const CODEX_SESSION = /^\s*session id:\s*(\S+)\s*$/i;
+
+/**
+ * The session id one output line announces: Claude Code's stream-json lines carry `session_id` (the `system`
+ * init line and the `result` line), Codex's header prints `session id: <uuid>`; undefined for any other line.
+ */
+export function parseSessionId(line: string): string | undefined {
+  const trimmed = line.trim();
+  let id: unknown;
+  if (trimmed.startsWith('{') && trimmed.includes('"session_id"')) {
+    try {
+      id = (JSON.parse(trimmed) as Record<string, unknown>).session_id;
+    } catch {
+      return undefined;
+    }
+  } else id = CODEX_SESSION.exec(trimmed)?.[1];
+  return isSessionId(id) ? id : undefined;
+}
+
+const UNKNOWN_SESSION = [/no conversation found with session id/i, /does not match any session/i, /no (saved )?session found/i, /session\b[^\n]{0,80}\bnot found/i, /unknown session/i];
+
+/** Whether a failed run's output says the session it was told to continue does not exist (here). */
+export function looksLikeUnknownSession(output: string): boolean {
+  return UNKNOWN_SESSION.some((re) => re.test(output));
 }

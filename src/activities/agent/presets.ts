@@ -17,7 +17,23 @@ export interface CommandOptions {
   workdir: string;
   /** AGENT_COMMAND, for the `custom` preset. */
   customCommand?: string;
+  /** A session to continue (only where canResume); `custom` gets it in `{session_id}` (and ISSUEFLOW_RESUME_SESSION). */
+  resumeSession?: string;
 }
+
+/**
+ * Whether the preset's CLI can continue a session: Claude Code `--resume`, Codex `exec resume`, and a custom agent
+ * whose AGENT_COMMAND takes `{session_id}` (one that does not would be told only what is new, without the task).
+ */
+export function canResume(preset: AgentPreset, customCommand?: string): boolean {
+  return preset === 'claude-code' || preset === 'codex' || (preset === 'custom' && customCommand?.includes('{session_id}') === true);
+}
+
+/** The presets whose reported cost is the session's: a continued session's includes its earlier runs (Claude Code 2.1). */
+export const SESSION_COST: readonly AgentPreset[] = ['claude-code'];
+
+/** The variable that hands a custom agent the session to continue (unset for a cold start). */
+export const RESUME_ENV = 'ISSUEFLOW_RESUME_SESSION';
 
 const CLAUDE_PLAN_TOOLS = 'Read,Glob,Grep';
 const CLAUDE_IMPLEMENT_TOOLS = 'Read,Edit,Write,MultiEdit,Glob,Grep,LS,Bash,TodoWrite';
@@ -28,19 +44,20 @@ const CLAUDE_IMPLEMENT_TOOLS = 'Read,Edit,Write,MultiEdit,Glob,Grep,LS,Bash,Todo
  */
 export function agentCommand(preset: AgentPreset, o: CommandOptions): AgentCommand {
   const plan = o.mode === 'plan';
+  const resume = o.resumeSession;
   switch (preset) {
     case 'claude-code':
       return {
         file: 'claude',
         // Plan mode alone lets a classifier model approve a writing Bash command; offering only
         // read tools makes the analysis read-only whatever the model asks for.
-        args: ['-p', '--output-format', 'stream-json', '--verbose', ...(plan ? ['--tools', CLAUDE_PLAN_TOOLS, '--permission-mode', 'plan'] : ['--permission-mode', 'acceptEdits', '--allowedTools', CLAUDE_IMPLEMENT_TOOLS])],
+        args: ['-p', '--output-format', 'stream-json', '--verbose', ...(resume ? ['--resume', resume] : []), ...(plan ? ['--tools', CLAUDE_PLAN_TOOLS, '--permission-mode', 'plan'] : ['--permission-mode', 'acceptEdits', '--allowedTools', CLAUDE_IMPLEMENT_TOOLS])],
         stdinFile: o.promptFile,
       };
     case 'codex':
       return {
         file: 'codex',
-        args: ['exec', '--skip-git-repo-check', '--cd', o.workdir, ...(plan ? ['--sandbox', 'read-only'] : ['--sandbox', 'workspace-write']), '-'],
+        args: ['exec', '--skip-git-repo-check', '--cd', o.workdir, ...(plan ? ['--sandbox', 'read-only'] : ['--sandbox', 'workspace-write']), ...(resume ? ['resume', resume] : []), '-'],
         stdinFile: o.promptFile,
       };
     case 'gemini':
@@ -57,10 +74,11 @@ export function agentCommand(preset: AgentPreset, o: CommandOptions): AgentComma
 
 function customCommand(o: CommandOptions): AgentCommand {
   if (!o.customCommand) throw new Error('AGENT=custom needs AGENT_COMMAND, e.g. "my-agent --prompt-file {prompt_file} --mode {mode}".');
-  const values: Record<string, string> = { prompt_file: o.promptFile, workdir: o.workdir, mode: o.mode };
-  const words = splitArgv(o.customCommand);
+  const values: Record<string, string> = { prompt_file: o.promptFile, workdir: o.workdir, mode: o.mode, session_id: o.resumeSession ?? '' };
+  // A word with `{session_id}` (e.g. `--resume={session_id}`) is left out of a cold start.
+  const words = splitArgv(o.customCommand).filter((w) => o.resumeSession || !w.includes('{session_id}'));
   const usesPrompt = words.some((w) => w.includes('{prompt_file}'));
-  const [file, ...args] = words.map((w) => w.replace(/\{(prompt_file|workdir|mode)\}/g, (_m, k: string) => values[k]));
+  const [file, ...args] = words.map((w) => w.replace(/\{(prompt_file|workdir|mode|session_id)\}/g, (_m, k: string) => values[k]));
   if (!file) throw new Error('AGENT_COMMAND is empty.');
   return { file, args, stdinFile: usesPrompt ? undefined : o.promptFile };
 }

@@ -3,19 +3,21 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { FAILURE_TYPES, type AgentRunInput, type AgentRunResult } from '../types';
+import { FAILURE_TYPES, type AgentResume, type AgentRunInput, type AgentRunResult } from '../types';
 import { readPaused } from '../../store/settings';
 import { secretValues } from '../../config';
 import type { AgentDeps } from './deps';
-import { agentCommand, type AgentPreset } from './presets';
+import { agentCommand, canResume, RESUME_ENV, SESSION_COST, type AgentPreset } from './presets';
 import { buildAgentEnv, envSecretValues, scrub } from '../process/env';
-import { looksLikeProviderOutage, parsePlan, parseResultLine } from './parse';
+import { looksLikeProviderOutage, looksLikeUnknownSession, parsePlan, parseResultLine } from './parse';
 import { lastLines, runSupervised } from '../process/supervised-process';
 import { homePath, worktreePath } from '../workspace/paths';
 import { agentPolicy, resolveCommand, sandboxCommand, sandboxEnabled } from '../sandbox';
 import { heartbeating } from '../heartbeat';
+import { SessionWatch, sessionToResume, type AgentHeartbeat } from './session';
 
-type Attempt = { ok: AgentRunResult } | { failure: ApplicationFailure; tryFallback: boolean };
+/** `unknownSession`: the run was told to continue a session that the CLI does not know (here). */
+type Attempt = { ok: AgentRunResult } | { failure: ApplicationFailure; tryFallback: boolean; unknownSession?: boolean };
 
 const isResultLine = (line: string) => line.startsWith('{') && line.includes('"result"');
 
@@ -28,21 +30,30 @@ async function refuseWhilePaused(deps: AgentDeps): Promise<void> {
   throw ApplicationFailure.create({ message: 'Agent runs are paused (POST /admin/pause); the round waits for POST /admin/resume.', type: FAILURE_TYPES.agentPaused, nonRetryable: true });
 }
 
-type Progress = (details: { bytes: number; lastLine: string }) => void;
+type Progress = (details: AgentHeartbeat) => void;
 
-async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input: AgentRunInput, preset: AgentPreset, promptFile: string, workdir: string): Promise<Attempt> {
+/** One run of `preset`; `resume` is the session it continues (a cold start without). */
+async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input: AgentRunInput, preset: AgentPreset, promptFile: string, workdir: string, continued?: AgentResume): Promise<Attempt> {
+  const resume = continued?.sessionId;
+  // What the CLI will count as spent before this run: its reported cost minus this is the run's own.
+  const costBase = resume && SESSION_COST.includes(preset) ? (continued?.sessionCostUsd ?? 0) : 0;
   const { config } = deps;
   let cmd: ReturnType<typeof agentCommand>;
   try {
-    cmd = agentCommand(preset, { mode: input.mode, promptFile, workdir, customCommand: config.agent.command });
+    cmd = agentCommand(preset, { mode: input.mode, promptFile, workdir, customCommand: config.agent.command, resumeSession: resume });
   } catch (err) {
     // The repository asked for `custom` but this service has no (valid) AGENT_COMMAND.
     const message = `The agent ${preset} cannot run here: ${(err as Error).message}`;
     return { failure: ApplicationFailure.create({ message, type: FAILURE_TYPES.agentMissing, nonRetryable: true }), tryFallback: true };
   }
   const env = buildAgentEnv(config, preset, deps.env);
+  if (resume && preset === 'custom') env[RESUME_ENV] = resume;
   const secrets = [...secretValues(config), ...envSecretValues(env)];
   const clean = (text: string) => scrub(text, config, secrets);
+  // The session travels in every heartbeat from the moment the CLI names it: a retried attempt continues it.
+  let seen = { bytes: 0, lastLine: '' };
+  const beat = () => progress({ ...seen, ...(session.id ? { session: { agent: preset, id: session.id, ...(costBase ? { costUsd: costBase } : {}) } } : {}) });
+  const session = new SessionWatch(canResume(preset, config.agent.command), clean);
   // Measured from the agent's output alone: the heartbeats go on while it is silent.
   const idleTimeoutMs = deps.idleTimeoutMs ?? config.agent.idleMinutes * 60_000;
   const sandboxed = sandboxEnabled(config);
@@ -63,7 +74,15 @@ async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input:
     signal: ctx.cancellationSignal,
     killGraceMs: deps.killGraceMs,
     keepLine: isResultLine,
-    onProgress: (p) => progress({ bytes: p.bytes, lastLine: clean(p.lastLine) }),
+    onLine: (line) => {
+      if (!session.line(line)) return;
+      seen = { bytes: seen.bytes, lastLine: clean(line).slice(0, 500) };
+      beat();
+    },
+    onProgress: (p) => {
+      seen = { bytes: p.bytes, lastLine: clean(p.lastLine) };
+      beat();
+    },
   }).finally(() => boxed.close());
   const outputTail = clean(lastLines(run.tail));
   const details = { agent: preset, exitCode: run.exitCode, outputTail };
@@ -78,7 +97,7 @@ async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input:
   if (run.exitCode !== 0 || stream?.isError) {
     const message = `The agent (${preset}) failed with exit code ${run.exitCode ?? run.signal}.\n${lastLines(outputTail, 2000)}`;
     const failure = ApplicationFailure.create({ message, type: FAILURE_TYPES.agentFailed, nonRetryable: false, details: [details] });
-    return { failure, tryFallback: looksLikeProviderOutage(run.tail) };
+    return { failure, tryFallback: looksLikeProviderOutage(run.tail), unknownSession: resume !== undefined && looksLikeUnknownSession(run.tail) };
   }
   const resultText = clean(stream ? stream.resultText : lastLines(run.tail, 60_000));
   return {
@@ -89,9 +108,11 @@ async function attempt(deps: AgentDeps, ctx: Context, progress: Progress, input:
       plan: input.mode === 'plan' ? parsePlan(resultText) : undefined,
       turns: stream?.turns,
       tokens: stream?.tokens,
-      costUsd: stream?.costUsd,
+      costUsd: stream?.costUsd === undefined ? undefined : Math.max(0, Math.round((stream.costUsd - costBase) * 1e6) / 1e6),
       outputTail,
       durationMs: run.durationMs,
+      ...(session.id ? { sessionId: session.id, ...(stream?.costUsd !== undefined ? { sessionCostUsd: stream.costUsd } : {}) } : {}),
+      ...(resume ? { resumed: true } : {}),
     },
   };
 }
@@ -119,14 +140,22 @@ async function runAgentIn(deps: AgentDeps, ctx: Context, progress: Progress, inp
   const home = homePath(deps.config.dataDir, input.ref);
   await mkdir(home, { recursive: true });
   const dir = await mkdtemp(join(home, '.issueflow-prompt-'));
+  const resume = sessionToResume(ctx, input);
   try {
     const promptFile = join(dir, 'prompt.md');
-    await writeFile(promptFile, input.prompt, { mode: 0o600 });
     let last: Attempt | undefined;
     for (const preset of presets) {
-      const log = { workflowId: input.workflowId, step: input.step, agent: preset, mode: input.mode };
+      const session = resume?.agent === preset && canResume(preset, deps.config.agent.command) ? resume : undefined;
+      const log = { workflowId: input.workflowId, step: input.step, agent: preset, mode: input.mode, resumes: session?.sessionId };
       deps.logger.info(log, 'agent run started');
-      last = await attempt(deps, ctx, progress, input, preset, promptFile, workdir);
+      await writeFile(promptFile, session ? session.prompt : input.prompt, { mode: 0o600 });
+      last = await attempt(deps, ctx, progress, input, preset, promptFile, workdir, session);
+      if (session && 'failure' in last && last.unknownSession) {
+        // Its HOME was cleaned up, or the CLI forgot it: the round starts cold, with the whole prompt.
+        deps.logger.warn(log, 'the agent session to continue is unknown here; starting cold');
+        await writeFile(promptFile, input.prompt, { mode: 0o600 });
+        last = await attempt(deps, ctx, progress, input, preset, promptFile, workdir);
+      }
       if ('ok' in last) {
         deps.logger.info({ ...log, durationMs: last.ok.durationMs, costUsd: last.ok.costUsd }, 'agent run finished');
         return last.ok;

@@ -12,6 +12,7 @@ export class OutputTracker {
   constructor(
     private readonly tailChars: number,
     private readonly keep?: (line: string) => boolean,
+    private readonly onLine?: (line: string) => void,
   ) {}
 
   /** Takes the next piece of decoded output (from either stream). */
@@ -27,6 +28,7 @@ export class OutputTracker {
     for (const line of lines) {
       if (line.trim()) this.lastLine = line;
       if (this.keep?.(line)) this.keptLine = line;
+      this.onLine?.(line);
     }
     if (this.partial.trim()) this.lastLine = this.partial;
   }
@@ -34,6 +36,7 @@ export class OutputTracker {
   /** Call once the output has ended: an unterminated last line may be the kept one. */
   end(): void {
     if (this.partial && this.keep?.(this.partial)) this.keptLine = this.partial;
+    if (this.partial) this.onLine?.(this.partial);
   }
 
   get tail(): string {

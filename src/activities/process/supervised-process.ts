@@ -26,6 +26,8 @@ export interface SupervisedOptions {
   tailChars?: number;
   /** The last complete line for which this returns true is kept (e.g. the stream-json result line). */
   keepLine?: (line: string) => boolean;
+  /** Sees every complete line of output (both streams), as it arrives. */
+  onLine?: (line: string) => void;
 }
 
 export interface SupervisedResult {
@@ -94,7 +96,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
   const tailChars = o.tailChars ?? 64 * 1024;
   const grace = o.killGraceMs ?? 1000;
   let ended: SupervisedResult['ended'] = 'exit';
-  const out = new OutputTracker(tailChars, o.keepLine);
+  const out = new OutputTracker(tailChars, o.keepLine, o.onLine);
   let lastProgressAt = 0;
   const timers: NodeJS.Timeout[] = [];
 

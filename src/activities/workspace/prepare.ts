@@ -95,7 +95,7 @@ async function createWorktree(deps: WorkspaceDeps, ref: IssueRef, branch: string
  * pushed), else the pushed branch, else the default branch; an existing clean one that is behind the
  * pushed branch is moved to it.
  */
-export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string }> {
+export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string; rebuilt: boolean }> {
   const { ref, branch } = input;
   const mirror = mirrorPath(deps.config.dataDir, ref);
   const wt = worktreePath(deps.config.dataDir, ref);
@@ -119,8 +119,8 @@ export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: IssueR
       }
     }
     await mkdir(homePath(deps.config.dataDir, ref), { recursive: true });
-    deps.logger.info({ repo: `${ref.owner}/${ref.repo}`, issue: ref.issueNumber, branch, fromPushed: !!pushed }, 'workspace ready');
-    return { baseBranch, headSha: (await revParse(local, `refs/heads/${branch}`)) ?? '' };
+    deps.logger.info({ repo: `${ref.owner}/${ref.repo}`, issue: ref.issueNumber, branch, fromPushed: !!pushed, rebuilt: !ours }, 'workspace ready');
+    return { baseBranch, headSha: (await revParse(local, `refs/heads/${branch}`)) ?? '', rebuilt: !ours };
   });
 }
 

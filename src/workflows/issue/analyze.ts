@@ -1,4 +1,5 @@
 import { patched } from '@temporalio/workflow';
+import type { AgentResume } from '../../activities/types';
 import { issueBranch } from '../../domain/ids';
 import { parseIssue } from '../../domain/issue-parser';
 import { planNeedsApproval, readComplexity, type AgentPlan } from '../../domain/plan';
@@ -37,13 +38,16 @@ export function promptInput(flow: Flow): PromptInput {
   };
 }
 
-/** Runs the agent once agent runs are not paused; a cancellation waits for it to be dead. Its cost and name go into the status. */
-export async function runAgent(flow: Flow, mode: 'plan' | 'implement', step: string, prompt: string) {
+/**
+ * Runs the agent once agent runs are not paused; a cancellation waits for it to be dead. Its cost and name go into the
+ * status. With `resume` it continues that session (an extra field of the activity's input: the commands are the same).
+ */
+export async function runAgent(flow: Flow, mode: 'plan' | 'implement', step: string, prompt: string, resume?: AgentResume) {
   const { state } = flow;
   const { agentMinutes } = state.data.config.timeouts;
   await withinBudget(flow);
   state.attempt(step.replace(/-\d+$/, ''));
-  const input = { workflowId: state.workflowId, ref: state.ref, branch: issueBranch(state.ref.issueNumber), mode, prompt, agent: state.data.config.agent, step, timeoutMinutes: agentMinutes };
+  const input = { workflowId: state.workflowId, ref: state.ref, branch: issueBranch(state.ref.issueNumber), mode, prompt, agent: state.data.config.agent, step, timeoutMinutes: agentMinutes, ...(resume ? { resume } : {}) };
   const options = { summary: summary(flow, `agent ${step}`), startToCloseTimeout: (agentMinutes + 5) * MINUTE, ...STOP_FIRST_OPTIONS };
   const result = await unlessPaused(flow, () => stopFirst(() => flow.acts.runAgent.executeWithOptions(options, [input])));
   state.addRun(result);

@@ -37,6 +37,13 @@ export interface FlowData {
   workspaceReady: boolean;
   /** The worker that holds the worktree (its id; see domain/host-queues); absent before the first prepare and after a lost host. */
   host?: string;
+  /**
+   * The agent session of the last implement-mode run, in the worktree on `host`: the next round continues it while
+   * that worktree stands. `seen`: how many conversation entries it was told; absent when the task or plan changed
+   * since, so the next round sends the whole prompt. `costUsd`: the session's cost as its CLI reported it (Claude
+   * Code's counts the earlier runs of a continued session). Absent in runs from before sessions were kept.
+   */
+  agentSession?: { agent: string; id: string; host?: string; seen?: number; costUsd?: number };
   /** Hosts lost mid-step in a row (workspace.ts). */
   hostLosses?: number;
   cancelledBy?: string;

@@ -98,6 +98,7 @@ export class FlowState extends RoundState {
     if (changed && !edit.trusted && this.d.phase !== 'intake') this.d.untrustedEdit = { by: edit.by, at: edit.at };
     this.d.issue = { ...issue, title: edit.title, body: edit.body, authorTrusted: issue.authorTrusted === true && edit.trusted };
     this.d.pending.edited = true;
+    if (changed) this.sessionNeedsWholeTask();
   }
 
   approvePlan(by: string): void {

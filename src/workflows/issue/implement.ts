@@ -1,5 +1,5 @@
 import { issueBranch } from '../../domain/ids';
-import { buildImplementPrompt } from '../../domain/prompt';
+import { buildImplementPrompt, buildResumePrompt } from '../../domain/prompt';
 import { promptInput, runAgent, untrustedEditPending } from './analyze';
 import { commitWork, pendingMerge } from './commit-work';
 import type { Flow } from './flow';
@@ -17,11 +17,23 @@ export async function implement(flow: Flow): Promise<Next<'implement'>> {
   state.recordBranch(issueBranch(state.ref.issueNumber));
   await Promise.all([publish(flow), ensureWorkspace(flow)]);
   const n = state.countRound('implements');
-  const result = await runAgent(flow, 'implement', `implement-${n}`, buildImplementPrompt(promptInput(flow)));
+  const input = promptInput(flow);
+  const prompt = buildImplementPrompt(input);
+  // The round before's session, while its worktree stands on this host: told only what is new, unless the task changed.
+  const session = state.resumableSession();
+  const resume = session && {
+    agent: session.agent,
+    sessionId: session.id,
+    prompt: session.seen === undefined ? prompt : buildResumePrompt(input, session.seen),
+    ...(session.costUsd === undefined ? {} : { sessionCostUsd: session.costUsd }),
+  };
+  const result = await runAgent(flow, 'implement', `implement-${n}`, prompt, resume);
+  state.keepSession(result, input.conversation.length);
   const { conflict } = data;
   const title = conflict ? `Merge ${conflict.baseBranch} into ${data.status.branch}` : (data.task?.title ?? 'issueflow');
   const committed = await commitWork(flow, `${title} (#${state.ref.issueNumber})\n\nRound ${n} by ${result.agent}.`, pendingMerge(flow));
   state.clearConflict();
-  state.note(committed ? `round ${n}, ${data.filesChanged.length} files` : `round ${n}, no changes`);
+  const round = `round ${n}${result.resumed ? ' (session continued)' : ''}`;
+  state.note(committed ? `${round}, ${data.filesChanged.length} files` : `${round}, no changes`);
   return 'test';
 }

@@ -1,5 +1,6 @@
 import type { AgentPlan } from '../../activities/types';
 import type { ParsedTask } from '../../domain/issue-parser';
+import type { HeartbeatSession } from '../../domain/agent-session';
 import type { DeepReadonly, FlowData } from './flow-data';
 import { StoryStatus } from './story-status';
 
@@ -21,6 +22,7 @@ export class RoundState extends StoryStatus {
 
   recordPlan(plan: AgentPlan): void {
     this.d.plan = plan;
+    this.sessionNeedsWholeTask();
   }
 
   /** A person approved the plan asked for `edit`: that untrusted edit is looked at (one that came meanwhile is not). */
@@ -63,8 +65,9 @@ export class RoundState extends StoryStatus {
     this.d.conflict = undefined;
   }
 
-  /** The worktree exists on `host` (absent from workers before hosts). */
-  workspacePrepared(host: string | undefined): void {
+  /** The worktree exists on `host` (absent from workers before hosts); a session of another host's, or of the worktree before a rebuild, is over. */
+  workspacePrepared(host: string | undefined, rebuilt?: boolean): void {
+    if (rebuilt === true || host !== this.d.agentSession?.host) this.d.agentSession = undefined;
     this.d.host = host;
     this.d.workspaceUsed = true;
     this.d.workspaceReady = true;
@@ -86,10 +89,36 @@ export class RoundState extends StoryStatus {
     return this.d.hostLosses;
   }
 
-  /** The round's host is gone: the next prepare picks another and rebuilds the worktree. */
-  hostLost(): void {
+  /**
+   * The round's host is gone: the next prepare picks another and rebuilds the worktree. Its agent session is over,
+   * unless `interrupted` (the lost run's, from its last heartbeat): that one is kept for the lost host alone, so it is
+   * continued (with the whole prompt) only if that worker comes back with its worktree standing (workspacePrepared).
+   */
+  hostLost(interrupted?: HeartbeatSession): void {
+    const host = this.d.host;
     this.d.host = undefined;
     this.d.workspaceReady = false;
+    this.d.agentSession = interrupted && host ? { agent: interrupted.agent, id: interrupted.id, host, ...(interrupted.costUsd === undefined ? {} : { costUsd: interrupted.costUsd }) } : undefined;
+  }
+
+  /**
+   * An implement-mode run ended: its session (when its CLI named one) is the one the next round continues, on
+   * this host's worktree; `seen` conversation entries went into its prompt. A run without one leaves none.
+   */
+  keepSession(run: { agent: string; sessionId?: string; sessionCostUsd?: number }, seen: number): void {
+    const cost = run.sessionCostUsd === undefined ? {} : { costUsd: run.sessionCostUsd };
+    this.d.agentSession = run.sessionId ? { agent: run.agent, id: run.sessionId, host: this.d.host, seen, ...cost } : undefined;
+  }
+
+  /** The session the next implement-mode run may continue: the last one's, while its worktree stands on this host. */
+  resumableSession(): DeepReadonly<FlowData['agentSession']> {
+    const session = this.d.agentSession;
+    return session && this.d.workspaceReady && session.host === this.d.host ? session : undefined;
+  }
+
+  /** The task or the plan changed: a continued session is sent the whole prompt again. */
+  sessionNeedsWholeTask(): void {
+    if (this.d.agentSession) this.d.agentSession.seen = undefined;
   }
 
   /** `/agent retry` after an escalation: the error is past, the fix attempts start again, the worktree is looked at again. */

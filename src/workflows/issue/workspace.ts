@@ -1,6 +1,7 @@
 import { FAILURE_TYPES } from '../../domain/failure-types';
 import { ActivityFailure, ApplicationFailure, log, patched, TimeoutFailure } from '@temporalio/workflow';
 import { issueBranch } from '../../domain/ids';
+import { heartbeatSession } from '../../domain/agent-session';
 import type { Flow } from './flow';
 import type { Phase } from './phases';
 import { summary } from './publish';
@@ -29,7 +30,7 @@ export async function ensureWorkspace(flow: Flow): Promise<void> {
     { ref: state.ref, branch: issueBranch(state.ref.issueNumber) },
   ]);
   // Absent from workers before hosts (and from a history recorded then): the steps stay on the shared queues.
-  state.workspacePrepared(prepared.host);
+  state.workspacePrepared(prepared.host, prepared.rebuilt);
 }
 
 /**
@@ -47,7 +48,9 @@ export function moveRound(flow: Flow, phase: Phase, err: unknown): Phase | undef
   const { state } = flow;
   if (timeout === 'HEARTBEAT' && state.countHostLoss() > MAX_HOST_LOSSES) return undefined;
   log.warn('the round lost its host; it runs again on another', { host: state.data.host, phase, timeout, activity: (err as ActivityFailure).activityType });
-  state.hostLost();
+  // An implement run whose worker died names its session in its last heartbeat: continued if that worker comes back with the worktree.
+  const lostRun = timeout === 'HEARTBEAT' && phase === 'implement' && (err as ActivityFailure).activityType === 'runAgent';
+  state.hostLost(lostRun ? heartbeatSession((cause as TimeoutFailure).lastHeartbeatDetails) : undefined);
   // A merge of the base waiting for its conflicts to be resolved lived in the lost worktree: merge again.
   if (state.data.conflict) {
     state.clearConflict();

@@ -1,5 +1,5 @@
-import { looksLikeProviderOutage, parsePlan, parseResultLine, parseStreamJson } from '../../../src/activities/agent/parse';
-import { agentCommand, splitArgv } from '../../../src/activities/agent/presets';
+import { looksLikeProviderOutage, looksLikeUnknownSession, parsePlan, parseResultLine, parseSessionId, parseStreamJson } from '../../../src/activities/agent/parse';
+import { agentCommand, canResume, splitArgv } from '../../../src/activities/agent/presets';
 
 const transcript = [
   '{"type":"system","subtype":"init","session_id":"s1","tools":["Read"]}',
@@ -57,7 +57,52 @@ describe('provider outage detection', () => {
   });
 });
 
+describe('session ids', () => {
+  test("Claude Code's init and result lines and Codex's header name the session", () => {
+    const lines = transcript.split('\n');
+    expect(parseSessionId(lines[0])).toBe('s1');
+    expect(parseSessionId('{"type":"result","subtype":"success","session_id":"0b6c5e2a-9f1d-4c3e-8a77-2f0e1d9c4b10"}')).toBe('0b6c5e2a-9f1d-4c3e-8a77-2f0e1d9c4b10');
+    expect(parseSessionId('session id: 0199a213-81c0-7800-8aa1-bbab2a035a53')).toBe('0199a213-81c0-7800-8aa1-bbab2a035a53');
+    expect(parseSessionId('  Session ID:  abc-1  ')).toBe('abc-1');
+  });
+
+  test('other lines, and ids that could pass for an option or text, name none', () => {
+    expect(parseSessionId(transcript.split('\n')[1])).toBeUndefined();
+    expect(parseSessionId('{"session_id": 42}')).toBeUndefined();
+    expect(parseSessionId('{"session_id":"--dangerously-skip-permissions"}')).toBeUndefined();
+    expect(parseSessionId('{"session_id":"a b"}')).toBeUndefined();
+    expect(parseSessionId('{"session_id":"s1",')).toBeUndefined();
+    expect(parseSessionId('the session id: was lost')).toBeUndefined();
+    expect(parseSessionId(`{"session_id":"${'x'.repeat(200)}"}`)).toBeUndefined();
+  });
+
+  test('a CLI that does not know the session to continue says so', () => {
+    expect(looksLikeUnknownSession('No conversation found with session ID: 1234')).toBe(true);
+    expect(looksLikeUnknownSession('Error: no saved session found with id 0199')).toBe(true);
+    expect(looksLikeUnknownSession('TypeError: x is undefined')).toBe(false);
+  });
+});
+
 describe('presets', () => {
+  test('a session to continue: `claude --resume <id>`, `codex exec ... resume <id> -`, and nothing in argv for a custom agent', () => {
+    const o = { mode: 'implement' as const, promptFile: '/p', workdir: '/w', resumeSession: 'sess-1' };
+    const claude = agentCommand('claude-code', o).args;
+    expect(claude.slice(claude.indexOf('--resume'), claude.indexOf('--resume') + 2)).toEqual(['--resume', 'sess-1']);
+    expect(agentCommand('claude-code', { ...o, resumeSession: undefined }).args).not.toContain('--resume');
+    expect(agentCommand('codex', o).args.slice(-3)).toEqual(['resume', 'sess-1', '-']);
+    expect(agentCommand('codex', { ...o, resumeSession: undefined }).args).not.toContain('resume');
+    const custom = 'agent --prompt-file {prompt_file} --resume={session_id}';
+    expect(agentCommand('custom', { ...o, customCommand: custom }).args).toEqual(['--prompt-file', '/p', '--resume=sess-1']);
+    expect(agentCommand('custom', { ...o, customCommand: custom, resumeSession: undefined }).args).toEqual(['--prompt-file', '/p']);
+  });
+
+  test('a custom agent continues sessions only when its command takes {session_id}; gemini and aider never do', () => {
+    expect(canResume('custom', 'agent --prompt-file {prompt_file} --resume={session_id}')).toBe(true);
+    expect(canResume('custom', 'agent --prompt-file {prompt_file}')).toBe(false);
+    expect(canResume('custom')).toBe(false);
+    expect([canResume('claude-code'), canResume('codex'), canResume('gemini'), canResume('aider')]).toEqual([true, true, false, false]);
+  });
+
   test('custom commands are split into argv and placeholders never re-split', () => {
     const cmd = agentCommand('custom', {
       mode: 'plan',

@@ -27,7 +27,7 @@ describe('runAgent with the scripted agent', () => {
     const log = (await readRunLog(db.pool, input.workflowId, 'implement-1')).map((row) => row.chunk).join('');
     expect(log).toContain('"subtype":"init"');
     expect(log).toContain('Edited math.js');
-    expect(heartbeats[0]).toEqual({ bytes: expect.any(Number), lastLine: expect.stringContaining('"type"') });
+    expect(heartbeats[0]).toEqual({ bytes: expect.any(Number), lastLine: expect.stringContaining('"type"'), session: { agent: 'custom', id: r.sessionId } });
   });
 
   test('plan mode returns the plan and its questions, and writes nothing', async () => {
@@ -123,6 +123,6 @@ describe('runAgent with the scripted agent', () => {
     expect(r.resultText).toBe('Done: one line');
     // The scripted agent prints its lines at once, then nothing for 3.5 s: only the timer heartbeats then.
     expect(heartbeats.length).toBeGreaterThanOrEqual(6);
-    expect(heartbeats[heartbeats.length - 1]).toEqual({ bytes: expect.any(Number), lastLine: expect.any(String) });
+    expect(heartbeats[heartbeats.length - 1]).toEqual({ bytes: expect.any(Number), lastLine: expect.any(String), session: { agent: 'custom', id: expect.any(String) } });
   });
 });

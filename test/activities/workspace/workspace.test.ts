@@ -48,7 +48,7 @@ describe('git workspace on a real repository', () => {
 
   test('clones a mirror, works on the issue branch, commits as issueflow and pushes once', async () => {
     const prepared = await ws.prepareWorkspace({ ref, branch });
-    expect(prepared).toEqual({ baseBranch: 'main', headSha: branchSha(repo.bareDir, 'main') });
+    expect(prepared).toEqual({ baseBranch: 'main', headSha: branchSha(repo.bareDir, 'main'), rebuilt: true });
     const wt = worktreePath(dataDir, ref);
     expect(git(['rev-parse', '--abbrev-ref', 'HEAD'], wt)).toBe(branch);
     expect(existsSync(join(mirrorPath(dataDir, ref), 'HEAD'))).toBe(true);
@@ -86,19 +86,20 @@ describe('git workspace on a real repository', () => {
     expect(git(['log', '-1', '--format=%an', branch], repo.bareDir)).toBe('issueflow');
   });
 
-  test('a deleted worktree, or a fresh worker, is rebuilt from the pushed branch', async () => {
+  test('a deleted worktree, or a fresh worker, is rebuilt from the pushed branch (and says so: its agent session starts cold)', async () => {
     await ws.prepareWorkspace({ ref, branch });
     writeFileSync(join(worktreePath(dataDir, ref), 'step1.txt'), 'from step 1\n');
     const pushed = await ws.commitAndPush({ ref, branch, message: 'Step 1' });
+    expect(await ws.prepareWorkspace({ ref, branch })).toMatchObject({ headSha: pushed.sha, rebuilt: false });
 
     rmSync(worktreePath(dataDir, ref), { recursive: true, force: true });
-    expect((await ws.prepareWorkspace({ ref, branch })).headSha).toBe(pushed.sha);
+    expect(await ws.prepareWorkspace({ ref, branch })).toMatchObject({ headSha: pushed.sha, rebuilt: true });
     expect(readFileSync(join(worktreePath(dataDir, ref), 'step1.txt'), 'utf8')).toBe('from step 1\n');
 
     const otherDir = mkdtempSync(join(tmpdir(), 'issueflow-data-'));
     try {
       const other = make(otherDir);
-      expect((await other.prepareWorkspace({ ref, branch })).headSha).toBe(pushed.sha);
+      expect(await other.prepareWorkspace({ ref, branch })).toMatchObject({ headSha: pushed.sha, rebuilt: true });
       expect(existsSync(join(worktreePath(otherDir, ref), 'step1.txt'))).toBe(true);
     } finally {
       rmSync(otherDir, { recursive: true, force: true });

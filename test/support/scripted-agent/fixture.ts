@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Info } from '@temporalio/activity';
 import { loadConfig, type Env } from '../../../src/config';
 import { createAgentActivities, type AgentDeps } from '../../../src/activities/agent';
 import { createWorkspaceActivities, worktreePath } from '../../../src/activities/workspace';
@@ -63,14 +64,14 @@ const quiet = () => undefined;
 /** The SDK logs every failed activity; the tests check the failures themselves. */
 export const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 
-/** A mock activity context that records heartbeats. */
-export function activityEnv(heartbeatTimeoutMs?: number): {
+/** A mock activity context that records heartbeats; `info` as a retried attempt would see it (its `heartbeatDetails`). */
+export function activityEnv(heartbeatTimeoutMs?: number, info: Partial<Info> = {}): {
   env: MockActivityEnvironment;
   heartbeats: unknown[];
   /** `env.run` with the activity's result type kept. */
   run<P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P): Promise<R>;
 } {
-  const env = new MockActivityEnvironment(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}, { logger: quietLogger });
+  const env = new MockActivityEnvironment({ ...info, ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}) }, { logger: quietLogger });
   const heartbeats: unknown[] = [];
   env.on('heartbeat', (d: unknown) => heartbeats.push(d));
   const run = <P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P) => env.run<P, R, typeof fn>(fn, ...args);

@@ -7,9 +7,9 @@ export const SCRIPTED_AGENT_PATH = join(__dirname, 'scripted-agent.js');
 /** A folder with a fake `claude` that runs the scripted agent; put it first on PATH. */
 export const SCRIPTED_AGENT_BIN_DIR = join(__dirname, 'bin');
 
-/** AGENT_COMMAND for AGENT=custom that runs the scripted agent. */
+/** AGENT_COMMAND for AGENT=custom that runs the scripted agent (continuing a session it is given). */
 export function scriptedAgentCommand(): string {
-  return `node "${SCRIPTED_AGENT_PATH}" --prompt-file {prompt_file} --mode {mode} --workdir {workdir}`;
+  return `node "${SCRIPTED_AGENT_PATH}" --prompt-file {prompt_file} --mode {mode} --workdir {workdir} --resume={session_id}`;
 }
 
 /** Whether a process still runs (a zombie waiting to be reaped counts as gone). */

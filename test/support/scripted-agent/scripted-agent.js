@@ -20,16 +20,35 @@ function parseArgs(argv) {
     else if (a === '-p' || a === '--print') {
       if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-')) o.prompt = next();
     } else if (a === '--simulate-outage') o.outage = true;
+    else if (a === '--resume') o.resume = next();
+    else if (a.startsWith('--resume=')) o.resume = a.slice('--resume='.length) || undefined;
     else if (a === '--allowedTools' || a === '--model') next();
   }
   return o;
 }
 
 const opts = parseArgs(process.argv.slice(2));
+// A custom agent is handed the session to continue in the environment; a fake `claude` by `--resume`.
+opts.resume ??= process.env.ISSUEFLOW_RESUME_SESSION || undefined;
 const prompt = opts.prompt ?? (opts.promptFile ? fs.readFileSync(opts.promptFile, 'utf8') : fs.readFileSync(0, 'utf8'));
+
+// Sessions live in the agent's HOME, as Claude Code's do: a new HOME (another host, a cleaned-up issue) knows none.
+const sessionsDir = path.join(process.env.HOME || opts.workdir, '.scripted-agent', 'sessions');
+const sessionFile = (id) => path.join(sessionsDir, id);
+const known = opts.resume && /^[A-Za-z0-9._:-]+$/.test(opts.resume) && fs.existsSync(sessionFile(opts.resume));
+// A continued session remembers its earlier prompts: their instructions count too, and the run's number in the chain.
+const history = known ? fs.readFileSync(sessionFile(opts.resume), 'utf8') : '';
+const runInChain = known ? Number(fs.readFileSync(`${sessionFile(opts.resume)}.runs`, 'utf8')) + 1 : 1;
+
 // Each distinct line once: the prompt quotes the issue both verbatim and as parsed fields.
-const lines = [...new Set([...prompt.matchAll(/^\s*agent:\s*([a-z-]+)[ \t]*(.*)$/gm)].map((m) => `${m[1]} ${m[2].trim()}`))];
-const instructions = lines.map((l) => ({ verb: l.slice(0, l.indexOf(' ')), arg: l.slice(l.indexOf(' ') + 1) }));
+const lines = [...new Set([...(history + '\n' + prompt).matchAll(/^\s*agent:\s*([a-z-]+)[ \t]*(.*)$/gm)].map((m) => `${m[1]} ${m[2].trim()}`))];
+const instruction = (l) => ({ verb: l.slice(0, l.indexOf(' ')), arg: l.slice(l.indexOf(' ') + 1) });
+// `on-run <n> <verb> <args>`: the instruction counts only in the n-th run of a session chain (1: a cold start).
+const instructions = lines.map(instruction).flatMap((i) => {
+  if (i.verb !== 'on-run') return [i];
+  const [, n, rest] = /^(\d+)\s+(.*)$/.exec(i.arg) ?? [];
+  return Number(n) === runInChain ? [instruction(rest)] : [];
+});
 const within = (p) => path.resolve(opts.workdir, p);
 const unescape = (s) => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 
@@ -72,8 +91,25 @@ if (traces.length) {
   process.on('exit', () => trace('end'));
 }
 
+// Each run names a new session, a resumed one too (the CLI forks the transcript): ids chain round to round.
+const sessionId = require('node:crypto').randomUUID();
+const RUN_COST = 0.0123;
+
 async function main() {
-  emit({ type: 'system', subtype: 'init', session_id: 'scripted', model: 'scripted-agent', cwd: opts.workdir, tools: [] });
+  if (opts.resume && !known) {
+    process.stderr.write(`No conversation found with session ID: ${opts.resume}\n`);
+    process.exit(1);
+  }
+  const costBefore = opts.resume && process.env.SCRIPTED_AGENT_SESSION_COST ? Number(fs.readFileSync(`${sessionFile(opts.resume)}.cost`, 'utf8')) : 0;
+  fs.mkdirSync(sessionsDir, { recursive: true });
+  fs.writeFileSync(sessionFile(sessionId), history + prompt);
+  fs.writeFileSync(`${sessionFile(sessionId)}.cost`, String(costBefore + RUN_COST));
+  fs.writeFileSync(`${sessionFile(sessionId)}.runs`, String(runInChain));
+  // `agent: record-session <file>` appends {"session","resumed","mode"} for this run (resumed: the id it continued, or null).
+  for (const i of instructions.filter((x) => x.verb === 'record-session')) {
+    fs.appendFileSync(path.resolve(opts.workdir, i.arg), JSON.stringify({ session: sessionId, resumed: opts.resume ?? null, mode: opts.mode, run: runInChain }) + '\n');
+  }
+  emit({ type: 'system', subtype: 'init', session_id: sessionId, model: 'scripted-agent', cwd: opts.workdir, tools: [] });
   if (opts.outage) {
     process.stderr.write('API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n');
     process.exit(1);
@@ -146,7 +182,7 @@ async function main() {
   } else result = said.length ? `Done: ${said.join('; ')}` : 'Nothing to change.';
   turns++;
   emit({ type: 'assistant', message: { role: 'assistant', content: [{ type: 'text', text: result }] } });
-  emit({ type: 'result', subtype: 'success', is_error: false, num_turns: turns, result, duration_ms: 1, session_id: 'scripted', total_cost_usd: 0.0123, usage: { input_tokens: prompt.length, output_tokens: result.length } });
+  emit({ type: 'result', subtype: 'success', is_error: false, num_turns: turns, result, duration_ms: 1, session_id: sessionId, total_cost_usd: costBefore + RUN_COST, usage: { input_tokens: prompt.length, output_tokens: result.length } });
   if (opts.format !== 'stream-json') process.stdout.write(result + '\n');
 }
 

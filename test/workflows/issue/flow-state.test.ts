@@ -66,3 +66,75 @@ export function writesDoNotCompile(state: FlowState): void {
   // @ts-expect-error arrays too, all the way down
   state.data.conversation.push(said('x') as never);
 }
+
+describe('the agent session a round continues', () => {
+  const run = (sessionId?: string) => ({ agent: 'claude-code', sessionId });
+  const onHost = (host?: string) => {
+    const state = fresh();
+    state.workspacePrepared(host, true);
+    state.keepSession(run('s1'), 0);
+    return state;
+  };
+
+  test("is the last implement run's, on the same host's standing worktree", () => {
+    const state = onHost('h1');
+    expect(state.resumableSession()).toEqual({ agent: 'claude-code', id: 's1', host: 'h1', seen: 0 });
+    state.keepSession(run('s2'), 3);
+    expect(state.resumableSession()).toMatchObject({ id: 's2', seen: 3 });
+    // After a wait the worktree is looked at again: the same host, not rebuilt, keeps it.
+    state.worktreeMayBeGone();
+    expect(state.resumableSession()).toBeUndefined();
+    state.workspacePrepared('h1', false);
+    expect(state.resumableSession()).toMatchObject({ id: 's2' });
+  });
+
+  test('a lost host, another host or a rebuilt worktree starts cold', () => {
+    const lost = onHost('h1');
+    lost.hostLost();
+    lost.workspacePrepared('h1', false);
+    expect(lost.resumableSession()).toBeUndefined();
+    const moved = onHost('h1');
+    moved.worktreeMayBeGone();
+    moved.workspacePrepared('h2', false);
+    expect(moved.resumableSession()).toBeUndefined();
+    const rebuilt = onHost('h1');
+    rebuilt.worktreeMayBeGone();
+    rebuilt.workspacePrepared('h1', true);
+    expect(rebuilt.resumableSession()).toBeUndefined();
+  });
+
+  test("a lost implement run's own session (from its last heartbeat) is kept for its host alone: continued, with the whole prompt, only if that worker comes back with the worktree", async () => {
+    const back = onHost('h1');
+    back.hostLost({ agent: 'claude-code', id: 'lost-1', costUsd: 0.5 });
+    expect(back.resumableSession()).toBeUndefined();
+    back.workspacePrepared('h1', false);
+    expect(back.resumableSession()).toEqual({ agent: 'claude-code', id: 'lost-1', host: 'h1', costUsd: 0.5 });
+    const elsewhere = onHost('h1');
+    elsewhere.hostLost({ agent: 'claude-code', id: 'lost-1' });
+    elsewhere.workspacePrepared('h2', false);
+    expect(elsewhere.resumableSession()).toBeUndefined();
+    const rebuilt = onHost('h1');
+    rebuilt.hostLost({ agent: 'claude-code', id: 'lost-1' });
+    rebuilt.workspacePrepared('h1', true);
+    expect(rebuilt.resumableSession()).toBeUndefined();
+  });
+
+  test('a run that named no session leaves none; a new plan or an edited issue sends the whole prompt again', () => {
+    const state = onHost('h1');
+    state.keepSession(run(undefined), 1);
+    expect(state.resumableSession()).toBeUndefined();
+    state.keepSession(run('s3'), 1);
+    state.recordPlan({ summary: 'again', steps: [], complexity: 'simple', questions: [] });
+    expect(state.resumableSession()).toMatchObject({ id: 's3', seen: undefined });
+    state.keepSession(run('s4'), 1);
+    state.issueEdited({ title: 'same', body: 'same', by: 'alice', trusted: true, at: 't' });
+    expect(state.resumableSession()?.seen).toBeUndefined();
+  });
+
+  test('carried state from before sessions has none, and resumes nothing', () => {
+    const state = fresh();
+    state.workspacePrepared(undefined, undefined);
+    expect(state.data.agentSession).toBeUndefined();
+    expect(state.resumableSession()).toBeUndefined();
+  });
+});
