@@ -32,6 +32,13 @@ export async function ensureWorkspace(flow: Flow): Promise<void> {
   state.workspacePrepared(prepared.host);
 }
 
+/** How `err` says the round's host is gone (a step not started, or one that stopped heartbeating, or busy slots); else undefined. */
+export function hostGone(err: unknown): 'SCHEDULE_TO_START' | 'HEARTBEAT' | typeof HOST_BUSY | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const timeout = cause instanceof TimeoutFailure ? cause.timeoutType : cause instanceof ApplicationFailure && cause.type === HOST_BUSY ? HOST_BUSY : undefined;
+  return timeout === 'SCHEDULE_TO_START' || timeout === 'HEARTBEAT' || timeout === HOST_BUSY ? timeout : undefined;
+}
+
 /**
  * When `err` says the round's host is gone, forgets it and returns the phase to run again on another host
  * (whose prepare rebuilds the worktree from the pushed branch); else undefined, and the failure escalates.
@@ -40,9 +47,8 @@ export async function ensureWorkspace(flow: Flow): Promise<void> {
  * never started (or only waited) costs nothing to move, so those moves are not counted; a host lost mid-step MAX_HOST_LOSSES times in a row escalates (something kills hosts).
  */
 export function moveRound(flow: Flow, phase: Phase, err: unknown): Phase | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  const timeout = cause instanceof TimeoutFailure ? cause.timeoutType : cause instanceof ApplicationFailure && cause.type === HOST_BUSY ? HOST_BUSY : undefined;
-  if (timeout !== 'SCHEDULE_TO_START' && timeout !== 'HEARTBEAT' && timeout !== HOST_BUSY) return undefined;
+  const timeout = hostGone(err);
+  if (!timeout) return undefined;
   if (!patched(HOST_MOVES_PATCH)) return undefined;
   const { state } = flow;
   if (timeout === 'HEARTBEAT' && state.countHostLoss() > MAX_HOST_LOSSES) return undefined;
