@@ -160,10 +160,11 @@ export interface TestRunResult {
 
 export interface WorkspaceActivities {
   /**
-   * Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. `host` is the id of the
+   * Mirror + worktree on `branch`, rebuilt from the pushed branch when missing (a new branch starts at the
+   * pushed `startFrom` when there is one, else at the default branch). `host` is the id of the
    * worker that holds it now (see domain/host-queues): the round's other workspace steps go to its queues.
    */
-  prepareWorkspace(input: { ref: WorkspaceRef; branch: string }): Promise<{ baseBranch: string; headSha: string; host?: string }>;
+  prepareWorkspace(input: { ref: WorkspaceRef; branch: string; startFrom?: string }): Promise<{ baseBranch: string; headSha: string; host?: string }>;
   /**
    * With `merge`, the commit is a merge commit with `merge.parent` as its second parent. With `diffFrom`
    * (a commit), the result counts the lines changed from it to the branch's head (`linesChanged`).

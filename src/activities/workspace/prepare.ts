@@ -92,10 +92,10 @@ async function createWorktree(deps: WorkspaceDeps, ref: WorkspaceRef, branch: st
 
 /**
  * Mirror + worktree on `branch`. A missing worktree is built from the local branch (a commit not yet
- * pushed), else the pushed branch, else the default branch; an existing clean one that is behind the
+ * pushed), else the pushed branch, else the pushed `startFrom` (a candidate starts from the issue's branch), else the default branch; an existing clean one that is behind the
  * pushed branch is moved to it.
  */
-export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: WorkspaceRef; branch: string }): Promise<{ baseBranch: string; headSha: string }> {
+export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: WorkspaceRef; branch: string; startFrom?: string }): Promise<{ baseBranch: string; headSha: string }> {
   const { ref, branch } = input;
   const mirror = mirrorPath(deps.config.dataDir, ref);
   const wt = worktreePath(deps.config.dataDir, ref);
@@ -110,7 +110,8 @@ export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: Worksp
     await git(['worktree', 'prune'], local);
     const ours = head && existsSync(indexPath(deps.config.dataDir, ref)) && isDirectory(wt) && !isFile(`${wt}/.git`);
     if (!ours) {
-      await createWorktree(deps, ref, branch, head ?? pushed ?? (await revParse(local, `refs/remotes/origin/${baseBranch}`)) ?? baseBranch);
+      const from = input.startFrom ? await revParse(local, `refs/remotes/origin/${input.startFrom}`) : undefined;
+      await createWorktree(deps, ref, branch, head ?? pushed ?? from ?? (await revParse(local, `refs/remotes/origin/${baseBranch}`)) ?? baseBranch);
     } else if (pushed && head !== pushed && (await isClean(tree, branch))) {
       const behind = (await git(['merge-base', '--is-ancestor', head, pushed], { ...local, okCodes: [1] })).exitCode === 0;
       if (behind) {

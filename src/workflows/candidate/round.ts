@@ -1,5 +1,5 @@
 import type { TestRunResult } from '../../activities/types';
-import type { WorkspaceRef } from '../../domain/ids';
+import { issueBranch, type WorkspaceRef } from '../../domain/ids';
 import { buildImplementPrompt } from '../../domain/prompt';
 import type { Acts } from '../issue/activities';
 import { STOP_FIRST_OPTIONS, stopFirst } from '../issue/stop-first';
@@ -32,7 +32,7 @@ export async function candidateRound(c: Candidate, round: number): Promise<TestR
   const tag = `c${input.index}`;
   const say = (what: string) => `#${ref.issueNumber} candidate ${input.index}: ${what}`;
   if (!c.prepared) {
-    const prepared = await c.acts.prepareWorkspace.executeWithOptions({ summary: say('prepare workspace') }, [{ ref, branch }]);
+    const prepared = await c.acts.prepareWorkspace.executeWithOptions({ summary: say('prepare workspace') }, [{ ref, branch, startFrom: issueBranch(ref.issueNumber) }]);
     c.host = prepared.host;
     c.start ??= prepared.headSha;
     c.prepared = true;
