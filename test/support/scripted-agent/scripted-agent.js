@@ -29,7 +29,15 @@ const opts = parseArgs(process.argv.slice(2));
 const prompt = opts.prompt ?? (opts.promptFile ? fs.readFileSync(opts.promptFile, 'utf8') : fs.readFileSync(0, 'utf8'));
 // Each distinct line once: the prompt quotes the issue both verbatim and as parsed fields.
 const lines = [...new Set([...prompt.matchAll(/^\s*agent:\s*([a-z-]+)[ \t]*(.*)$/gm)].map((m) => `${m[1]} ${m[2].trim()}`))];
-const instructions = lines.map((l) => ({ verb: l.slice(0, l.indexOf(' ')), arg: l.slice(l.indexOf(' ') + 1) }));
+// A candidate's run names its branch (`issueflow/issue-N-candidate-I`): `candidate I <verb> <args>` is that candidate's alone.
+const candidate = /issueflow\/issue-\d+-candidate-(\d+)/.exec(prompt)?.[1];
+const instructions = lines
+  .map((l) => ({ verb: l.slice(0, l.indexOf(' ')), arg: l.slice(l.indexOf(' ') + 1) }))
+  .flatMap((i) => {
+    if (i.verb !== 'candidate') return [i];
+    const [, n, verb, arg = ''] = /^(\d+)\s+([a-z-]+)\s*([\s\S]*)$/.exec(i.arg) ?? [];
+    return n !== undefined && n === candidate ? [{ verb, arg }] : [];
+  });
 const within = (p) => path.resolve(opts.workdir, p);
 const unescape = (s) => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 
