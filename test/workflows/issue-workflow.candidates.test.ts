@@ -134,3 +134,20 @@ test('`/agent run --candidates 3` overrides the config; none passing escalates a
     await handle.terminate();
   });
 });
+
+test('the budget covers the candidates: each gets its share of what is left and stops when it is spent; the issue counts every run', async () => {
+  // $1, the plan costs $0.25: each of two candidates may spend $0.375, one run of $0.25 and no second.
+  const mock = candidatesMock({ 1: false, 2: true }, { 1: 3, 2: 12 }, { candidates: 2, budget: { usd: 1 } });
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    const status = await waitForStatus(handle, inState('completed'), 'completed');
+    expect(mock.agentRuns('implement').map((r) => r.step).sort()).toEqual(['c1-implement-1', 'c2-implement-1']);
+    expect(status.candidates!.list.map((c) => [c.index, c.state, c.why])).toEqual([
+      [1, 'failed', 'its share of the budget is spent'],
+      [2, 'passed', 'tests passed'],
+    ]);
+    expect(status.costUsd).toBe(0.75);
+    expect(status.candidates).toMatchObject({ winner: 2 });
+    await handle.terminate();
+  });
+});
