@@ -180,6 +180,8 @@ export interface WorkspaceActivities {
    * from the remote and the mirror. Idempotent: a branch already there, or already gone, is left so.
    */
   promoteCandidate(input: { ref: IssueRef; branch: string; sha: string; drop: string[] }): Promise<{ pushed: boolean; deleted: string[] }>;
+  /** Deletes `branches` from the remote and the mirror, those it has (a cancelled story's candidates). */
+  deleteBranches(input: { ref: IssueRef; branches: string[] }): Promise<{ deleted: string[] }>;
 }
 
 export interface NotifyActivities {

@@ -151,3 +151,29 @@ test('the budget covers the candidates: each gets its share of what is left and 
     await handle.terminate();
   });
 });
+
+test('`/agent cancel` while the candidates run: both agents are stopped, then the candidate branches are deleted, and the run ends cancelled', async () => {
+  const mock = candidatesMock({ 1: true, 2: true }, { 1: 1, 2: 1 });
+  const stopped: number[] = [];
+  mock.overrides.runAgent = async (input: AgentRunInput) => {
+    if (input.mode === 'plan') return { agent: 'claude-code', exitCode: 0, resultText: 'plan', plan: mock.plan, costUsd: 0.25, outputTail: 'ok', durationMs: 1000 };
+    return runUntilCancelled().finally(() => stopped.push(candidateOf(input)!));
+  };
+  let stoppedWhenDeleted = -1;
+  mock.overrides.deleteBranches = async ({ branches }) => {
+    stoppedWhenDeleted = stopped.length;
+    return { deleted: branches };
+  };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, () => mock.agentRuns('implement').length === 2, 'both candidates at work');
+    await handle.signal('command', { deliveryId: 'cancel-1', command: 'cancel', author: 'carol', source: 'issue-comment' });
+    expect(await handle.result()).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
+    const n = handle.workflowId.split('#')[1];
+    expect(mock.named('deleteBranches').map((c) => c.args[0])).toEqual([{ ref: expect.objectContaining({ issueNumber: Number(n) }), branches: [`issueflow/issue-${n}-candidate-1`, `issueflow/issue-${n}-candidate-2`] }]);
+    expect(stopped.sort()).toEqual([1, 2]);
+    // Both agents were stopped before the branches went (a candidate still running could push its branch again).
+    expect(stoppedWhenDeleted).toBe(2);
+    expect(mock.named('promoteCandidate')).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IssueRef } from '../../domain/ids';
 import type { WorkspaceDeps } from './deps';
@@ -29,15 +30,36 @@ export async function promoteCandidate(deps: WorkspaceDeps, input: { ref: IssueR
     await rm(worktreePath(deps.config.dataDir, ref), { recursive: true, force: true });
     await rm(indexPath(deps.config.dataDir, ref), { force: true });
     await git(['update-ref', '-d', `refs/heads/${branch}`], local);
-    const listed = drop.length ? (await git(['ls-remote', '--heads', remoteUrl(deps, ref), ...drop.map((b) => `refs/heads/${b}`)], remote)).stdout : '';
-    const present = new Set(listed.split('\n').map((line) => line.split('\t')[1]));
-    const deleted = drop.filter((b) => present.has(`refs/heads/${b}`));
-    if (deleted.length) await git(['push', '--porcelain', '--no-verify', remoteUrl(deps, ref), ...deleted.map((b) => `:refs/heads/${b}`)], remote);
+    const deleted = await dropBranches(deps, ref, drop);
+    deps.logger.info({ repo: `${ref.owner}/${ref.repo}`, issue: ref.issueNumber, branch, sha, pushed, deleted }, 'candidate promoted');
+    return { pushed, deleted };
+  });
+}
+
+/** Deletes the remote's branches of `drop` that it has, and the mirror's copies; returns those deleted. Call it holding the mirror's lock. */
+async function dropBranches(deps: WorkspaceDeps, ref: IssueRef, drop: string[]): Promise<string[]> {
+  const mirror = mirrorPath(deps.config.dataDir, ref);
+  const local = await gitOptions(deps, ref, mirror);
+  const remote = await gitOptions(deps, ref, mirror, true);
+  const listed = drop.length ? (await git(['ls-remote', '--heads', remoteUrl(deps, ref), ...drop.map((b) => `refs/heads/${b}`)], remote)).stdout : '';
+  const present = new Set(listed.split('\n').map((line) => line.split('\t')[1]));
+  const deleted = drop.filter((b) => present.has(`refs/heads/${b}`));
+  if (deleted.length) await git(['push', '--porcelain', '--no-verify', remoteUrl(deps, ref), ...deleted.map((b) => `:refs/heads/${b}`)], remote);
+  if (existsSync(`${mirror}/HEAD`)) {
     for (const b of drop) {
       await git(['update-ref', '-d', `refs/heads/${b}`], local);
       await git(['update-ref', '-d', `refs/remotes/origin/${b}`], local);
     }
-    deps.logger.info({ repo: `${ref.owner}/${ref.repo}`, issue: ref.issueNumber, branch, sha, pushed, deleted }, 'candidate promoted');
-    return { pushed, deleted };
+  }
+  return deleted;
+}
+
+/** Deletes `branches` from the remote and the mirror (the candidates' of a story cancelled while they ran). Idempotent. */
+export function deleteBranches(deps: WorkspaceDeps, input: { ref: IssueRef; branches: string[] }): Promise<{ deleted: string[] }> {
+  const mirror = mirrorPath(deps.config.dataDir, input.ref);
+  return withLock(mirror, async () => {
+    const deleted = await dropBranches(deps, input.ref, input.branches);
+    deps.logger.info({ repo: `${input.ref.owner}/${input.ref.repo}`, issue: input.ref.issueNumber, deleted }, 'branches deleted');
+    return { deleted };
   });
 }

@@ -126,6 +126,7 @@ export function createActivityProxies(host: () => string | undefined = () => und
     updateBranch: routed(git.updateBranch, 'workspace', host),
     cleanupWorkspace: routed(git.cleanupWorkspace, 'workspace', host),
     promoteCandidate: routed(git.promoteCandidate, 'workspace', host),
+    deleteBranches: git.deleteBranches,
     runTests: routed(test.runTests, 'workspace', host),
     notifyEndState: notifier.notifyEndState,
   };

@@ -5,6 +5,7 @@ import { FAILURE_TYPES } from '../../domain/failure-types';
 import { candidateBranch, candidateWorkflowId, issueBranch } from '../../domain/ids';
 import type { candidateWorkflow, CandidateInput, CandidateResult } from '../candidate-workflow';
 import { promptInput } from './analyze';
+import { bestEffort } from './best-effort';
 import { withinBudget } from './budget';
 import type { Flow } from './flow';
 import { copyOf } from './flow-data';
@@ -72,7 +73,7 @@ async function race(flow: Flow): Promise<void> {
     decided = true;
     scopes.forEach((scope, i) => i + 1 !== index && scope.cancel());
   };
-  await Promise.all(
+  const settled = await Promise.allSettled(
     agents.map((agent, i) => {
       const index = i + 1;
       const input: CandidateInput = {
@@ -104,6 +105,13 @@ async function race(flow: Flow): Promise<void> {
       );
     }),
   );
+  const stopped = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (stopped) {
+    // The story was cancelled (closed, `/agent cancel`, `/agent escalate`) while they ran: they are gone now, and so go their branches.
+    const branches = agents.map((_, i) => candidateBranch(state.ref.issueNumber, i + 1));
+    await CancellationScope.nonCancellable(() => bestEffort('delete the candidate branches', () => flow.acts.deleteBranches.executeWithOptions({ summary: summary(flow, 'delete the candidate branches') }, [{ ref: state.ref, branches }])));
+    throw stopped.reason;
+  }
   const { winner, why } = pickWinner(copyOf<CandidateOutcome[]>(state.data.status.candidates!.list), rule);
   state.candidatesDecided(winner, why);
 }

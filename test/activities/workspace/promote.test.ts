@@ -72,4 +72,12 @@ describe('candidates on a real repository', () => {
     expect(branchSha(repo.bareDir, branch)).toBe(one.sha);
     expect(readFileOnBranch(repo.bareDir, branch, 'earlier.txt')).toBe('x');
   });
+
+  test('deleteBranches deletes those the remote has, and again deletes nothing', async () => {
+    await candidate(1, 1);
+    const branches = [candidateBranch(42, 1), candidateBranch(42, 2)];
+    expect(await ws.deleteBranches({ ref, branches })).toEqual({ deleted: [candidateBranch(42, 1)] });
+    expect(branchSha(repo.bareDir, candidateBranch(42, 1))).toBeUndefined();
+    expect(await ws.deleteBranches({ ref, branches })).toEqual({ deleted: [] });
+  });
 });

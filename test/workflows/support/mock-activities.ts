@@ -101,6 +101,7 @@ export class MockActivities {
     runTests: async () => ({ passed: true, exitCode: 0, timedOut: false, durationMs: 4200, outputTail: 'all passed' }),
     cleanupWorkspace: async () => undefined,
     promoteCandidate: async ({ drop }) => ({ pushed: true, deleted: drop }),
+    deleteBranches: async ({ branches }) => ({ deleted: branches }),
     notifyEndState: async () => undefined,
   };
 
