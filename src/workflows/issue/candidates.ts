@@ -9,7 +9,7 @@ import { bestEffort } from './best-effort';
 import { withinBudget } from './budget';
 import type { Flow } from './flow';
 import { copyOf } from './flow-data';
-import { publish, summary } from './publish';
+import { publish, summary, updateStatusComment } from './publish';
 
 /**
  * Candidate patches (`candidates`, `agents`, `/agent run --candidates N`). Asked only where an issue asks
@@ -69,6 +69,8 @@ async function race(flow: Flow): Promise<void> {
   let decided = false;
   const ended = (index: number, result: CandidateResult) => {
     state.candidateEnded(index, { state: result.passed ? 'passed' : 'failed', why: result.why, linesChanged: result.linesChanged, sha: result.sha, filesChanged: result.filesChanged }, result.runs);
+    // The status comment shows each as it ends (coalesced with the other status writes).
+    void updateStatusComment(flow);
     if (!result.passed || rule !== 'first-passing' || decided) return;
     decided = true;
     scopes.forEach((scope, i) => i + 1 !== index && scope.cancel());
