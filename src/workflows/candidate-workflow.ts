@@ -1,5 +1,6 @@
-import { CancellationScope, isCancellation, log } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, log, sleep } from '@temporalio/workflow';
 import { wouldCross } from '../domain/budget';
+import { FAILURE_TYPES } from '../domain/failure-types';
 import { candidateBranch, type WorkspaceRef } from '../domain/ids';
 import { createActivityProxies } from './issue/activities';
 import { describeFailure } from './issue/describe-failure';
@@ -11,6 +12,9 @@ export type { CandidateInput, CandidateResult } from './candidate/messages';
 
 /** Hosts lost in a row before the candidate gives up (as the issue's own rounds do). */
 const MAX_HOST_LOSSES = 3;
+/** While agent runs are paused (POST /admin/pause) a candidate waits, as the issue's rounds do (issue/pause.ts). */
+const PAUSE_FIRST_LOOK_MS = 15_000;
+const PAUSE_LONGEST_WAIT_MS = 5 * 60_000;
 
 /**
  * One candidate patch of an issue, a child of the issue's workflow: implement-and-test rounds (a failure
@@ -42,6 +46,7 @@ async function rounds(c: Candidate): Promise<CandidateResult> {
   const { input } = c;
   const { maxFixAttempts } = input.config;
   let losses = 0;
+  let pausedWait = PAUSE_FIRST_LOOK_MS;
   for (let round = 1; ; ) {
     if (wouldCross(input.budget, spend(c.runs, input))) return result(c, false, 'its share of the budget is spent');
     try {
@@ -53,6 +58,11 @@ async function rounds(c: Candidate): Promise<CandidateResult> {
       round++;
     } catch (err) {
       if (isCancellation(err)) throw err;
+      if (describeFailure(err).type === FAILURE_TYPES.agentPaused) {
+        await sleep(pausedWait, { summary: `candidate ${input.index}: agent runs are paused: wait, then ask again` });
+        pausedWait = Math.min(pausedWait * 2, PAUSE_LONGEST_WAIT_MS);
+        continue;
+      }
       // A lost host: the round runs again on another, whose prepare rebuilds the worktree from the pushed branch.
       if (hostGone(err) && ++losses <= MAX_HOST_LOSSES) {
         c.host = undefined;

@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
 import type { AgentRunInput, RunTestsInput } from '../../src/activities/types';
 import type { WorkspaceRef } from '../../src/domain/ids';
 import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
@@ -175,5 +176,25 @@ test('`/agent cancel` while the candidates run: both agents are stopped, then th
     // Both agents were stopped before the branches went (a candidate still running could push its branch again).
     expect(stoppedWhenDeleted).toBe(2);
     expect(mock.named('promoteCandidate')).toEqual([]);
+  });
+});
+
+test('agent runs paused while the candidates run: a refused candidate waits and runs once they are resumed, as the issue\'s own rounds do', async () => {
+  const mock = candidatesMock({ 1: true, 2: true }, { 1: 5, 2: 9 });
+  let refusals = 0;
+  mock.overrides.runAgent = async (input: AgentRunInput) => {
+    if (input.mode === 'implement' && candidateOf(input) === 2 && refusals++ < 2) throw ApplicationFailure.create({ message: 'Agent runs are paused', type: 'AgentPaused', nonRetryable: true });
+    return { agent: 'claude-code', exitCode: 0, resultText: 'done', ...(input.mode === 'plan' ? { plan: mock.plan } : {}), costUsd: 0.25, outputTail: 'ok', durationMs: 1000 };
+  };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, () => refusals === 1, 'the first refusal');
+    // The candidate waits in a durable timer (15 s, then 30 s): the test server skips it.
+    await env.sleep('1 minute');
+    const status = await waitForStatus(handle, inState('completed'), 'completed');
+    expect(refusals).toBe(3);
+    expect(status.candidates!.list.map((c) => c.state)).toEqual(['passed', 'passed']);
+    expect(status.candidates).toMatchObject({ winner: 1, why: 'tests passed, smallest diff (5 lines vs 9)' });
+    await handle.terminate();
   });
 });
