@@ -3,7 +3,7 @@
  * only through `import type`; src/activities implements it with Octokit, execa, git and pg.
  */
 import type { CheckInfo } from '../domain/ci';
-import type { IssueRef, RepoRef } from '../domain/ids';
+import type { IssueRef, RepoRef, WorkspaceRef } from '../domain/ids';
 import type { AgentPlan } from '../domain/plan';
 import type { RepoConfig } from '../domain/repo-config';
 import type { IssueState } from '../domain/states';
@@ -84,7 +84,8 @@ export type AgentMode = 'plan' | 'implement';
 
 export interface AgentRunInput {
   workflowId: string;
-  ref: IssueRef;
+  /** With `candidate`, the candidate's own worktree and HOME. */
+  ref: WorkspaceRef;
   branch: string;
   mode: AgentMode;
   /** The whole prompt: issue, plan, every answer and review comment so far. */
@@ -143,6 +144,8 @@ export interface CommitResult {
   sha: string;
   filesChanged: string[];
   pushed: boolean;
+  /** Lines added plus removed from the input's `diffFrom` to the branch's head; absent without it. */
+  linesChanged?: number;
 }
 
 /** A merge of the base branch into the issue's branch: nothing to do, merged and pushed, or conflicts left in the worktree. */
@@ -159,7 +162,7 @@ export interface PendingMerge {
 /** The repository's set-up and test commands, run in the issue's worktree within one time-out. */
 export interface RunTestsInput {
   workflowId: string;
-  ref: IssueRef;
+  ref: WorkspaceRef;
   branch: string;
   step: string;
   setupCommand?: string;
@@ -177,17 +180,29 @@ export interface TestRunResult {
 
 export interface WorkspaceActivities {
   /**
-   * Mirror + worktree on `branch`, rebuilt from the pushed branch when missing. `host` is the id of the
+   * Mirror + worktree on `branch`, rebuilt from the pushed branch when missing (a new branch starts at the
+   * pushed `startFrom` when there is one, else at the default branch). `host` is the id of the
    * worker that holds it now (see domain/host-queues): the round's other workspace steps go to its queues.
    * `rebuilt`: the worktree was made afresh (an agent session of the old one is not continued).
    */
-  prepareWorkspace(input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string; host?: string; rebuilt?: boolean }>;
-  /** With `merge`, the commit is a merge commit with `merge.parent` as its second parent. */
-  commitAndPush(input: { ref: IssueRef; branch: string; message: string; merge?: PendingMerge }): Promise<CommitResult>;
+  prepareWorkspace(input: { ref: WorkspaceRef; branch: string; startFrom?: string }): Promise<{ baseBranch: string; headSha: string; host?: string; rebuilt?: boolean }>;
+  /**
+   * With `merge`, the commit is a merge commit with `merge.parent` as its second parent. With `diffFrom`
+   * (a commit), the result counts the lines changed from it to the branch's head (`linesChanged`).
+   */
+  commitAndPush(input: { ref: WorkspaceRef; branch: string; message: string; merge?: PendingMerge; diffFrom?: string }): Promise<CommitResult>;
   /** Merges the newest base branch into `branch` (in the mirror, never in the agent's `.git`). */
   updateBranch(input: { ref: IssueRef; branch: string }): Promise<UpdateBranchResult>;
   runTests(input: RunTestsInput): Promise<TestRunResult>;
-  cleanupWorkspace(input: { ref: IssueRef; branch: string }): Promise<void>;
+  cleanupWorkspace(input: { ref: WorkspaceRef; branch: string }): Promise<void>;
+  /**
+   * The winning candidate's commit becomes the issue's branch (pushed with a lease on what the remote had);
+   * the issue's worktree is rebuilt from it at the next prepare. Then every branch of `drop` is deleted
+   * from the remote and the mirror. Idempotent: a branch already there, or already gone, is left so.
+   */
+  promoteCandidate(input: { ref: IssueRef; branch: string; sha: string; drop: string[] }): Promise<{ pushed: boolean; deleted: string[] }>;
+  /** Deletes `branches` from the remote and the mirror, those it has (a cancelled story's candidates). */
+  deleteBranches(input: { ref: IssueRef; branches: string[] }): Promise<{ deleted: string[] }>;
 }
 
 export interface NotifyActivities {

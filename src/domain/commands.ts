@@ -35,7 +35,7 @@ function stripQuotesAndCode(body: string): string {
 /** Help text naming every command, for comments that tell people how to continue. */
 export function commandHelp(): string {
   return [
-    '`/agent run` start (or restart) work on this issue',
+    '`/agent run [--candidates N]` start (or restart) work on this issue (N candidate patches, the tests choose)',
     '`/agent retry` retry the failed step',
     '`/agent retry-ci` re-run the failed CI jobs of the pull request',
     '`/agent cancel` stop and clean up',

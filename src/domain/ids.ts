@@ -9,6 +9,11 @@ export interface IssueRef extends RepoRef {
   issueNumber: number;
 }
 
+/** Where an activity works: the issue's own worktree, or that of one of its candidates (1, 2, ...). */
+export interface WorkspaceRef extends IssueRef {
+  candidate?: number;
+}
+
 /** The id of an issue's workflow: one per issue, `{owner}/{repo}#{number}`. */
 export function issueWorkflowId(ref: IssueRef): string {
   return `${ref.owner}/${ref.repo}#${ref.issueNumber}`;
@@ -23,6 +28,16 @@ export function parseIssueWorkflowId(id: string): IssueRef | undefined {
 /** The branch issueflow works on for an issue. */
 export function issueBranch(issueNumber: number): string {
   return `issueflow/issue-${issueNumber}`;
+}
+
+/** The branch of one candidate patch of an issue (deleted once a winner is on the issue's branch). */
+export function candidateBranch(issueNumber: number, candidate: number): string {
+  return `${issueBranch(issueNumber)}-candidate-${candidate}`;
+}
+
+/** The id of a candidate's child workflow. */
+export function candidateWorkflowId(issueWorkflowId: string, candidate: number): string {
+  return `${issueWorkflowId}/candidate-${candidate}`;
 }
 
 /** Reads the issue number back from an issueflow branch name. */

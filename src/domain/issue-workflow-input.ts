@@ -15,6 +15,8 @@ export interface IssueWorkflowInput<Carried = never> {
   temporalUiUrl?: string;
   /** The service's budget per issue (BUDGET_USD, BUDGET_AGENT_MINUTES), for repos whose config sets none. */
   budget?: Budget;
+  /** `/agent run --candidates N`: this many candidate patches instead of the repo config's `candidates`. */
+  candidates?: number;
   /**
    * Continue as new once the history has this many events, besides the server's suggestion. An ops
    * knob for very chatty issues, and how the tests force a continue-as-new.

@@ -1,12 +1,21 @@
 import { z } from 'zod';
+import { CANDIDATE_RULES, MAX_CANDIDATES } from './candidates';
+
+const agentName = z.enum(['claude-code', 'codex', 'gemini', 'aider', 'custom']);
 
 /** `.github/issueflow.yml` in the target repository: how issueflow works there. Every key is optional. */
 export const repoConfigSchema = z
   .object({
     testCommand: z.string().min(1).default('npm test'),
     setupCommand: z.string().min(1).optional(),
-    agent: z.enum(['claude-code', 'codex', 'gemini', 'aider', 'custom']).optional(),
+    agent: agentName.optional(),
     approval: z.enum(['never', 'always', 'complex']).default('complex'),
+    /** Candidate patches: this many agent runs implement the approved plan side by side, and the tests choose (candidates.ts). */
+    candidates: z.number().int().min(1).max(MAX_CANDIDATES).optional(),
+    /** One candidate per agent named (with `candidates`, they take turns); the first is the plan's agent when `agent` is absent. */
+    agents: z.array(agentName).min(1).max(MAX_CANDIDATES).optional(),
+    /** How the winner is chosen among the candidates whose tests pass. */
+    candidateRule: z.enum(CANDIDATE_RULES).optional(),
     maintainers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, 'a GitHub login')).default([]),
     maxFixAttempts: z.number().int().min(0).max(10).default(2),
     // Optional as a whole: without a `ci` key issueflow does not wait for checks (and adds no steps for them).

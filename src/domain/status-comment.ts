@@ -1,4 +1,5 @@
 import { spentLine } from './budget';
+import { candidateLines } from './candidates';
 import { checkLines } from './ci';
 import type { IssueState } from './states';
 import type { IssueStatus, StepRecord } from './status';
@@ -74,6 +75,7 @@ export function renderStatusComment(status: IssueStatus, links: StatusCommentLin
     const { sha, items, ignored } = status.checks;
     out.push(`**Checks** of \`${sha.slice(0, 7)}\`:`, ...(items.length ? checkLines(items, ignored) : ['- (none reported yet)']), '');
   }
+  if (status.candidates) out.push(...candidateLines(status.candidates), '');
   if (status.lastError) out.push(`**Last error** in \`${status.lastError.step}\`: ${status.lastError.message.split('\n')[0]}`, '');
   const links_: string[] = [];
   if (status.pullRequest) links_.push(`[PR #${status.pullRequest.number}](${status.pullRequest.url})`);

@@ -1,4 +1,5 @@
 import type { Budget } from './budget';
+import type { CandidatesReport } from './candidates';
 import type { CheckInfo } from './ci';
 import type { IssueState } from './states';
 
@@ -29,6 +30,8 @@ export interface IssueStatus {
   branch?: string;
   /** The CI checks of the PR's head commit, when the repo's config waits for them. */
   checks?: { sha: string; items: CheckInfo[]; ignored: string[] };
+  /** The candidate patches of the first round after the plan (`candidates` / `agents`), and which won. */
+  candidates?: CandidatesReport;
   lastError?: { step: string; message: string; type?: string };
   costUsd: number;
   /** The agent time of all runs; absent in runs from before budgets. */

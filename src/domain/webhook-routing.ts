@@ -1,5 +1,6 @@
 import type { IssueWorkflowInput } from './issue-workflow-input';
 import { parseComment } from './commands';
+import { parseRunArgs } from './candidates';
 import { isTrustedAssociation as trusted } from './trust';
 import { isStateLabel } from './labels';
 import { servesRepo } from './repo-scope';
@@ -51,7 +52,7 @@ type IssuePayload = WebhookPayload<'issues'> | WebhookPayload<'issue_comment'>;
 /** An `agent:*` state label on the issue: an earlier story of it ended, and may have left a PR. */
 const hadStory = (p: IssuePayload) => (p.issue?.labels ?? []).some((l) => !!l?.name && isStateLabel(l.name));
 
-function start(ctx: Ctx, p: IssuePayload, issueNumber: number, kind: IssueWorkflowInput['trigger']['kind'], actor: string, orSignal?: SignalDecision): WebhookDecision {
+function start(ctx: Ctx, p: IssuePayload, issueNumber: number, kind: IssueWorkflowInput['trigger']['kind'], actor: string, orSignal?: SignalDecision, candidates?: number): WebhookDecision {
   const t = target(ctx, issueNumber);
   const installationId = p.installation?.id;
   const input: IssueWorkflowInput = {
@@ -60,6 +61,7 @@ function start(ctx: Ctx, p: IssuePayload, issueNumber: number, kind: IssueWorkfl
     issueNumber,
     trigger: { deliveryId: ctx.deliveryId, kind, actor, ...(hadStory(p) || kind === 'reopened' ? { earlierStory: true } : {}) },
     ...(installationId ? { installationId } : {}),
+    ...(candidates ? { candidates } : {}),
   };
   return { kind: 'start', ...t, input, ...(orSignal ? { orSignal } : {}) };
 }
@@ -152,7 +154,7 @@ function routeIssueComment(ctx: Ctx, p: WebhookPayload<'issue_comment'>): Webhoo
   if (parsed.kind === 'command') {
     if (!isTrusted) return ignore('commenter is not an owner, member or collaborator', ref);
     const signal: SignalDecision = { name: 'command', args: { deliveryId, command: parsed.command, args: parsed.args, author, commentId: c.id ?? undefined, source: 'issue-comment' } };
-    return parsed.command === 'run' ? start(ctx, p, n, 'command', author, signal) : { kind: 'signal', ...target(ctx, n), signal };
+    return parsed.command === 'run' ? start(ctx, p, n, 'command', author, signal, parseRunArgs(parsed.args).candidates) : { kind: 'signal', ...target(ctx, n), signal };
   }
   const isIssueAuthor = typeof c.user?.id === 'number' && c.user.id === p.issue?.user?.id;
   if (!isTrusted && !isIssueAuthor) return ignore('commenter is neither the issue author nor a collaborator', ref);

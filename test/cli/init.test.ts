@@ -95,10 +95,12 @@ describe('templates/issueflow.yml', () => {
     const uncommented = text.replace(/^# ([a-z]\w*:.*)$/gm, '$1').replace(/^# ( {2}\w+:.*)$/gm, '$1');
     const { config, problems } = validateRepoConfig(parse(uncommented));
     expect(problems).toEqual([]);
-    const { setupCommand: _s, agent: _a, ci, budget, ...rest } = config;
+    const { setupCommand: _s, agent: _a, ci, budget, candidates, agents, candidateRule, ...rest } = config;
     const { setupCommand: _ds, agent: _da, ci: _dci, ...defaults } = DEFAULT_REPO_CONFIG;
     expect(rest).toEqual(defaults);
     expect(ci).toEqual({ wait: true, maxFixAttempts: 2, ignore: [], timeoutMinutes: 60 });
     expect(budget).toEqual({ usd: 5, agentMinutes: 120 });
+    // Candidates are off unless asked for: the example asks for two, and names the default rule.
+    expect({ candidates, agents, candidateRule }).toEqual({ candidates: 2, agents: ['claude-code', 'codex'], candidateRule: 'smallest-diff' });
   });
 });

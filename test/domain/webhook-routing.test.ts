@@ -77,6 +77,11 @@ describe('routeWebhook: starting', () => {
     expect(d).toMatchObject({ kind: 'start', input: { trigger: { kind: 'command' } }, orSignal: { name: 'command', args: { command: 'run', source: 'issue-comment' } } });
   });
 
+  it('/agent run --candidates 3 starts with three candidate patches; without it the repo config decides', () => {
+    expect(route('issue_comment', comment('/agent run --candidates 3'))).toMatchObject({ kind: 'start', input: { candidates: 3 } });
+    expect((route('issue_comment', comment('/agent run')) as { input: object }).input).not.toHaveProperty('candidates');
+  });
+
   it('honours ALLOWED_REPOS, case-insensitively', () => {
     expect(route('issues', labeled(), { allowedRepos: ['octo/other'] })).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('ALLOWED_REPOS') });
     expect(route('issues', labeled(), { allowedRepos: ['codertocat/hello-world'] })).toMatchObject({ kind: 'start' });

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Config } from '../../config';
-import type { IssueRef } from '../../domain/ids';
+import type { WorkspaceRef } from '../../domain/ids';
 import type { Logger } from '../../logger';
 
 /** What the agent runner needs from the worker. */
@@ -10,7 +10,7 @@ export interface AgentDeps {
   pool: Pool;
   logger: Logger;
   /** The issue's worktree; by default `<dataDir>/worktrees/<owner>/<repo>/issue-<n>`. */
-  workspaceDir?: (ref: IssueRef) => string;
+  workspaceDir?: (ref: WorkspaceRef) => string;
   /** The variables the agent's environment is picked from; `process.env` by default. */
   env?: Record<string, string | undefined>;
   /** SIGTERM to SIGKILL of the agent's process group (default 1 s). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { IssueRef } from '../../domain/ids';
+import type { WorkspaceRef } from '../../domain/ids';
 import { FAILURE_TYPES, type CommitResult, type PendingMerge } from '../types';
 import type { WorkspaceDeps } from './deps';
 import { indexPath, mirrorPath, worktreePath } from './paths';
@@ -13,7 +13,7 @@ const AUTHOR = { name: 'issueflow', email: 'issueflow@users.noreply.github.com' 
 export const AUTHOR_ENV = { GIT_AUTHOR_NAME: AUTHOR.name, GIT_AUTHOR_EMAIL: AUTHOR.email, GIT_COMMITTER_NAME: AUTHOR.name, GIT_COMMITTER_EMAIL: AUTHOR.email };
 
 /** The commit message, with a trailer naming the issue unless the message already does. */
-export function commitMessage(ref: IssueRef, message: string): string {
+export function commitMessage(ref: WorkspaceRef, message: string): string {
   const id = `${ref.owner}/${ref.repo}#${ref.issueNumber}`;
   const names = message.includes(id) || new RegExp(`#${ref.issueNumber}\\b`).test(message);
   return names ? message : `${message.trimEnd()}\n\nIssue: ${id}`;
@@ -25,7 +25,7 @@ export function commitMessage(ref: IssueRef, message: string): string {
  * commit it still pushes a commit that is not on the remote yet, and reports `pushed:false` when the
  * remote already has it.
  */
-export async function commitAndPush(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string; message: string; merge?: PendingMerge }): Promise<CommitResult> {
+export async function commitAndPush(deps: WorkspaceDeps, input: { ref: WorkspaceRef; branch: string; message: string; merge?: PendingMerge; diffFrom?: string }): Promise<CommitResult> {
   const { ref, branch } = input;
   const wt = worktreePath(deps.config.dataDir, ref);
   const mirror = mirrorPath(deps.config.dataDir, ref);
@@ -58,11 +58,24 @@ export async function commitAndPush(deps: WorkspaceDeps, input: { ref: IssueRef;
   const pushed = await withLock(mirror, () => pushBranch(deps, ref, branch));
   const committed = sha !== parent;
   deps.logger.info({ repo: `${ref.owner}/${ref.repo}`, issue: ref.issueNumber, sha, committed, pushed }, 'commit and push');
-  return { committed, sha, filesChanged, pushed };
+  const linesChanged = input.diffFrom ? await countLines(local, input.diffFrom, sha) : undefined;
+  return { committed, sha, filesChanged, pushed, ...(linesChanged !== undefined ? { linesChanged } : {}) };
+}
+
+/** Lines added plus removed from `from` to `to` (a binary file counts as one line). */
+async function countLines(o: GitOptions, from: string, to: string): Promise<number> {
+  const numstat = (await git(['diff', '--numstat', '--no-renames', from, to], o)).stdout;
+  return numstat
+    .split('\n')
+    .filter(Boolean)
+    .reduce((sum, line) => {
+      const [added, removed] = line.split('\t');
+      return sum + (added === '-' ? 1 : Number(added) + Number(removed));
+    }, 0);
 }
 
 /** Pushes the mirror's `branch` to GIT_CLONE_URL (call it holding the mirror's lock); false when the remote already had it. */
-export async function pushBranch(deps: WorkspaceDeps, ref: IssueRef, branch: string): Promise<boolean> {
+export async function pushBranch(deps: WorkspaceDeps, ref: WorkspaceRef, branch: string): Promise<boolean> {
   const mirror = mirrorPath(deps.config.dataDir, ref);
   const push = await git(['push', '--porcelain', '--no-verify', remoteUrl(deps, ref), `refs/heads/${branch}:refs/heads/${branch}`], await gitOptions(deps, ref, mirror, true));
   // Porcelain: one line per ref, flag '=' means the remote already had this commit.

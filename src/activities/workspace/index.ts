@@ -2,6 +2,7 @@ import type { WorkspaceActivities } from '../types';
 import type { WorkspaceDeps } from './deps';
 import { commitAndPush } from './commit';
 import { cleanupWorkspace, prepareWorkspace } from './prepare';
+import { deleteBranches, promoteCandidate } from './promote';
 import { runTests } from './run-tests';
 import { updateBranch } from './update';
 import { heartbeating } from '../heartbeat';
@@ -22,5 +23,7 @@ export function createWorkspaceActivities(deps: WorkspaceDeps): WorkspaceActivit
     updateBranch: (input) => heartbeating(() => updateBranch(deps, input)),
     runTests: (input) => runTests(deps, input),
     cleanupWorkspace: (input) => heartbeating(() => cleanupWorkspace(deps, input)),
+    promoteCandidate: (input) => heartbeating(() => promoteCandidate(deps, input)),
+    deleteBranches: (input) => heartbeating(() => deleteBranches(deps, input)),
   };
 }

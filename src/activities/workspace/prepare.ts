@@ -2,13 +2,13 @@ import { existsSync, lstatSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { IssueRef } from '../../domain/ids';
+import type { WorkspaceRef } from '../../domain/ids';
 import type { WorkspaceDeps } from './deps';
 import { cloneUrl, homePath, indexPath, mirrorPath, worktreePath } from './paths';
 import { git, withLock, type GitOptions } from './git';
 
 /** The options every git call of a workspace shares. */
-export async function gitOptions(deps: WorkspaceDeps, ref: IssueRef, cwd: string, withToken = false): Promise<GitOptions> {
+export async function gitOptions(deps: WorkspaceDeps, ref: WorkspaceRef, cwd: string, withToken = false): Promise<GitOptions> {
   if (!withToken) return { cwd, config: deps.config, env: deps.env };
   const token = await (deps.getToken ?? (async () => deps.config.github.token))(ref);
   return { cwd, config: deps.config, token, remoteUrl: remoteUrl(deps, ref), env: deps.env };
@@ -19,7 +19,7 @@ export async function gitOptions(deps: WorkspaceDeps, ref: IssueRef, cwd: string
  * index, and the worktree's files. Whatever the agent writes into a `.git` of the worktree (config,
  * hooks, alternates) is never read: the repository is named by GIT_DIR, not found by discovery.
  */
-export function treeOptions(deps: WorkspaceDeps, ref: IssueRef): GitOptions {
+export function treeOptions(deps: WorkspaceDeps, ref: WorkspaceRef): GitOptions {
   const gitDir = mirrorPath(deps.config.dataDir, ref);
   const extraEnv = { GIT_DIR: gitDir, GIT_WORK_TREE: worktreePath(deps.config.dataDir, ref), GIT_INDEX_FILE: indexPath(deps.config.dataDir, ref) };
   return { cwd: gitDir, config: deps.config, env: deps.env, extraEnv };
@@ -28,12 +28,12 @@ export function treeOptions(deps: WorkspaceDeps, ref: IssueRef): GitOptions {
 /**
  * The remote, always from GIT_CLONE_URL: calls that carry the token never trust a configured remote.
  */
-export function remoteUrl(deps: WorkspaceDeps, ref: IssueRef): string {
+export function remoteUrl(deps: WorkspaceDeps, ref: WorkspaceRef): string {
   return cloneUrl(deps.config.github.cloneUrlTemplate, ref);
 }
 
 /** Clones the bare mirror when missing and fetches every branch into `refs/remotes/origin/*`. */
-export async function ensureMirror(deps: WorkspaceDeps, ref: IssueRef, mirror: string): Promise<void> {
+export async function ensureMirror(deps: WorkspaceDeps, ref: WorkspaceRef, mirror: string): Promise<void> {
   if (!existsSync(`${mirror}/HEAD`)) {
     await mkdir(dirname(mirror), { recursive: true });
     // Clone beside the final place and rename, so a crash never leaves a half-made mirror.
@@ -50,7 +50,7 @@ export async function ensureMirror(deps: WorkspaceDeps, ref: IssueRef, mirror: s
 }
 
 /** The remote's default branch (its HEAD), else the mirror's. */
-export async function defaultBranch(deps: WorkspaceDeps, ref: IssueRef, mirror: string): Promise<string> {
+export async function defaultBranch(deps: WorkspaceDeps, ref: WorkspaceRef, mirror: string): Promise<string> {
   const remote = await git(['ls-remote', '--symref', remoteUrl(deps, ref), 'HEAD'], await gitOptions(deps, ref, mirror, true));
   const m = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(remote.stdout);
   if (m) return m[1];
@@ -75,7 +75,7 @@ async function isClean(tree: GitOptions, branch: string): Promise<boolean> {
  * A new worktree at `start`: a shallow clone of the mirror for the agent's own use (its `git diff`
  * and `git log`), made before the agent ever ran, and issueflow's index of the same commit.
  */
-async function createWorktree(deps: WorkspaceDeps, ref: IssueRef, branch: string, start: string): Promise<void> {
+async function createWorktree(deps: WorkspaceDeps, ref: WorkspaceRef, branch: string, start: string): Promise<void> {
   const mirror = mirrorPath(deps.config.dataDir, ref);
   const wt = worktreePath(deps.config.dataDir, ref);
   const tree = treeOptions(deps, ref);
@@ -92,10 +92,10 @@ async function createWorktree(deps: WorkspaceDeps, ref: IssueRef, branch: string
 
 /**
  * Mirror + worktree on `branch`. A missing worktree is built from the local branch (a commit not yet
- * pushed), else the pushed branch, else the default branch; an existing clean one that is behind the
+ * pushed), else the pushed branch, else the pushed `startFrom` (a candidate starts from the issue's branch), else the default branch; an existing clean one that is behind the
  * pushed branch is moved to it.
  */
-export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string }): Promise<{ baseBranch: string; headSha: string; rebuilt: boolean }> {
+export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: WorkspaceRef; branch: string; startFrom?: string }): Promise<{ baseBranch: string; headSha: string; rebuilt: boolean }> {
   const { ref, branch } = input;
   const mirror = mirrorPath(deps.config.dataDir, ref);
   const wt = worktreePath(deps.config.dataDir, ref);
@@ -110,7 +110,8 @@ export async function prepareWorkspace(deps: WorkspaceDeps, input: { ref: IssueR
     await git(['worktree', 'prune'], local);
     const ours = head && existsSync(indexPath(deps.config.dataDir, ref)) && isDirectory(wt) && !isFile(`${wt}/.git`);
     if (!ours) {
-      await createWorktree(deps, ref, branch, head ?? pushed ?? (await revParse(local, `refs/remotes/origin/${baseBranch}`)) ?? baseBranch);
+      const from = input.startFrom ? await revParse(local, `refs/remotes/origin/${input.startFrom}`) : undefined;
+      await createWorktree(deps, ref, branch, head ?? pushed ?? from ?? (await revParse(local, `refs/remotes/origin/${baseBranch}`)) ?? baseBranch);
     } else if (pushed && head !== pushed && (await isClean(tree, branch))) {
       const behind = (await git(['merge-base', '--is-ancestor', head, pushed], { ...local, okCodes: [1] })).exitCode === 0;
       if (behind) {
@@ -129,7 +130,7 @@ const isDirectory = (path: string) => lstatSync(path, { throwIfNoEntry: false })
 const isFile = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isFile() === true;
 
 /** Removes the issue's worktree, index, private HOME and local branch; the pushed branch stays for the pull request. */
-export async function cleanupWorkspace(deps: WorkspaceDeps, input: { ref: IssueRef; branch: string }): Promise<void> {
+export async function cleanupWorkspace(deps: WorkspaceDeps, input: { ref: WorkspaceRef; branch: string }): Promise<void> {
   const mirror = mirrorPath(deps.config.dataDir, input.ref);
   await withLock(mirror, async () => {
     await rm(worktreePath(deps.config.dataDir, input.ref), { recursive: true, force: true });

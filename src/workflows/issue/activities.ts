@@ -125,6 +125,8 @@ export function createActivityProxies(host: () => string | undefined = () => und
     commitAndPush: routed(git.commitAndPush, 'workspace', host),
     updateBranch: routed(git.updateBranch, 'workspace', host),
     cleanupWorkspace: routed(git.cleanupWorkspace, 'workspace', host),
+    promoteCandidate: routed(git.promoteCandidate, 'workspace', host),
+    deleteBranches: git.deleteBranches,
     runTests: routed(test.runTests, 'workspace', host),
     notifyEndState: notifier.notifyEndState,
   };

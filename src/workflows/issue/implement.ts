@@ -1,6 +1,7 @@
 import { issueBranch } from '../../domain/ids';
 import { buildImplementPrompt, buildResumePrompt } from '../../domain/prompt';
 import { promptInput, runAgent, untrustedEditPending } from './analyze';
+import { candidatesDue, runCandidates } from './candidates';
 import { commitWork, pendingMerge } from './commit-work';
 import type { Flow } from './flow';
 import type { Next } from './phases';
@@ -15,6 +16,11 @@ export async function implement(flow: Flow): Promise<Next<'implement'>> {
   if (untrustedEditPending(flow)) return 'analyze';
   state.enter('implementing');
   state.recordBranch(issueBranch(state.ref.issueNumber));
+  // The first round after the plan, with candidates: they implement and test side by side, the winner's commit comes here.
+  if (candidatesDue(flow)) {
+    await runCandidates(flow);
+    return 'test';
+  }
   await Promise.all([publish(flow), ensureWorkspace(flow)]);
   const n = state.countRound('implements');
   const input = promptInput(flow);

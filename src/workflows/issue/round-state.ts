@@ -1,4 +1,5 @@
 import type { AgentPlan } from '../../activities/types';
+import type { CandidateOutcome, CandidatesReport } from '../../domain/candidates';
 import type { ParsedTask } from '../../domain/issue-parser';
 import type { HeartbeatSession } from '../../domain/agent-session';
 import type { DeepReadonly, FlowData } from './flow-data';
@@ -53,6 +54,38 @@ export class RoundState extends StoryStatus {
   recordCommit(commit: { filesChanged: string[]; sha: string }): void {
     this.d.filesChanged = [...new Set([...this.d.filesChanged, ...commit.filesChanged])].sort();
     if (this.d.config.ci?.wait) (this.d.ci ??= { fixAttempts: 0, rerun: [] }).head = commit.sha;
+  }
+
+  /** The candidate patches: shown while they run, then with the winner and why. */
+  recordCandidates(report: CandidatesReport): void {
+    this.d.status.candidates = report;
+  }
+
+  /** A candidate ended: its outcome shows, in the order they ended, and its runs join the issue's spend. */
+  candidateEnded(index: number, outcome: Pick<CandidateOutcome, 'state' | 'why' | 'linesChanged' | 'sha' | 'filesChanged'>, runs: readonly { agent: string; costUsd?: number; durationMs: number }[]): void {
+    const list = this.d.status.candidates?.list ?? [];
+    const c = list.find((x) => x.index === index);
+    if (!c) return;
+    Object.assign(c, outcome, { finished: list.filter((x) => x.finished !== undefined).length + 1 });
+    for (const run of runs) {
+      this.addRun(run);
+      c.costUsd = Math.round((c.costUsd + (run.costUsd ?? 0)) * 10_000) / 10_000;
+      c.durationMs += run.durationMs;
+    }
+  }
+
+  /** Every candidate ended: the winner (none when none passed) and why. */
+  candidatesDecided(winner: number | undefined, why: string): void {
+    const report = this.d.status.candidates;
+    if (!report) return;
+    report.why = why;
+    if (winner !== undefined) report.winner = winner;
+  }
+
+  /** The winner's commit is on the issue's branch, the candidates' branches are gone: later rounds work there. */
+  candidatesPromoted(): void {
+    if (this.d.status.candidates) this.d.status.candidates.promoted = true;
+    this.d.workspaceReady = false;
   }
 
   /** The base merged into the branch with conflicts: the next round resolves them. */

@@ -33,6 +33,13 @@ export async function ensureWorkspace(flow: Flow): Promise<void> {
   state.workspacePrepared(prepared.host, prepared.rebuilt);
 }
 
+/** How `err` says the round's host is gone (a step not started, or one that stopped heartbeating, or busy slots); else undefined. */
+export function hostGone(err: unknown): 'SCHEDULE_TO_START' | 'HEARTBEAT' | typeof HOST_BUSY | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const timeout = cause instanceof TimeoutFailure ? cause.timeoutType : cause instanceof ApplicationFailure && cause.type === HOST_BUSY ? HOST_BUSY : undefined;
+  return timeout === 'SCHEDULE_TO_START' || timeout === 'HEARTBEAT' || timeout === HOST_BUSY ? timeout : undefined;
+}
+
 /**
  * When `err` says the round's host is gone, forgets it and returns the phase to run again on another host
  * (whose prepare rebuilds the worktree from the pushed branch); else undefined, and the failure escalates.
@@ -41,16 +48,15 @@ export async function ensureWorkspace(flow: Flow): Promise<void> {
  * never started (or only waited) costs nothing to move, so those moves are not counted; a host lost mid-step MAX_HOST_LOSSES times in a row escalates (something kills hosts).
  */
 export function moveRound(flow: Flow, phase: Phase, err: unknown): Phase | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  const timeout = cause instanceof TimeoutFailure ? cause.timeoutType : cause instanceof ApplicationFailure && cause.type === HOST_BUSY ? HOST_BUSY : undefined;
-  if (timeout !== 'SCHEDULE_TO_START' && timeout !== 'HEARTBEAT' && timeout !== HOST_BUSY) return undefined;
+  const timeout = hostGone(err);
+  if (!timeout) return undefined;
   if (!patched(HOST_MOVES_PATCH)) return undefined;
   const { state } = flow;
   if (timeout === 'HEARTBEAT' && state.countHostLoss() > MAX_HOST_LOSSES) return undefined;
   log.warn('the round lost its host; it runs again on another', { host: state.data.host, phase, timeout, activity: (err as ActivityFailure).activityType });
   // An implement run whose worker died names its session in its last heartbeat: continued if that worker comes back with the worktree.
   const lostRun = timeout === 'HEARTBEAT' && phase === 'implement' && (err as ActivityFailure).activityType === 'runAgent';
-  state.hostLost(lostRun ? heartbeatSession((cause as TimeoutFailure).lastHeartbeatDetails) : undefined);
+  state.hostLost(lostRun ? heartbeatSession(((err as ActivityFailure).cause as TimeoutFailure).lastHeartbeatDetails) : undefined);
   // A merge of the base waiting for its conflicts to be resolved lived in the lost worktree: merge again.
   if (state.data.conflict) {
     state.clearConflict();

@@ -44,10 +44,18 @@ const runInChain = known ? Number(fs.readFileSync(`${sessionFile(opts.resume)}.r
 const lines = [...new Set([...(history + '\n' + prompt).matchAll(/^\s*agent:\s*([a-z-]+)[ \t]*(.*)$/gm)].map((m) => `${m[1]} ${m[2].trim()}`))];
 const instruction = (l) => ({ verb: l.slice(0, l.indexOf(' ')), arg: l.slice(l.indexOf(' ') + 1) });
 // `on-run <n> <verb> <args>`: the instruction counts only in the n-th run of a session chain (1: a cold start).
+// A candidate's run names its branch (`issueflow/issue-N-candidate-I`): `candidate I <verb> <args>` is that candidate's alone.
+const candidate = /issueflow\/issue-\d+-candidate-(\d+)/.exec(history + '\n' + prompt)?.[1];
 const instructions = lines.map(instruction).flatMap((i) => {
-  if (i.verb !== 'on-run') return [i];
-  const [, n, rest] = /^(\d+)\s+(.*)$/.exec(i.arg) ?? [];
-  return Number(n) === runInChain ? [instruction(rest)] : [];
+  if (i.verb === 'on-run') {
+    const [, n, rest] = /^(\d+)\s+(.*)$/.exec(i.arg) ?? [];
+    return Number(n) === runInChain ? [instruction(rest)] : [];
+  }
+  if (i.verb === 'candidate') {
+    const [, n, verb, arg = ''] = /^(\d+)\s+([a-z-]+)\s*([\s\S]*)$/.exec(i.arg) ?? [];
+    return n !== undefined && n === candidate ? [{ verb, arg }] : [];
+  }
+  return [i];
 });
 const within = (p) => path.resolve(opts.workdir, p);
 const unescape = (s) => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');

@@ -100,6 +100,8 @@ export class MockActivities {
     updateBranch: async () => ({ outcome: 'merged', baseBranch: 'main', baseSha: 'b45e', sha: 'fed' }),
     runTests: async () => ({ passed: true, exitCode: 0, timedOut: false, durationMs: 4200, outputTail: 'all passed' }),
     cleanupWorkspace: async () => undefined,
+    promoteCandidate: async ({ drop }) => ({ pushed: true, deleted: drop }),
+    deleteBranches: async ({ branches }) => ({ deleted: branches }),
     notifyEndState: async () => undefined,
   };
 

@@ -4,6 +4,7 @@ import { issueWorkflow as storyOfBuildA } from '../../../../src/workflows/issue-
 import { createActivityProxies } from '../../../../src/workflows/issue/activities';
 import { issueWorkflowId } from '../../../../src/domain/ids';
 export { retentionWorkflow } from '../../../../src/workflows/retention-workflow';
+export { candidateWorkflow } from '../../../../src/workflows/candidate-workflow';
 
 /** The key of the comment only build B writes. */
 export const BUILD_B_COMMENT = 'thanks-from-build-b';
