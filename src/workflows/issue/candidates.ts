@@ -6,6 +6,7 @@ import { candidateBranch, candidateWorkflowId, issueBranch } from '../../domain/
 import type { candidateWorkflow, CandidateInput, CandidateResult } from '../candidate-workflow';
 import { promptInput } from './analyze';
 import { bestEffort } from './best-effort';
+import { describeFailure } from './describe-failure';
 import { withinBudget } from './budget';
 import type { Flow } from './flow';
 import { copyOf } from './flow-data';
@@ -102,7 +103,7 @@ async function race(flow: Flow): Promise<void> {
         (err) => {
           // The story's own cancellation ends the race; a loser's is its outcome.
           if (isCancellation(err) && story.consideredCancelled) throw err;
-          state.candidateEnded(index, { state: isCancellation(err) ? 'cancelled' : 'failed', why: isCancellation(err) ? 'another passed first' : 'the candidate failed' }, []);
+          state.candidateEnded(index, { state: isCancellation(err) ? 'cancelled' : 'failed', why: isCancellation(err) ? 'another passed first' : describeFailure(err).message.split('\n')[0] }, []);
         },
       );
     }),
