@@ -29,23 +29,47 @@ function attemptDeadline(): number | undefined {
   }
 }
 
+/** Per budget key, the end of the line of this process's writes waiting for a token. */
+const lines = new Map<string, Promise<void>>();
+
 /**
- * Takes one token of `key`'s write budget: waits (heartbeating) when the next comes within `maxWaitMs` and
- * before the attempt's deadline, else fails the attempt retryably with `nextRetryDelay` the time to the next token.
+ * Runs `fn` after every earlier call of `key` in this process has finished: the oldest waiter takes the next
+ * token, never a write that came later and asked while the older one slept. A write that finds no line goes at once.
+ */
+async function inLine<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const before = lines.get(key);
+  let leave!: () => void;
+  const mine = new Promise<void>((resolve) => (leave = resolve));
+  lines.set(key, mine);
+  try {
+    if (before) await before;
+    return await fn();
+  } finally {
+    leave();
+    if (lines.get(key) === mine) lines.delete(key);
+  }
+}
+
+/**
+ * Takes one token of `key`'s write budget, oldest waiter of the process first: waits (heartbeating) when the next
+ * comes within `maxWaitMs` and before the attempt's deadline, else fails the attempt retryably with `nextRetryDelay`
+ * the time to the next token.
  */
 export async function takeWriteToken(budget: WriteBudget, key: string, maxWaitMs: number): Promise<void> {
-  await heartbeating(async () => {
-    const deadline = attemptDeadline() ?? Infinity;
-    for (;;) {
-      if (Date.now() > deadline) throw spent(key, 1000);
-      const { taken, waitMs } = await budget.take(key);
-      if (taken) return;
-      if (waitMs > maxWaitMs || Date.now() + waitMs > deadline) {
-        throw spent(key, waitMs);
+  await heartbeating(() =>
+    inLine(key, async () => {
+      const deadline = attemptDeadline() ?? Infinity;
+      for (;;) {
+        if (Date.now() > deadline) throw spent(key, 1000);
+        const { taken, waitMs } = await budget.take(key);
+        if (taken) return;
+        if (waitMs > maxWaitMs || Date.now() + waitMs > deadline) {
+          throw spent(key, waitMs);
+        }
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-    }
-  });
+    }),
+  );
 }
 
 /** The attempt ends retryably; the next begins when the next token is due. */
