@@ -125,6 +125,10 @@ export async function measure(opts: BenchOptions): Promise<Figure[]> {
     ];
   } finally {
     await e2e.stop();
-    await pg?.stop();
+    if (pg) {
+      await pg.stop();
+      // The next module (waiting) starts a PostgreSQL of its own rather than reach for this stopped one.
+      delete process.env.ISSUEFLOW_TEST_PG_URL;
+    }
   }
 }
