@@ -156,3 +156,18 @@ describe('waiters of one process take tokens in the order they came', () => {
     await waiting;
   });
 });
+
+test('writes within the budget ask side by side: none waits for another\'s round trip', async () => {
+  let inFlight = 0;
+  let most = 0;
+  const budget = {
+    take: async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      return { taken: true, waitMs: 0 };
+    },
+  };
+  await Promise.all(Array.from({ length: 10 }, () => takeWriteToken(budget, 'side-by-side', 10_000)));
+  expect(most).toBe(10);
+});
