@@ -18,7 +18,7 @@ import { freePort } from '../../test/support/ports';
 import { createLocalEnv } from '../../test/support/temporal';
 import type { BenchOptions, Figure } from '../figure';
 import { forkLoadGenerator } from '../load/load-client';
-import { percentile, type LoadRequest, type LoadResult } from '../load/load-job';
+import { percentile, type LoadRequest, type LoadResult, type LoadStart } from '../load/load-job';
 
 const SECRET = 'bench-secret';
 const CONCURRENCY = 16;
@@ -78,30 +78,24 @@ export async function measure({ short }: BenchOptions): Promise<Figure[]> {
     const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
     const deliveries = deliveryMaker();
 
-    // Raw starts and webhook bursts alternate, so neither profits from a warmer (or emptier) server.
+    // Raw starts and webhook bursts alternate, so neither profits from a warmer (or emptier) server. Both are sent by
+    // the forked load generator at the same concurrency: the anchor's starts leave the same process the webhooks do.
     let raw = 0;
     let rawFull = 0;
-    let rawFullMs = 0;
     const startOptions = routeStartOptions(config);
+    const starts = (what: string, make: () => LoadStart) => load.run({ kind: 'starts', address: env.address, concurrency: CONCURRENCY, starts: Array.from({ length: perRound }, make) }).then((r) => checked(what, r));
     let rawMs = 0;
     let rawCount = 0;
+    let rawFullMs = 0;
     let hookMs = 0;
     let hookCount = 0;
     for (let round = 0; round < rounds; round++) {
-      let next = 0;
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < perRound) await env.client.workflow.start('issueWorkflow', { taskQueue: 'bench', workflowId: `raw/bench#${raw++}`, args: [{}] });
-      }));
-      rawMs += performance.now() - t0;
-      rawCount += perRound;
+      const empty = await starts('raw starts', () => ({ workflowType: 'issueWorkflow', options: { taskQueue: 'bench', workflowId: `raw/bench#${raw++}`, args: [{}] } }));
+      rawMs += empty.wallMs;
+      rawCount += empty.latencies.length;
       // The same starts with the route's own options (input, summary, search attributes): what the webhook adds, alone.
-      next = 0;
-      const t1 = performance.now();
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < perRound) await env.client.workflow.start('issueWorkflow', { taskQueue: 'bench', ...startOptions(rawFull++) });
-      }));
-      rawFullMs += performance.now() - t1;
+      const full = await starts('raw starts with the route\'s options', () => ({ workflowType: 'issueWorkflow', options: { taskQueue: 'bench', ...startOptions(rawFull++) } }));
+      rawFullMs += full.wallMs;
       const burst = checked('webhooks, saturated', await load.run({ kind: 'closed', url, requests: await deliveries(perRound), concurrency: CONCURRENCY, expectStatus: 202 }));
       hookMs += burst.wallMs;
       hookCount += burst.latencies.length;
@@ -111,15 +105,22 @@ export async function measure({ short }: BenchOptions): Promise<Figure[]> {
     const rawFullRate = rawFull / (rawFullMs / 1000);
 
     const fixed = checked(`webhooks at ${rate}/s`, await load.run({ kind: 'rate', url, requests: await deliveries(rate * seconds), rate, expectStatus: 202 }));
+    // When the machine cannot take `rate` (the saturated rate above is lower), the p99 at the goal's rate is queueing:
+    // the highest rate it sustains is measured too, three quarters of the saturated webhook rate (at most `rate`).
+    const sustainable = Math.max(1, Math.min(rate, Math.floor(hookRate * 0.75)));
+    const steady = checked(`webhooks at ${sustainable}/s`, await load.run({ kind: 'rate', url, requests: await deliveries(sustainable * seconds), rate: sustainable, expectStatus: 202 }));
     const bareBody = { path: PATH, headers: { 'content-type': 'application/json' }, body: '{}' };
     const bareFixed = checked(`bare Fastify at ${rate}/s`, await load.run({ kind: 'rate', url: bareUrl, requests: Array.from({ length: rate * seconds }, () => bareBody), rate, expectStatus: 202 }));
     await app.close();
     const p99 = percentile(fixed.latencies, 99);
+    const steadyP99 = percentile(steady.latencies, 99);
     const ratio = hookRate / rawRate;
-    const load16 = `load generator in its own process; ${hookCount} webhooks, ${rawCount} raw starts in ${rounds} alternating rounds`;
+    const load16 = `load generator in its own process, raw starts from it too; ${hookCount} webhooks, ${rawCount} raw starts in ${rounds} alternating rounds`;
+    const kept = (r: LoadResult, n: number) => `${(r.latencies.length / (r.wallMs / 1000)).toFixed(0)}/s answered of ${n}/s sent`;
     return [
       { id: 'webhooks.ratio', figure: `webhook acks / raw starts, concurrency ${CONCURRENCY}`, goal: '>= 0.9', value: ratio, unit: 'x', met: short ? null : ratio >= 0.9, anchor: { name: 'raw client.workflow.start', value: rawRate, unit: '/s' }, note: `webhooks ${hookRate.toFixed(0)}/s; starts with the route's own options ${rawFullRate.toFixed(0)}/s (webhooks / those ${(hookRate / rawFullRate).toFixed(2)}); ${load16}` },
-      { id: 'webhooks.p99', figure: `webhook ack p99 at ${rate}/s for ${seconds} s`, goal: '<= 20 ms at 200/s', value: p99, unit: 'ms', met: short ? null : p99 <= 20, anchor: { name: 'bare Fastify route p99', value: percentile(bareFixed.latencies, 99), unit: 'ms' }, note: `p50 ${percentile(fixed.latencies, 50).toFixed(1)} ms, n=${fixed.latencies.length}` },
+      { id: 'webhooks.p99', figure: `webhook ack p99 at ${rate}/s for ${seconds} s`, goal: '<= 20 ms at 200/s', value: p99, unit: 'ms', met: short ? null : p99 <= 20, anchor: { name: 'bare Fastify route p99', value: percentile(bareFixed.latencies, 99), unit: 'ms' }, note: `p50 ${percentile(fixed.latencies, 50).toFixed(1)} ms, n=${fixed.latencies.length}, ${kept(fixed, rate)}` },
+      { id: 'webhooks.p99-sustained', figure: `webhook ack p99 at the highest rate sustained (${sustainable}/s, 3/4 of saturation) for ${seconds} s`, goal: '<= 20 ms', value: steadyP99, unit: 'ms', met: short ? null : steadyP99 <= 20, anchor: { name: 'webhooks saturated', value: hookRate, unit: '/s' }, note: `p50 ${percentile(steady.latencies, 50).toFixed(1)} ms, n=${steady.latencies.length}, ${kept(steady, sustainable)}` },
     ];
   } finally {
     load.close();

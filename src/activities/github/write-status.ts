@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/rest';
+import { Context } from '@temporalio/activity';
 import type { IssueRef } from '../../domain/ids';
 import { isStateLabel, stateLabelSpec } from '../../domain/labels';
 import { commentMarker, hasMarker, markedBody } from '../../domain/markers';
@@ -10,6 +11,15 @@ import type { OctokitFactory } from './octokit';
 const ISSUES_WRITE = permissionName('issues');
 
 const issueName = (ref: IssueRef) => `${ref.owner}/${ref.repo}#${ref.issueNumber}`;
+
+/** Whether this runs in an activity's first attempt (outside an activity, a script, it is not known to be). */
+function firstAttempt(): boolean {
+  try {
+    return Context.current().info.attempt <= 1;
+  } catch {
+    return false;
+  }
+}
 
 /** An issue comment as listed by GitHub, what an upsert needs of it. */
 export type ListedComment = { id: number; body?: string; html_url: string; user?: { id: number } | null };
@@ -23,25 +33,35 @@ export function stateLabels(octokits: OctokitFactory) {
       const octokit = await octokits.forRepo(ref);
       const repo = { owner: ref.owner, repo: ref.repo };
       const wanted = stateLabelSpec(state);
-      const labels = await githubCall({ action: `read the labels of ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
-        octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...repo, issue_number: ref.issueNumber, per_page: 100 }),
-      );
-      const names = labels.map((l) => l.name);
       const labelKey = `${repo.owner}/${repo.repo}`.toLowerCase() + `:${wanted.name}`;
-      if (!names.includes(wanted.name)) {
-        // Look before creating: a read costs no write budget, and `issueflow init` created the labels already.
-        if (!labelsKnown.has(labelKey) && !(await labelExists(octokit, repo, wanted.name))) {
-          try {
-            await octokit.rest.issues.createLabel({ ...repo, ...wanted });
-          } catch (err) {
-            // 422 already_exists: someone (or an earlier attempt) created it; that is what we want.
-            if (githubStatus(err) !== 422) throw toGithubFailure(err, { action: `create the label ${wanted.name} in ${repo.owner}/${repo.repo}`, permission: ISSUES_WRITE });
-          }
-        }
-        labelsKnown.add(labelKey);
-        await githubCall({ action: `add the label ${wanted.name} to ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
+      const add = () =>
+        githubCall({ action: `add the label ${wanted.name} to ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
           octokit.rest.issues.addLabels({ ...repo, issue_number: ref.issueNumber, labels: [wanted.name] }),
         );
+      let names: string[];
+      if (labelsKnown.has(labelKey) && firstAttempt()) {
+        // A label this process saw exist, in an attempt no earlier one preceded: added at once, without a read
+        // first (the first visible reaction to a trigger is one round trip sooner); the answer lists the issue's
+        // labels. A retry reads first instead, so it spends no write on a label an earlier attempt added.
+        names = (await add()).data.map((l) => l.name);
+      } else {
+        const labels = await githubCall({ action: `read the labels of ${issueName(ref)}`, permission: ISSUES_WRITE }, () =>
+          octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...repo, issue_number: ref.issueNumber, per_page: 100 }),
+        );
+        names = labels.map((l) => l.name);
+        if (!names.includes(wanted.name)) {
+          // Look before creating: a read costs no write budget, and `issueflow init` created the labels already.
+          if (!labelsKnown.has(labelKey) && !(await labelExists(octokit, repo, wanted.name))) {
+            try {
+              await octokit.rest.issues.createLabel({ ...repo, ...wanted });
+            } catch (err) {
+              // 422 already_exists: someone (or an earlier attempt) created it; that is what we want.
+              if (githubStatus(err) !== 422) throw toGithubFailure(err, { action: `create the label ${wanted.name} in ${repo.owner}/${repo.repo}`, permission: ISSUES_WRITE });
+            }
+          }
+          labelsKnown.add(labelKey);
+          await add();
+        }
       }
       // Add first, then remove: the issue is never without a state label.
       for (const name of names.filter((n) => isStateLabel(n) && n !== wanted.name)) {

@@ -29,22 +29,44 @@ function attemptDeadline(): number | undefined {
   }
 }
 
+/** Per budget key, the end of the line of this process's writes that were refused a token and wait for one. */
+const lines = new Map<string, Promise<void>>();
+
+/** Runs `fn` after every earlier call of `key` in the line has finished: the oldest waiter takes the next token. */
+async function inLine<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const before = lines.get(key);
+  let leave!: () => void;
+  const mine = new Promise<void>((resolve) => (leave = resolve));
+  lines.set(key, mine);
+  try {
+    if (before) await before;
+    return await fn();
+  } finally {
+    leave();
+    if (lines.get(key) === mine) lines.delete(key);
+  }
+}
+
 /**
- * Takes one token of `key`'s write budget: waits (heartbeating) when the next comes within `maxWaitMs` and
- * before the attempt's deadline, else fails the attempt retryably with `nextRetryDelay` the time to the next token.
+ * Takes one token of `key`'s write budget. While nobody of this process waits for one, a write asks at once (the
+ * writes of a burst within the budget ask side by side, none waits for another's round trip); once one is refused,
+ * it and every write after it queue, oldest first, so a later write never takes the token an older one waits for.
+ * A waiter waits (heartbeating) when the next token comes within `maxWaitMs` and before the attempt's deadline,
+ * else its attempt fails retryably with `nextRetryDelay` the time to the next token.
  */
 export async function takeWriteToken(budget: WriteBudget, key: string, maxWaitMs: number): Promise<void> {
   await heartbeating(async () => {
     const deadline = attemptDeadline() ?? Infinity;
-    for (;;) {
+    const take = async () => {
       if (Date.now() > deadline) throw spent(key, 1000);
       const { taken, waitMs } = await budget.take(key);
-      if (taken) return;
-      if (waitMs > maxWaitMs || Date.now() + waitMs > deadline) {
-        throw spent(key, waitMs);
-      }
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-    }
+      if (!taken && (waitMs > maxWaitMs || Date.now() + waitMs > deadline)) throw spent(key, waitMs);
+      return taken ? 0 : waitMs;
+    };
+    if (!lines.has(key) && (await take()) === 0) return;
+    await inLine(key, async () => {
+      for (let wait = await take(); wait > 0; wait = await take()) await new Promise((resolve) => setTimeout(resolve, wait));
+    });
   });
 }
 

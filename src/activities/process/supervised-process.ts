@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { Logger } from '../../logger';
 import { createRunLog } from '../run-log';
 import { OutputTracker } from './output-tracker';
+import { lowerPriority } from './priority';
 
 export { lastLines } from './output-tracker';
 
@@ -111,6 +112,7 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedRes
     stdin: o.stdinFile ? { file: o.stdinFile } : 'ignore',
   });
   const pid = child.pid;
+  lowerPriority(pid);
 
   let terminating = false;
   let exited = false;

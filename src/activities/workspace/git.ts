@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../config';
 import { FAILURE_TYPES } from '../types';
 import { buildCommandEnv, scrub } from '../process/env';
+import { lowerPriority } from '../process/priority';
 
 export interface GitOptions {
   cwd: string;
@@ -59,7 +60,9 @@ export function gitEnv(o: Pick<GitOptions, 'config' | 'token' | 'remoteUrl' | 'e
 
 /** Runs git; a failure is a GitFailed ApplicationFailure (retryable) whose message is scrubbed of the token. */
 export async function git(args: string[], o: GitOptions): Promise<{ stdout: string; exitCode: number }> {
-  const r = await execa('git', args, { cwd: o.cwd, env: gitEnv(o), extendEnv: false, reject: false, stdin: 'ignore', timeout: 10 * 60_000 });
+  const child = execa('git', args, { cwd: o.cwd, env: gitEnv(o), extendEnv: false, reject: false, stdin: 'ignore', timeout: 10 * 60_000 });
+  lowerPriority(child.pid);
+  const r = await child;
   const exitCode = r.exitCode ?? -1;
   if (exitCode === 0 || o.okCodes?.includes(exitCode)) return { stdout: String(r.stdout).trim(), exitCode };
   const secrets = o.token ? [o.token, authHeader(o.token), Buffer.from(`x-access-token:${o.token}`).toString('base64')] : [];

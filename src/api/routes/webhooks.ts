@@ -6,7 +6,8 @@ import type { Pool } from 'pg';
 import { Type } from 'typebox';
 import type { Config } from '../../config';
 import { routeWebhook, type RoutingOptions } from '../../domain/webhook-routing';
-import { claimDelivery, recordOutcome, releaseDelivery } from '../../store/deliveries';
+import { claimDelivery, releaseDelivery } from '../../store/deliveries';
+import { createOutcomeRecorder } from '../../store/outcome-recorder';
 import type { ApiOptions } from '../api-options';
 import { apiError, apiErrorSchema, errorHandler } from '../errors';
 import { applyDecision } from '../issue-workflows';
@@ -82,11 +83,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   const { allowedRepos, allowedOwners } = config.github;
   const routing: RoutingOptions = { triggerLabel: config.triggerLabel, allowedRepos, allowedOwners, appUserId: api.appUserId, appId: api.appId };
 
-  // Outcomes still being written; closing waits for them, so the pool is never ended under one.
-  const recordings = new Set<Promise<void>>();
-  app.addHook('onClose', async () => {
-    await Promise.all(recordings);
-  });
+  // Outcomes are written in the background, batched under load; closing waits for them, so the pool is never ended under one.
+  const outcomes = createOutcomeRecorder(pool);
+  app.addHook('onClose', async () => outcomes.drain());
 
   const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
     request.log.warn({ deliveryId: header(request, 'x-github-delivery'), event: header(request, 'x-github-event'), reason: code }, 'webhook rejected');
@@ -170,10 +169,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     const ref = decision.ref;
     // Recorded beside the answer, not before it (one PostgreSQL round trip less on the ack's path): a redelivery
     // sent as soon as this one is answered finds the claim still `received` and waits for the outcome (IN_PROGRESS_WAIT_MS).
-    const recording = recordOutcome(pool, deliveryId, { outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber })
-      .catch((err: unknown) => request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'))
-      .finally(() => recordings.delete(recording));
-    recordings.add(recording);
+    outcomes
+      .record({ deliveryId, outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber })
+      .catch((err: unknown) => request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'));
     const extra = { ...(workflowId ? { workflowId } : {}), ...(result.outcome === 'ignored' ? { ignored: true, reason: result.reason } : {}) };
     return finish(202, result.outcome, extra);
   });

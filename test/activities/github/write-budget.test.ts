@@ -125,3 +125,49 @@ describe('a token is taken only while the activity attempt has room for the writ
     expect(failure).toMatchObject({ type: FAILURE_TYPES.githubRateLimited, nonRetryable: false });
   });
 });
+
+describe('waiters of one process take tokens in the order they came', () => {
+  /** Tokens that come at the given times (ms from now); a refusal names a wait of 100 ms, longer than the gaps between them. */
+  function tokensAt(times: number[]) {
+    const start = Date.now();
+    let used = 0;
+    return {
+      take: async () => (used < times.length && Date.now() - start >= times[used] ? (used++, { taken: true, waitMs: 0 }) : { taken: false, waitMs: 100 }),
+    };
+  }
+
+  test('a write that comes while an older one waits goes after it, though a token was there when it asked', async () => {
+    const budget = tokensAt([50, 70]);
+    const order: string[] = [];
+    const older = takeWriteToken(budget, 'fair', 10_000).then(() => order.push('older'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const newer = takeWriteToken(budget, 'fair', 10_000).then(() => order.push('newer'));
+    await Promise.all([older, newer]);
+    expect(order).toEqual(['older', 'newer']);
+  });
+
+  test('the first write of a burst does not wait; another key has a line of its own', async () => {
+    const budget = { take: async () => ({ taken: true, waitMs: 0 }) };
+    const slow = tokensAt([200]);
+    const waiting = takeWriteToken(slow, 'busy', 10_000);
+    const t = Date.now();
+    await takeWriteToken(budget, 'idle', 10_000);
+    expect(Date.now() - t).toBeLessThan(50);
+    await waiting;
+  });
+});
+
+test('writes within the budget ask side by side: none waits for another\'s round trip', async () => {
+  let inFlight = 0;
+  let most = 0;
+  const budget = {
+    take: async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      return { taken: true, waitMs: 0 };
+    },
+  };
+  await Promise.all(Array.from({ length: 10 }, () => takeWriteToken(budget, 'side-by-side', 10_000)));
+  expect(most).toBe(10);
+});

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { createGithubActivities, createOctokitFactory } from '../../../src/activities/github';
 import { commentMarker } from '../../../src/domain/markers';
 import { GithubStandin } from '../../support/github-standin';
@@ -46,6 +47,22 @@ describe('GitHub write activities against the stand-in', () => {
     const before = standin.requests.length;
     await github.publishStatus(input);
     expect(standin.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  test('a state label this process saw exist is added at once in a first attempt (no read before the write); a retry reads first', async () => {
+    const issue = standin.openIssue(REPO, { title: 'Fix it', labels: ['agent', 'bug'] });
+    await github.setStateLabel({ ref: ref(issue.number), state: 'queued' });
+    await github.setStateLabel({ ref: ref(issue.number), state: 'analyzing' });
+    // agent:queued is known now: the next issue's first write is its label, and its answer says which state label to remove.
+    const other = standin.openIssue(REPO, { title: 'Another', labels: ['agent', 'agent:analyzing'] });
+    const before = standin.requests.length;
+    await new MockActivityEnvironment({ attempt: 1 }).run(github.setStateLabel, { ref: ref(other.number), state: 'queued' as const });
+    expect(standin.requests.slice(before).map((r) => r.operationId)).toEqual(['issues/add-labels', 'issues/remove-label']);
+    expect(standin.labelsOf(REPO, other.number).sort()).toEqual(['agent', 'agent:queued']);
+    // A retry may follow an attempt that added the label already: it reads first and writes nothing more.
+    const retried = standin.requests.length;
+    await new MockActivityEnvironment({ attempt: 2 }).run(github.setStateLabel, { ref: ref(other.number), state: 'queued' as const });
+    expect(standin.requests.slice(retried).map((r) => r.operationId)).toEqual(['issues/list-labels-on-issue']);
   });
 
   test('upsertComment twice leaves one comment; a changed body edits it in place', async () => {
