@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_REPO_CONFIG, issueForm, startE2E, type E2E, type E2EIssue } from './harness';
+import { DEFAULT_REPO_CONFIG, issueForm, type E2E, type E2EIssue, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -9,20 +9,8 @@ const ANSWER_KINDS = ['question', 'escalation'];
 /** Hostile and broken input, end to end: every issue gets a clear answer, no secret leaks, bad deliveries start nothing. */
 describe('e2e: bad input', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  const outcomes: string[] = [];
-
-  beforeAll(async () => {
-    e2e = await startE2E({ echoOwnWrites: true });
-  });
-
-  afterEach(() => {
-    e2e.standin.assertNoViolations();
-  });
-
-  afterAll(async () => {
-    e2e?.summary('bad input', outcomes.join('; ') || 'did not finish', startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('bad input', { echoOwnWrites: true }, (started) => {
+    e2e = started;
   });
 
   /** Waits for issueflow's question or escalation and the matching state; returns the comment's kind. */

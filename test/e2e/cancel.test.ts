@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { processAlive } from '../support/scripted-agent';
-import { issueForm, startE2E, type E2E } from './harness';
+import { issueForm, type E2E, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -24,16 +24,8 @@ const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) 
 /** Closing an issue while its agent thinks silently: the agent dies at once, and only then does the clean-up push. */
 describe('e2e: cancel during a silent agent', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  let outcome = 'did not finish';
-
-  beforeAll(async () => {
-    e2e = await startE2E({});
-  });
-  afterEach(() => e2e.standin.assertNoViolations());
-  afterAll(async () => {
-    e2e?.summary('cancel', outcome, startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('cancel', {}, (started) => {
+    e2e = started;
   });
 
   test('the agent is dead within 2 s of the close webhook; the clean-up (commit and push, the cancelled label) began after it died', async () => {
@@ -70,6 +62,6 @@ describe('e2e: cancel during a silent agent', () => {
     // `deadAt` is when this test saw it gone (polled every 5 ms), so at or after the death itself.
     expect(cleanupAt).toBeGreaterThanOrEqual(deadAt);
     expect(labelAt).toBeGreaterThanOrEqual(deadAt);
-    outcome = `agent dead after ${deadAfter} ms, clean-up ${cleanupAt - deadAt} ms later`;
+    outcomes.push(`agent dead after ${deadAfter} ms, clean-up ${cleanupAt - deadAt} ms later`);
   });
 });

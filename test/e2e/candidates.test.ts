@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { issueBranch } from '../../src/domain/ids';
 import { git } from '../support/git-repos';
 import { countActions } from '../workflows/support/harness';
-import { DEFAULT_REPO_CONFIG, issueForm, startE2E, type E2E, type E2EIssue } from './harness';
+import { DEFAULT_REPO_CONFIG, issueForm, type E2E, type E2EIssue, useE2E } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -15,19 +15,11 @@ const SCRIPT = ['agent: candidate 1 write math.js exports.add = (a, b) => a * b;
 describe('e2e: candidates', () => {
   let e2e: E2E;
   const dir = mkdtempSync(join(tmpdir(), 'issueflow-candidates-'));
-  let outcome = 'did not finish';
-  const startedAt = Date.now();
-
-  beforeAll(async () => {
-    // The sandboxed agent writes its pause flag into `dir`, which the suite watches.
-    e2e = await startE2E({ repoConfig: `${DEFAULT_REPO_CONFIG}candidates: 2\n`, env: { SANDBOX_WRITABLE: dir } });
+  // The sandboxed agent writes its pause flag into `dir`, which the suite watches.
+  const outcomes = useE2E('candidates', { repoConfig: `${DEFAULT_REPO_CONFIG}candidates: 2\n`, env: { SANDBOX_WRITABLE: dir } }, (started) => {
+    e2e = started;
   });
-  afterEach(() => e2e.standin.assertNoViolations());
-  afterAll(async () => {
-    e2e?.summary('candidates', outcome, startedAt);
-    await e2e?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const open = (title: string, extra: string[] = []) =>
     e2e.openIssue({ title, body: issueForm({ taskType: 'bug', description: 'add() must return the sum.', acceptanceCriteria: ['`npm test` passes'], relevantFiles: ['math.js'], context: [...SCRIPT, ...extra].join('\n') }) });
@@ -59,7 +51,7 @@ describe('e2e: candidates', () => {
     const agentRuns = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runAgent');
     expect(agentRuns).toHaveLength(2);
     expect((history.events ?? []).some((e) => e.activityTaskTimedOutEventAttributes)).toBe(true);
-    outcome = 'one PR from candidate 2 after a crash mid-candidates';
+    outcomes.push('one PR from candidate 2 after a crash mid-candidates');
   });
 
   // Last: its merge puts the fix on main, which the other issue's candidates must not find there.
@@ -75,7 +67,7 @@ describe('e2e: candidates', () => {
     for (const i of [1, 2]) children += countActions(await e2e.client.workflow.getHandle(`${issue.workflowId}/candidate-${i}`).fetchHistory()).total;
     console.log(`[e2e] candidates: Temporal actions to merged with 2 candidates: ${parent} (issue) + ${children} (candidates) = ${parent + children}`);
     expect(parent + children).toBeLessThan(80);
-    outcome += `; one PR from candidate 2 (no crash), ${parent + children} actions to merged`;
+    outcomes.push(`one PR from candidate 2 (no crash), ${parent + children} actions to merged`);
   });
 
 });

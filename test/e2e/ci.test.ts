@@ -1,4 +1,4 @@
-import { DEFAULT_REPO_CONFIG, headOf, issueForm, setCheckOnHead, startE2E, type E2E, type E2EIssue } from './harness';
+import { DEFAULT_REPO_CONFIG, headOf, issueForm, setCheckOnHead, type E2E, type E2EIssue, useE2E } from './harness';
 import { poll } from './harness/poll';
 
 jest.setTimeout(180_000);
@@ -13,20 +13,8 @@ const restCalls = (e2e: E2E) => `${e2e.standin.requests.length} REST calls, ${e2
  */
 describe('e2e: CI on the pull request', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  const outcomes: string[] = [];
-
-  beforeAll(async () => {
-    e2e = await startE2E({ passing: true, echoOwnWrites: true, repoConfig: `${DEFAULT_REPO_CONFIG}ci:\n  maxFixAttempts: 1\n` });
-  });
-
-  afterEach(() => {
-    e2e.standin.assertNoViolations();
-  });
-
-  afterAll(async () => {
-    e2e?.summary('ci', outcomes.join('; ') || 'did not finish', startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('ci', { passing: true, echoOwnWrites: true, repoConfig: `${DEFAULT_REPO_CONFIG}ci:\n  maxFixAttempts: 1\n` }, (started) => {
+    e2e = started;
   });
 
   function openIssue(name: string): Promise<E2EIssue> {

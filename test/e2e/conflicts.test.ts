@@ -1,5 +1,5 @@
 import { git, mergeState, pushCommit, readFileOnBranch } from '../support/git-repos';
-import { DEFAULT_REPO_CONFIG, issueForm, startE2E, type E2E, type E2EIssue } from './harness';
+import { DEFAULT_REPO_CONFIG, issueForm, type E2E, type E2EIssue, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -9,20 +9,8 @@ jest.setTimeout(180_000);
  */
 describe('e2e: the base branch moves under the PR', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  const outcomes: string[] = [];
-
-  beforeAll(async () => {
-    e2e = await startE2E({ passing: true, files: { 'notes.txt': 'first\nsecond\n' }, repoConfig: `${DEFAULT_REPO_CONFIG}  mergeCheckMinutes: 0.03\n` });
-  });
-
-  afterEach(() => {
-    e2e.standin.assertNoViolations();
-  });
-
-  afterAll(async () => {
-    e2e?.summary('conflicts', outcomes.join('; ') || 'did not finish', startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('conflicts', { passing: true, files: { 'notes.txt': 'first\nsecond\n' }, repoConfig: `${DEFAULT_REPO_CONFIG}  mergeCheckMinutes: 0.03\n` }, (started) => {
+    e2e = started;
   });
 
   /** Opens an issue with the agent's script and waits for its PR to be listening. */

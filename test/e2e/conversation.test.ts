@@ -1,4 +1,4 @@
-import { DEFAULT_REPO_CONFIG, inStoryOrder, issueForm, startE2E, type E2E, type E2EIssue } from './harness';
+import { DEFAULT_REPO_CONFIG, inStoryOrder, issueForm, type E2E, type E2EIssue, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -7,20 +7,8 @@ const FIX = 'agent: replace math.js a - b => a + b';
 /** People and issueflow talking through the issue and the PR, on real parts, with issueflow's own comments echoed back. */
 describe('e2e: conversation', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  const outcomes: string[] = [];
-
-  beforeAll(async () => {
-    e2e = await startE2E({ echoOwnWrites: true });
-  });
-
-  afterEach(() => {
-    e2e.standin.assertNoViolations();
-  });
-
-  afterAll(async () => {
-    e2e?.summary('conversation', outcomes.join('; ') || 'did not finish', startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('conversation', { echoOwnWrites: true }, (started) => {
+    e2e = started;
   });
 
   async function mergeAndEnd(issue: E2EIssue): Promise<void> {

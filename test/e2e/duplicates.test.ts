@@ -1,4 +1,4 @@
-import { inStoryOrder, issueForm, startE2E, type E2E, type E2EIssue } from './harness';
+import { inStoryOrder, issueForm, type E2E, type E2EIssue, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -7,20 +7,8 @@ const TIMES = 3;
 /** GitHub redelivers and races: every webhook arrives three times with the same delivery id; each effect happens once. */
 describe('e2e: duplicate deliveries', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  const outcomes: string[] = [];
-
-  beforeAll(async () => {
-    e2e = await startE2E({ echoOwnWrites: true, deliveries: { times: TIMES, concurrent: true } });
-  });
-
-  afterEach(() => {
-    e2e.standin.assertNoViolations();
-  });
-
-  afterAll(async () => {
-    e2e?.summary('duplicates', outcomes.join('; ') || 'did not finish', startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('duplicates', { echoOwnWrites: true, deliveries: { times: TIMES, concurrent: true } }, (started) => {
+    e2e = started;
   });
 
   /** Each delivery was acted on once; its copies were answered as duplicates. */

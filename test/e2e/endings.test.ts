@@ -1,5 +1,5 @@
 import { branchSha } from '../support/git-repos';
-import { issueForm, startE2E, type E2E, type E2EIssue, type MergeDelivery } from './harness';
+import { issueForm, type E2E, type E2EIssue, type MergeDelivery, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -10,20 +10,8 @@ jest.setTimeout(180_000);
  */
 describe('e2e: endings', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  const outcomes: string[] = [];
-
-  beforeAll(async () => {
-    e2e = await startE2E({ passing: true, deleteBranchOnMerge: true, echoOwnWrites: true });
-  });
-
-  afterEach(() => {
-    e2e.standin.assertNoViolations();
-  });
-
-  afterAll(async () => {
-    e2e?.summary('endings', outcomes.join('; ') || 'did not finish', startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('endings', { passing: true, deleteBranchOnMerge: true, echoOwnWrites: true }, (started) => {
+    e2e = started;
   });
 
   /** An issue whose agent writes a file of its own (each PR needs a change `main` lacks); `pause` holds the agent that long first. */

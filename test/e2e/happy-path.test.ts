@@ -1,26 +1,14 @@
 import { STATE_LABELS } from '../../src/domain/labels';
 import { processesMentioning } from '../support/service-process';
-import { issueForm, startE2E, type E2E } from './harness';
+import { issueForm, type E2E, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
 /** The whole story on real parts: a labeled issue becomes a tested PR, and the merge ends the workflow. */
 describe('e2e: happy path', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  let outcome = 'did not finish';
-
-  beforeAll(async () => {
-    e2e = await startE2E({ echoOwnWrites: true });
-  });
-
-  afterEach(() => {
-    e2e.standin.assertNoViolations();
-  });
-
-  afterAll(async () => {
-    e2e?.summary('happy path', outcome, startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('happy path', { echoOwnWrites: true }, (started) => {
+    e2e = started;
   });
 
   test('labeled issue -> queued -> ... -> PR with the fix in at most 12 GitHub writes, one status comment edited in place, labels in order; merge completes the workflow', async () => {
@@ -117,7 +105,7 @@ describe('e2e: happy path', () => {
     expect(echoes.length).toBeGreaterThan(0);
     for (const d of echoes) expect(d.responses[0].body.outcome).toBe('ignored');
     const writes = e2e.standin.requests.filter((r) => r.method !== 'GET').length;
-    outcome = `PR #${pr.number} opened with the fix, merged; workflow completed; ${e2e.standin.requests.length} REST calls, ${writes} of them writes`;
+    outcomes.push(`PR #${pr.number} opened with the fix, merged; workflow completed; ${e2e.standin.requests.length} REST calls, ${writes} of them writes`);
   });
 
   test('nothing was logged at error level, and both processes stop cleanly on SIGTERM (exit 0)', async () => {
@@ -127,6 +115,6 @@ describe('e2e: happy path', () => {
     expect(await e2e.api.kill('SIGTERM')).toBe(0);
     expect(await e2e.worker.kill('SIGTERM')).toBe(0);
     expect(processesMentioning(e2e.env.ISSUEFLOW_DATA_DIR)).toEqual([]);
-    outcome += '; clean stop';
+    outcomes.push('clean stop');
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { issueForm, startE2E, type E2E } from './harness';
+import { issueForm, type E2E, useE2E } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -15,13 +15,11 @@ const portOf = (url: string) => new URL(url.includes('://') ? url : `tcp://${url
  */
 describe('e2e: a hostile agent and a hostile test command, in the sandbox', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  let outcome = 'did not finish';
   let attackArgs: string;
   let marker: string;
 
-  beforeAll(async () => {
-    e2e = await startE2E({});
+  const outcomes = useE2E('hostile', {}, (started) => {
+    e2e = started;
     const dataDir = e2e.env.ISSUEFLOW_DATA_DIR;
     marker = join(dataDir, 'steered-by-the-agent');
     const ports = [portOf(e2e.env.DATABASE_URL), portOf(e2e.env.TEMPORAL_ADDRESS), e2e.env.PORT, portOf(e2e.env.GITHUB_API_URL)];
@@ -33,13 +31,6 @@ describe('e2e: a hostile agent and a hostile test command, in the sandbox', () =
       mkdirSync(other, { recursive: true });
       writeFileSync(join(other, 'secret.txt'), 'another issue\'s work\n');
     }
-  });
-
-  afterEach(() => e2e.standin.assertNoViolations());
-
-  afterAll(async () => {
-    e2e?.summary('hostile', outcome, startedAt);
-    await e2e?.stop();
   });
 
   test('the agent reaches nothing; issueflow commits its report and pushes its edit to the right remote', async () => {
@@ -61,7 +52,7 @@ describe('e2e: a hostile agent and a hostile test command, in the sandbox', () =
     expect(files['math.js']).toBe('exports.add = (a, b) => a + b;');
     expect(e2e.branchCommits(pr.head).every((c) => c.author === 'issueflow')).toBe(true);
     expect(existsSync(marker)).toBe(false);
-    outcome = 'agent: nothing reached';
+    outcomes.push('agent: nothing reached');
   });
 
   test("the repo's test command reaches nothing either, and this second issue of the repo completes", async () => {
@@ -85,6 +76,6 @@ describe('e2e: a hostile agent and a hostile test command, in the sandbox', () =
     expect(output).toContain('all tests passed');
     expect(e2e.branchFiles(pr.head)['math.js']).toBe('exports.add = (a, b) => a + b;');
     expect(existsSync(marker)).toBe(false);
-    outcome += '; test command: nothing reached; second issue completed';
+    outcomes.push('test command: nothing reached; second issue completed');
   });
 });

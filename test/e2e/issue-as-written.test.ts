@@ -1,4 +1,4 @@
-import { startE2E, type E2E } from './harness';
+import { type E2E, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -9,16 +9,8 @@ jest.setTimeout(180_000);
  */
 describe('e2e: the agent reads the issue as written', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  let outcome = 'did not finish';
-
-  beforeAll(async () => {
-    e2e = await startE2E({});
-  });
-  afterEach(() => e2e.standin.assertNoViolations());
-  afterAll(async () => {
-    e2e?.summary('issue as written', outcome, startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('issue as written', {}, (started) => {
+    e2e = started;
   });
 
   test('a note in the "Relevant files" section reaches the agent', async () => {
@@ -45,6 +37,6 @@ describe('e2e: the agent reads the issue as written', () => {
     const issue = await e2e.openIssue({ author: 'alice', title: 'add() subtracts', body });
     const pr = await e2e.waitForPullRequest(issue, 120_000);
     expect(e2e.branchFiles(pr.head)['math.js']).toBe('exports.add = (a, b) => a + b;');
-    outcome = `PR #${pr.number} with the fix the note asked for`;
+    outcomes.push(`PR #${pr.number} with the fix the note asked for`);
   });
 });

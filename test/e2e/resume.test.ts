@@ -1,4 +1,4 @@
-import { DEFAULT_REPO_CONFIG, issueForm, startE2E, type E2E } from './harness';
+import { DEFAULT_REPO_CONFIG, issueForm, type E2E, useE2E } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -8,20 +8,8 @@ type Run = { session: string; resumed: string | null; mode: string; run: number 
 /** A fix loop on real parts: the scripted agent fixes the bug only in the third run of a session chain, so only continued sessions get there. */
 describe('e2e: resumed sessions', () => {
   let e2e: E2E;
-  const startedAt = Date.now();
-  let outcome = 'did not finish';
-
-  beforeAll(async () => {
-    e2e = await startE2E({ echoOwnWrites: true });
-  });
-
-  afterEach(() => {
-    e2e.standin.assertNoViolations();
-  });
-
-  afterAll(async () => {
-    e2e?.summary('resumed sessions', outcome, startedAt);
-    await e2e?.stop();
+  const outcomes = useE2E('resumed sessions', { echoOwnWrites: true }, (started) => {
+    e2e = started;
   });
 
   test('tests fail twice, then pass: every fix round continues the session of the round before, and the PR follows', async () => {
@@ -48,6 +36,6 @@ describe('e2e: resumed sessions', () => {
     expect(runs.map((r) => r.resumed)).toEqual([null, runs[0].session, runs[1].session]);
     const status = await e2e.waitForState(issue, 'completed');
     expect(status.steps.filter((s) => s.step === 'implementing').map((s) => s.note)).toEqual([expect.stringMatching(/^round 1, /), expect.stringMatching(/^round 2 \(session continued\), /), expect.stringMatching(/^round 3 \(session continued\), /)]);
-    outcome = `PR after ${runs.length} rounds, each continuing the one before`;
+    outcomes.push(`PR after ${runs.length} rounds, each continuing the one before`);
   });
 });
