@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../support/ports';
+import { quietAfterTeardown } from '../support/temporal';
 import { temporalCliPath } from '../support/binaries';
 import { buildOnce, processesMentioning, spawnIssueflow, waitForStatus } from '../support/service-process';
 
@@ -25,7 +26,7 @@ test('`issueflow start` on the embedded server makes its own build current, and 
   const currentBuildAfterStart = async (buildId: string): Promise<string | undefined> => {
     const service = spawnIssueflow(['start'], { ...env, ISSUEFLOW_BUILD_ID: buildId });
     await waitForStatus(`http://127.0.0.1:${env.PORT}/health/ready`, 200, 90_000, service.output);
-    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}` });
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}`, plugins: [quietAfterTeardown] });
     try {
       const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({ namespace: 'default', deploymentName: 'issueflow' });
       expect(service.output()).toContain(`worker deployment version issueflow.${buildId} is current`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Webhooks } from '@octokit/webhooks';
 import { freePort } from '../support/ports';
+import { quietAfterTeardown } from '../support/temporal';
 import { example } from '../api/support/webhook-examples';
 import { smeeChannel } from '../support/smee-channel';
 import { temporalCliPath } from '../support/binaries';
@@ -55,7 +56,7 @@ describe('issueflow start on its embedded defaults', () => {
     const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
 
-    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}` });
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}`, plugins: [quietAfterTeardown] });
     const client = new Client({ connection });
     // No worker polls this queue, so the workflow simply stays open across the restart.
     await client.workflow.start('issueWorkflow', { taskQueue: 'restart-check', workflowId: 'restart-check', args: [] });
@@ -72,7 +73,7 @@ describe('issueflow start on its embedded defaults', () => {
     const signature = await new Webhooks({ secret: 'proxy-secret' }).sign(JSON.stringify(payload));
     await channel.ready; // the proxy connects just after the API listens
     channel.publish({ 'x-github-event': 'issues', 'x-github-delivery': 'through-the-proxy', 'x-hub-signature-256': signature }, payload);
-    const again = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}` });
+    const again = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}`, plugins: [quietAfterTeardown] });
     let proxied;
     for (let i = 0; i < 100 && !proxied; i++) {
       proxied = await new Client({ connection: again }).workflow.getHandle('Codertocat/Hello-World#1').describe().catch(() => new Promise((r) => setTimeout(() => r(undefined), 200)));

@@ -2,6 +2,7 @@ import { Connection, Client } from '@temporalio/client';
 import { readDelivery } from '../../../src/store/deliveries';
 import { createHarness, deliver, eventually, history, newDeliveryId, TASK_QUEUE, type Harness } from '../support/harness';
 import { example } from '../support/webhook-examples';
+import { quietAfterTeardown } from '../../support/temporal';
 
 let h: Harness;
 beforeAll(async () => {
@@ -159,7 +160,7 @@ describe('POST /webhooks/github: ignoring', () => {
 
 describe('POST /webhooks/github: failures', () => {
   it('when Temporal fails, answers 503 and gives the delivery back so the redelivery starts it', async () => {
-    const conn = await Connection.connect({ address: h.env.address });
+    const conn = await Connection.connect({ address: h.env.address, plugins: [quietAfterTeardown] });
     await conn.close();
     const broken = await h.buildApp({ client: new Client({ connection: conn }) });
     const issue = nextIssue++;

@@ -9,6 +9,7 @@ import { createPool, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '
 import { temporalCliPath } from '../../support/binaries';
 import type { TestDatabase } from '../../support/database';
 import { freePort } from '../../support/ports';
+import { quietAfterTeardown } from '../../support/temporal';
 
 /**
  * A Temporal dev server of the suite's own, on SQLite (`--db-filename`) and a fixed port, so it can be
@@ -29,7 +30,7 @@ export class OwnTemporal {
     const options = { port: await freePort(), uiPort: await freePort(), dbFilename: join(dir, 'temporal.db'), dir };
     const env = await OwnTemporal.launch(options);
     const address = `127.0.0.1:${options.port}`;
-    const connection = await Connection.connect({ address });
+    const connection = await Connection.connect({ address, plugins: [quietAfterTeardown] });
     const own = new OwnTemporal(address, new Client({ connection }), connection, options);
     own.env = env;
     return own;
@@ -47,6 +48,7 @@ export class OwnTemporal {
         searchAttributes: ISSUEFLOW_SEARCH_ATTRIBUTES,
         log: { format: 'json', level: 'error' },
       },
+      plugins: [quietAfterTeardown],
     });
   }
 
