@@ -15,3 +15,13 @@ test('a call still retrying when its connection is closed ends cancelled, instea
   const err = await failure;
   expect(err).toMatchObject({ code: status.CANCELLED, details: expect.stringContaining('the test environment was torn down') });
 });
+
+test('a first call on a connection closed already fails cancelled, as the caller expects of a dead Temporal', async () => {
+  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, plugins: [quietAfterTeardown] });
+  await connection.close();
+  const err = await connection.workflowService.getSystemInfo({}).then(
+    () => undefined,
+    (e: { code?: number; details?: string }) => e,
+  );
+  expect(err).toMatchObject({ code: status.CANCELLED, details: expect.stringContaining('Channel has been shut down') });
+});

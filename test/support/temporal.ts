@@ -11,7 +11,12 @@ function cancelledCall(details: string): ReturnType<NextCall> {
   const ended: StatusObject = { code: status.CANCELLED, details, metadata: new Metadata() };
   const none = () => undefined;
   return {
-    start: (_metadata: Metadata, listener?: Partial<InterceptingListener>) => setImmediate(() => listener?.onReceiveStatus?.(ended)),
+    // No message, then the status: the retry interceptor above passes a status on only after a message.
+    start: (_metadata: Metadata, listener?: Partial<InterceptingListener>) =>
+      setImmediate(() => {
+        listener?.onReceiveMessage?.(undefined);
+        listener?.onReceiveStatus?.(ended);
+      }),
     cancelWithStatus: none,
     getPeer: () => '',
     sendMessageWithContext: none,
