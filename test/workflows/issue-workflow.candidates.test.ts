@@ -189,8 +189,12 @@ test('agent runs paused while the candidates run: a refused candidate waits and 
   await withWorkers(env, mock, async (taskQueue) => {
     const handle = await startIssue(env, taskQueue, issueInput());
     await waitForStatus(handle, () => refusals === 1, 'the first refusal');
-    // The candidate waits in durable timers (15 s, then 30 s): the test server skips them, one minute at a time.
-    for (let i = 0; i < 10 && refusals < 3; i++) await env.sleep('1 minute');
+    // The candidate waits in durable timers (15 s, then 30 s): the test server skips them, one minute at a time,
+    // for as long as it takes a loaded machine to set each timer (skips made before a timer exists are lost).
+    for (const until = Date.now() + 45_000; refusals < 3 && Date.now() < until; ) {
+      await env.sleep('1 minute');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const status = await waitForStatus(handle, inState('completed'), 'completed');
     expect(refusals).toBe(3);
     expect(status.candidates!.list.map((c) => c.state)).toEqual(['passed', 'passed']);
