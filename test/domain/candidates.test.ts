@@ -42,7 +42,7 @@ test('a candidate whose tests passed, by its CI: green, none and not done in tim
   expect(candidateCiStep({ kind: 'red', failed: [lint] }, 1, 2)).toEqual({ fix: [lint] });
   expect(candidateCiStep({ kind: 'red', failed: [lint, build] }, 2, 2)).toEqual({ passed: false, ci: 'red', why: 'CI red: lint, build after 2 fix attempts' });
   expect(candidateCiStep({ kind: 'red', failed: [lint] }, 0, 0)).toEqual({ passed: false, ci: 'red', why: 'CI red: lint' });
-  expect(candidateCiStep({ kind: 'red', failed: [lint] }, 1, 1).why).toBe('CI red: lint after 1 fix attempt');
+  expect(candidateCiStep({ kind: 'red', failed: [lint] }, 1, 1)).toEqual({ passed: false, ci: 'red', why: 'CI red: lint after 1 fix attempt' });
 });
 
 test('with CI, the winner and the status lines say what passed: tests and CI, or tests without checks', () => {
