@@ -1,11 +1,13 @@
 import { CancellationScope, isCancellation, log, sleep } from '@temporalio/workflow';
 import { wouldCross } from '../domain/budget';
+import { candidateCiStep, type CandidateCi } from '../domain/candidates';
 import { FAILURE_TYPES } from '../domain/failure-types';
 import { candidateBranch, type WorkspaceRef } from '../domain/ids';
 import { createActivityProxies } from './issue/activities';
 import { describeFailure } from './issue/describe-failure';
 import { hostGone } from './issue/workspace';
 import type { CandidateInput, CandidateResult, CandidateRun } from './candidate/messages';
+import { checkFailures, waitForCandidateChecks } from './candidate/ci';
 import { candidateRound, type Candidate } from './candidate/round';
 
 export type { CandidateInput, CandidateResult } from './candidate/messages';
@@ -19,7 +21,8 @@ const PAUSE_LONGEST_WAIT_MS = 5 * 60_000;
 /**
  * One candidate patch of an issue, a child of the issue's workflow: implement-and-test rounds (a failure
  * goes back to the agent up to `maxFixAttempts` times) on its own branch and worktree, within its share of
- * the budget. It returns what it came to; the issue's workflow picks the winner and deletes the branches.
+ * the budget. Where the repo waits for CI, passing tests then wait for the checks of its head; a red CI goes
+ * back to the agent up to `ci.maxFixAttempts` times. It returns what it came to; the issue's workflow picks the winner and deletes the branches.
  * Cancelled (another won first), it stops its agent or tests, and its worktree goes either way.
  */
 export async function candidateWorkflow(input: CandidateInput): Promise<CandidateResult> {
@@ -44,17 +47,30 @@ export async function candidateWorkflow(input: CandidateInput): Promise<Candidat
 
 async function rounds(c: Candidate): Promise<CandidateResult> {
   const { input } = c;
-  const { maxFixAttempts } = input.config;
+  const { maxFixAttempts, ci } = input.config;
   let losses = 0;
+  let testFixes = 0;
+  let ciFixes = 0;
   let pausedWait = PAUSE_FIRST_LOOK_MS;
   for (let round = 1; ; ) {
     if (wouldCross(input.budget, spend(c.runs, input))) return result(c, false, 'its share of the budget is spent');
     try {
       const tests = await candidateRound(c, round);
       losses = 0;
-      if (tests.passed) return result(c, true, 'tests passed');
-      if (round > maxFixAttempts) return result(c, false, `tests still fail after ${maxFixAttempts} fix attempts (${tests.timedOut ? 'timed out' : `exit code ${tests.exitCode}`})`);
+      if (tests.passed && !ci?.wait) return result(c, true, 'tests passed');
+      if (tests.passed && ci) {
+        const step = candidateCiStep(await waitForCandidateChecks(c), ciFixes, ci.maxFixAttempts);
+        if ('passed' in step) return result(c, step.passed, step.why, step.ci);
+        c.ciFailure = await checkFailures(c, step.fix);
+        c.testFailure = undefined;
+        ciFixes++;
+        round++;
+        continue;
+      }
+      if (testFixes >= maxFixAttempts) return result(c, false, `tests still fail after ${maxFixAttempts} fix attempts (${tests.timedOut ? 'timed out' : `exit code ${tests.exitCode}`})`);
       c.testFailure = tests.outputTail.slice(-4000);
+      c.ciFailure = undefined;
+      testFixes++;
       round++;
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -82,6 +98,6 @@ function spend(runs: CandidateRun[], input: CandidateInput) {
   return { usd, agentMs, largestUsd, largestMs };
 }
 
-function result(c: Candidate, passed: boolean, why: string): CandidateResult {
-  return { passed, why, runs: c.runs, filesChanged: c.filesChanged, ...(c.sha ? { sha: c.sha } : {}), ...(c.linesChanged !== undefined ? { linesChanged: c.linesChanged } : {}) };
+function result(c: Candidate, passed: boolean, why: string, ci?: CandidateCi): CandidateResult {
+  return { passed, why, ...(ci ? { ci } : {}), runs: c.runs, filesChanged: c.filesChanged, ...(c.sha ? { sha: c.sha } : {}), ...(c.linesChanged !== undefined ? { linesChanged: c.linesChanged } : {}) };
 }

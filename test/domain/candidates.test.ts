@@ -1,4 +1,5 @@
-import { candidateAgents, candidateLines, parseRunArgs, pickWinner, type CandidateOutcome } from '../../src/domain/candidates';
+import { candidateAgents, candidateCiStep, candidateLines, parseRunArgs, pickWinner, type CandidateOutcome } from '../../src/domain/candidates';
+import type { CheckInfo } from '../../src/domain/ci';
 import { candidateBranch, candidateWorkflowId, issueNumberOfBranch } from '../../src/domain/ids';
 import { validateRepoConfig } from '../../src/domain/repo-config';
 
@@ -30,6 +31,37 @@ test('the winner: smallest diff among the passing (a tie to the first finished),
   expect(pickWinner([outcome(1, 'failed', 3, 1), outcome(2, 'passed', 9, 2)], 'smallest-diff').why).toBe('tests passed, smallest diff (9 lines), the only one whose tests passed');
   const none = pickWinner([{ ...outcome(1, 'failed'), why: 'tests still fail' }, outcome(2, 'cancelled')], 'smallest-diff');
   expect(none).toEqual({ why: 'no candidate passed its tests (candidate 1: tests still fail; candidate 2: cancelled)' });
+});
+
+test('a candidate whose tests passed, by its CI: green, none and not done in time pass and say so; red goes to a fix round while attempts are left, then fails naming the checks', () => {
+  const lint: CheckInfo = { name: 'lint', state: 'failure', source: 'check-run' };
+  const build: CheckInfo = { name: 'build', state: 'failure', source: 'status' };
+  expect(candidateCiStep({ kind: 'green' }, 0, 2)).toEqual({ passed: true, ci: 'green', why: 'tests and CI passed' });
+  expect(candidateCiStep({ kind: 'none' }, 0, 2)).toEqual({ passed: true, ci: 'none', why: 'tests passed, no CI checks reported' });
+  expect(candidateCiStep({ kind: 'pending' }, 1, 2)).toEqual({ passed: true, ci: 'timed-out', why: 'tests passed, CI not done in time' });
+  expect(candidateCiStep({ kind: 'red', failed: [lint] }, 1, 2)).toEqual({ fix: [lint] });
+  expect(candidateCiStep({ kind: 'red', failed: [lint, build] }, 2, 2)).toEqual({ passed: false, ci: 'red', why: 'CI red: lint, build after 2 fix attempts' });
+  expect(candidateCiStep({ kind: 'red', failed: [lint] }, 0, 0)).toEqual({ passed: false, ci: 'red', why: 'CI red: lint' });
+  expect(candidateCiStep({ kind: 'red', failed: [lint] }, 1, 1)).toEqual({ passed: false, ci: 'red', why: 'CI red: lint after 1 fix attempt' });
+});
+
+test('with CI, the winner and the status lines say what passed: tests and CI, or tests without checks', () => {
+  const list: CandidateOutcome[] = [
+    { ...outcome(1, 'failed', 3, 1), ci: 'red', why: 'CI red: lint after 2 fix attempts' },
+    { ...outcome(2, 'passed', 12, 2), ci: 'green' },
+    { ...outcome(3, 'passed', 30, 3), ci: 'none' },
+  ];
+  expect(pickWinner(list, 'smallest-diff')).toEqual({ winner: 2, why: 'tests and CI passed, smallest diff (12 lines vs 30)' });
+  expect(pickWinner(list.slice(0, 2), 'smallest-diff').why).toBe('tests and CI passed, smallest diff (12 lines), the only one whose tests and CI passed');
+  expect(pickWinner([list[2]], 'first-passing')).toEqual({ winner: 3, why: 'tests passed (no CI checks) first' });
+  expect(candidateLines({ list, winner: 2, why: 'w' })).toEqual([
+    '**Candidates:**',
+    '- ❌ candidate 1: claude-code, failed, 3 lines, $0.50 (CI red: lint after 2 fix attempts)',
+    '- ✅ candidate 2: claude-code, tests and CI passed, 12 lines, $0.50',
+    '- ✅ candidate 3: claude-code, tests passed (no CI checks), 30 lines, $0.50',
+    '**winner: candidate 2 — w**',
+  ]);
+  expect(candidateLines({ list: [{ ...outcome(1, 'passed', 4), ci: 'timed-out' }], why: '' })[1]).toBe('- ✅ candidate 1: claude-code, tests passed (CI not done in time), 4 lines, $0.50');
 });
 
 test('the status lines name each candidate and why the winner won', () => {

@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentRunInput, RunTestsInput } from '../../src/activities/types';
+import type { CheckInfo } from '../../src/domain/ci';
 import type { WorkspaceRef } from '../../src/domain/ids';
 import { DEFAULT_REPO_CONFIG } from '../../src/domain/repo-config';
 import { MockActivities, runUntilCancelled } from './support/mock-activities';
@@ -200,5 +201,75 @@ test('agent runs paused while the candidates run: a refused candidate waits and 
     expect(status.candidates!.list.map((c) => c.state)).toEqual(['passed', 'passed']);
     expect(status.candidates).toMatchObject({ winner: 1, why: 'tests passed, smallest diff (5 lines vs 9)' });
     await handle.terminate();
+  });
+});
+
+/**
+ * Candidates in a repo that waits for CI: both pass their tests; each push gives the candidate a new head
+ * (`sha-c<candidate>-<round>`), whose checks `ci(candidate, round)` sets. The issue's own head is green.
+ */
+function ciCandidatesMock(lines: Record<number, number>, ci: (candidate: number, round: number) => CheckInfo['state'] | 'none', maxFixAttempts = 1): MockActivities {
+  const mock = candidatesMock({ 1: true, 2: true }, lines, { candidates: 2, ci: { wait: true, maxFixAttempts, ignore: ['coverage'], timeoutMinutes: 60 } });
+  const pushes: Record<number, number> = {};
+  mock.overrides.commitAndPush = async (input) => {
+    const c = candidateOf(input);
+    if (!c) return { committed: true, sha: 'def', filesChanged: ['src/c0.ts'], pushed: true };
+    pushes[c] = (pushes[c] ?? 0) + 1;
+    return { committed: true, sha: `sha-c${c}-${pushes[c]}`, filesChanged: [`src/c${c}.ts`], pushed: true, linesChanged: lines[c] };
+  };
+  mock.overrides.getChecks = async ({ sha }) => {
+    const coverage: CheckInfo = { name: 'coverage', state: 'failure', source: 'status' };
+    const m = /^sha-c(\d+)-(\d+)$/.exec(sha);
+    const state = m ? ci(Number(m[1]), Number(m[2])) : 'success';
+    return state === 'none' ? [coverage] : [{ name: 'lint', state, source: 'check-run', checkRunId: 1 }, coverage];
+  };
+  mock.overrides.getCheckFailure = async ({ check }) => `Check \`${check.name}\` failed: 3 lint errors in src/c2.ts`;
+  return mock;
+}
+
+test("with CI: the smaller candidate's CI stays red after its fix attempt, so the larger one, whose tests and CI passed, wins", async () => {
+  const mock = ciCandidatesMock({ 1: 40, 2: 12 }, (c) => (c === 2 ? 'failure' : 'success'));
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    const status = await waitForStatus(handle, inState('completed'), 'completed');
+    // Candidate 2 had one CI-fix round (ci.maxFixAttempts: 1), whose prompt carries the failing check's report.
+    expect(mock.agentRuns('implement').map((r) => r.step).sort()).toEqual(['c1-implement-1', 'c2-implement-1', 'c2-implement-2']);
+    const fix = mock.agentRuns('implement').find((r) => r.step === 'c2-implement-2')!.prompt;
+    expect(fix).toContain('3 lint errors in src/c2.ts');
+    expect(fix).not.toContain('The tests failed');
+    // Each candidate read the checks of its own pushed heads; only the failing check's report was read, not the ignored one's.
+    const shas = mock.named('getChecks').map((c) => (c.args[0] as { sha: string }).sha);
+    expect(shas).toEqual(expect.arrayContaining(['sha-c1-1', 'sha-c2-1', 'sha-c2-2']));
+    expect(mock.named('getCheckFailure').map((c) => (c.args[0] as { check: CheckInfo }).check.name)).toEqual(['lint']);
+    expect(status.candidates!.list.map((c) => [c.index, c.state, c.ci, c.why])).toEqual([
+      [1, 'passed', 'green', 'tests and CI passed'],
+      [2, 'failed', 'red', 'CI red: lint after 1 fix attempt'],
+    ]);
+    expect(status.candidates).toMatchObject({ winner: 1, why: 'tests and CI passed, smallest diff (40 lines), the only one whose tests and CI passed' });
+    expect((mock.named('promoteCandidate')[0].args[0] as { sha: string }).sha).toBe('sha-c1-1');
+    const comment = mock.lastComment('status')!;
+    expect(comment).toContain('candidate 1: claude-code, tests and CI passed, 40 lines');
+    expect(comment).toContain('candidate 2: claude-code, failed, 12 lines, $0.50 (CI red: lint after 1 fix attempt)');
+    await handle.terminate();
+  });
+});
+
+test('with CI: a red CI fixed in a CI-fix round, and then the smaller diff wins', async () => {
+  const mock = ciCandidatesMock({ 1: 40, 2: 12 }, (c, round) => (c === 2 && round === 1 ? 'failure' : 'success'));
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    const status = await waitForStatus(handle, inState('completed'), 'completed');
+    expect(mock.agentRuns('implement').map((r) => r.step).sort()).toEqual(['c1-implement-1', 'c2-implement-1', 'c2-implement-2']);
+    expect(mock.agentRuns('implement').find((r) => r.step === 'c2-implement-2')!.prompt).toContain('3 lint errors in src/c2.ts');
+    expect(status.candidates!.list.map((c) => [c.index, c.state, c.ci, c.why])).toEqual([
+      [1, 'passed', 'green', 'tests and CI passed'],
+      [2, 'passed', 'green', 'tests and CI passed'],
+    ]);
+    expect(status.candidates).toMatchObject({ winner: 2, why: 'tests and CI passed, smallest diff (12 lines vs 40)' });
+    expect((mock.named('promoteCandidate')[0].args[0] as { sha: string }).sha).toBe('sha-c2-2');
+    expect(mock.lastComment('status')).toContain('winner: candidate 2 — tests and CI passed, smallest diff (12 lines vs 40)');
+    await handle.signal('pullRequestClosed', merged);
+    await handle.result();
+    await recordHistory(handle, 'candidates-ci');
   });
 });

@@ -1,4 +1,5 @@
 import type { Budget, Spend } from '../../domain/budget';
+import type { CandidateCi } from '../../domain/candidates';
 import type { IssueRef } from '../../domain/ids';
 import type { PromptInput } from '../../domain/prompt';
 import type { RepoConfig } from '../../domain/repo-config';
@@ -13,7 +14,8 @@ export interface CandidateInput {
   agent?: RepoConfig['agent'];
   /** The prompt of the first round (its branch the candidate's); fix rounds add the failing tests. */
   prompt: PromptInput;
-  config: Pick<RepoConfig, 'testCommand' | 'setupCommand' | 'maxFixAttempts'> & { timeouts: Pick<RepoConfig['timeouts'], 'agentMinutes' | 'testMinutes'> };
+  /** `ci` only where the repo waits for CI: a candidate whose tests passed then waits for its head's checks. */
+  config: Pick<RepoConfig, 'testCommand' | 'setupCommand' | 'maxFixAttempts' | 'ci'> & { timeouts: Pick<RepoConfig['timeouts'], 'agentMinutes' | 'testMinutes'> };
   /** This candidate's share of what the issue's budget has left; absent: no budget. */
   budget?: Budget;
   /** The largest run of the issue so far: the budget's guess at the next. */
@@ -36,6 +38,8 @@ export interface CandidateResult {
   linesChanged?: number;
   filesChanged: string[];
   runs: CandidateRun[];
-  /** Why it ended so: tests passed, failed after N fix attempts, its budget share spent, a failure. */
+  /** Why it ended so: tests (and CI) passed, failed after N fix attempts, CI red, its budget share spent, a failure. */
   why: string;
+  /** Where it waited for CI: what the checks of its last head said. */
+  ci?: CandidateCi;
 }

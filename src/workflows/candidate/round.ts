@@ -23,6 +23,8 @@ export interface Candidate {
   filesChanged: string[];
   runs: CandidateRun[];
   testFailure?: string;
+  /** Why its CI failed after the last push (the failing checks' reports), for a CI-fix round. */
+  ciFailure?: string;
 }
 
 /** One round of a candidate: its worktree, the agent, a commit pushed to its branch, the tests. */
@@ -37,7 +39,7 @@ export async function candidateRound(c: Candidate, round: number): Promise<TestR
     c.start ??= prepared.headSha;
     c.prepared = true;
   }
-  const prompt = buildImplementPrompt({ ...input.prompt, branch, testFailure: c.testFailure });
+  const prompt = buildImplementPrompt({ ...input.prompt, branch, testFailure: c.testFailure, ciFailure: c.ciFailure });
   const agentMinutes = config.timeouts.agentMinutes;
   const run = await stopFirst(() =>
     c.acts.runAgent.executeWithOptions({ summary: say(`agent implement-${round}`), startToCloseTimeout: (agentMinutes + 5) * MINUTE, ...STOP_FIRST_OPTIONS }, [

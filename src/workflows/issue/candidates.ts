@@ -2,6 +2,7 @@ import { ApplicationFailure, CancellationScope, ChildWorkflowCancellationType, e
 import type { Budget } from '../../domain/budget';
 import { candidateAgents, pickWinner, type CandidateOutcome } from '../../domain/candidates';
 import { FAILURE_TYPES } from '../../domain/failure-types';
+import type { RepoConfig } from '../../domain/repo-config';
 import { candidateBranch, candidateWorkflowId, issueBranch } from '../../domain/ids';
 import type { candidateWorkflow, CandidateInput, CandidateResult } from '../candidate-workflow';
 import { promptInput } from './analyze';
@@ -69,7 +70,7 @@ async function race(flow: Flow): Promise<void> {
   const scopes = agents.map(() => new CancellationScope());
   let decided = false;
   const ended = (index: number, result: CandidateResult) => {
-    state.candidateEnded(index, { state: result.passed ? 'passed' : 'failed', why: result.why, linesChanged: result.linesChanged, sha: result.sha, filesChanged: result.filesChanged }, result.runs);
+    state.candidateEnded(index, { state: result.passed ? 'passed' : 'failed', why: result.why, linesChanged: result.linesChanged, sha: result.sha, filesChanged: result.filesChanged, ...(result.ci ? { ci: result.ci } : {}) }, result.runs);
     // The status comment shows each as it ends (coalesced with the other status writes).
     void updateStatusComment(flow);
     if (!result.passed || rule !== 'first-passing' || decided) return;
@@ -85,7 +86,14 @@ async function race(flow: Flow): Promise<void> {
         issueWorkflowId: state.workflowId,
         ...(agent ? { agent } : {}),
         prompt,
-        config: { testCommand: config.testCommand, setupCommand: config.setupCommand, maxFixAttempts: config.maxFixAttempts, timeouts: { agentMinutes: config.timeouts.agentMinutes, testMinutes: config.timeouts.testMinutes } },
+        config: {
+          testCommand: config.testCommand,
+          setupCommand: config.setupCommand,
+          maxFixAttempts: config.maxFixAttempts,
+          timeouts: { agentMinutes: config.timeouts.agentMinutes, testMinutes: config.timeouts.testMinutes },
+          // Only where it waits: a repo without CI starts its candidates with the input it did before.
+          ...(config.ci?.wait ? { ci: copyOf<NonNullable<RepoConfig['ci']>>(config.ci) } : {}),
+        },
         ...(share ? { budget: share } : {}),
         largestRun: { largestUsd: state.spend().largestUsd, largestMs: state.spend().largestMs },
       };

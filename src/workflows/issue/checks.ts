@@ -9,7 +9,7 @@ import { publish, summary } from './publish';
 
 const MINUTE = 60_000;
 /** How often the checks are read again when no webhook woke the wait: a lost webhook costs at most this. */
-const POLL_MS = 3 * MINUTE;
+export const POLL_MS = 3 * MINUTE;
 /**
  * A head without a single check after this long belongs to a repository without CI (or with none for this
  * branch): the round completes rather than wait `ci.timeoutMinutes` for checks that never come.

@@ -62,7 +62,7 @@ export class RoundState extends StoryStatus {
   }
 
   /** A candidate ended: its outcome shows, in the order they ended, and its runs join the spend. */
-  candidateEnded(index: number, outcome: Pick<CandidateOutcome, 'state' | 'why' | 'linesChanged' | 'sha' | 'filesChanged'>, runs: readonly { agent: string; costUsd?: number; durationMs: number }[]): void {
+  candidateEnded(index: number, outcome: Pick<CandidateOutcome, 'state' | 'why' | 'linesChanged' | 'sha' | 'filesChanged' | 'ci'>, runs: readonly { agent: string; costUsd?: number; durationMs: number }[]): void {
     const list = this.d.status.candidates?.list ?? [];
     const c = list.find((x) => x.index === index);
     if (!c) return;
