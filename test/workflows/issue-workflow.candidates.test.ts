@@ -35,6 +35,32 @@ async function childActions(workflowId: string, n: number): Promise<number> {
   return total;
 }
 
+// First in the file: its timers are skipped with env.sleep, which a test before it that cancels running candidates
+// can leave to real time (the test server does not skip time while an activity it thinks running is open).
+test('agent runs paused while the candidates run: a refused candidate waits and runs once they are resumed, as the issue\'s own rounds do', async () => {
+  const mock = candidatesMock({ 1: true, 2: true }, { 1: 5, 2: 9 });
+  let refusals = 0;
+  mock.overrides.runAgent = async (input: AgentRunInput) => {
+    if (input.mode === 'implement' && candidateOf(input) === 2 && refusals++ < 2) throw ApplicationFailure.create({ message: 'Agent runs are paused', type: 'AgentPaused', nonRetryable: true });
+    return { agent: 'claude-code', exitCode: 0, resultText: 'done', ...(input.mode === 'plan' ? { plan: mock.plan } : {}), costUsd: 0.25, outputTail: 'ok', durationMs: 1000 };
+  };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, () => refusals === 1, 'the first refusal');
+    // The candidate waits in durable timers (15 s, then 30 s): the test server skips them, one minute at a time,
+    // for as long as it takes a loaded machine to set each timer (skips made before a timer exists are lost).
+    for (const until = Date.now() + 45_000; refusals < 3 && Date.now() < until; ) {
+      await env.sleep('1 minute');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const status = await waitForStatus(handle, inState('completed'), 'completed');
+    expect(refusals).toBe(3);
+    expect(status.candidates!.list.map((c) => c.state)).toEqual(['passed', 'passed']);
+    expect(status.candidates).toMatchObject({ winner: 1, why: 'tests passed, smallest diff (5 lines vs 9)' });
+    await handle.terminate();
+  });
+});
+
 test('two candidates, one failing its tests: the passing one goes to the issue branch and the PR, both candidate branches are dropped, the budget counts every run', async () => {
   const mock = candidatesMock({ 1: false, 2: true }, { 1: 3, 2: 12 });
   const input = issueInput();
@@ -177,30 +203,6 @@ test('`/agent cancel` while the candidates run: both agents are stopped, then th
     // Both agents were stopped before the branches went (a candidate still running could push its branch again).
     expect(stoppedWhenDeleted).toBe(2);
     expect(mock.named('promoteCandidate')).toEqual([]);
-  });
-});
-
-test('agent runs paused while the candidates run: a refused candidate waits and runs once they are resumed, as the issue\'s own rounds do', async () => {
-  const mock = candidatesMock({ 1: true, 2: true }, { 1: 5, 2: 9 });
-  let refusals = 0;
-  mock.overrides.runAgent = async (input: AgentRunInput) => {
-    if (input.mode === 'implement' && candidateOf(input) === 2 && refusals++ < 2) throw ApplicationFailure.create({ message: 'Agent runs are paused', type: 'AgentPaused', nonRetryable: true });
-    return { agent: 'claude-code', exitCode: 0, resultText: 'done', ...(input.mode === 'plan' ? { plan: mock.plan } : {}), costUsd: 0.25, outputTail: 'ok', durationMs: 1000 };
-  };
-  await withWorkers(env, mock, async (taskQueue) => {
-    const handle = await startIssue(env, taskQueue, issueInput());
-    await waitForStatus(handle, () => refusals === 1, 'the first refusal');
-    // The candidate waits in durable timers (15 s, then 30 s): the test server skips them, one minute at a time,
-    // for as long as it takes a loaded machine to set each timer (skips made before a timer exists are lost).
-    for (const until = Date.now() + 45_000; refusals < 3 && Date.now() < until; ) {
-      await env.sleep('1 minute');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const status = await waitForStatus(handle, inState('completed'), 'completed');
-    expect(refusals).toBe(3);
-    expect(status.candidates!.list.map((c) => c.state)).toEqual(['passed', 'passed']);
-    expect(status.candidates).toMatchObject({ winner: 1, why: 'tests passed, smallest diff (5 lines vs 9)' });
-    await handle.terminate();
   });
 });
 
