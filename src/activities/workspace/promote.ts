@@ -58,6 +58,8 @@ async function dropBranches(deps: WorkspaceDeps, ref: IssueRef, drop: string[]):
 export function deleteBranches(deps: WorkspaceDeps, input: { ref: IssueRef; branches: string[] }): Promise<{ deleted: string[] }> {
   const mirror = mirrorPath(deps.config.dataDir, input.ref);
   return withLock(mirror, async () => {
+    // Any worker may take it (shared queue): one that never held this repository makes its mirror first.
+    await ensureMirror(deps, input.ref, mirror);
     const deleted = await dropBranches(deps, input.ref, input.branches);
     deps.logger.info({ repo: `${input.ref.owner}/${input.ref.repo}`, issue: input.ref.issueNumber, deleted }, 'branches deleted');
     return { deleted };

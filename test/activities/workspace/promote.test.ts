@@ -80,4 +80,17 @@ describe('candidates on a real repository', () => {
     expect(branchSha(repo.bareDir, candidateBranch(42, 1))).toBeUndefined();
     expect(await ws.deleteBranches({ ref, branches })).toEqual({ deleted: [] });
   });
+
+  test('deleteBranches on another worker, which never held this repository, deletes them too', async () => {
+    await candidate(2, 1);
+    const otherDir = mkdtempSync(join(tmpdir(), 'issueflow-other-host-'));
+    try {
+      const config = loadConfig({ ISSUEFLOW_DATA_DIR: otherDir, GIT_CLONE_URL: repo.cloneUrlTemplate, GITHUB_TOKEN: 'ghs_dummy' });
+      const other = createWorkspaceActivities({ config, pool: undefined as never, logger: pino({ level: 'silent' }) });
+      expect(await other.deleteBranches({ ref, branches: [candidateBranch(42, 2)] })).toEqual({ deleted: [candidateBranch(42, 2)] });
+      expect(branchSha(repo.bareDir, candidateBranch(42, 2))).toBeUndefined();
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
 });
