@@ -33,10 +33,21 @@ export function createLogger(
     level: options.level ?? 'info',
     base: { service: 'issueflow' },
     redact: { paths: REDACT, censor: '[redacted]' },
+    // The SDK logs a failed activity's error under `error`: without a serializer pino wrote only its enumerable
+    // fields ({"type":"GithubUnavailable"}), never the message that says what failed.
+    serializers: { err: serializeError, error: serializeError },
     ...(secrets.length ? { hooks: { streamWrite: (line: string) => scrubSecrets(line, secrets) } } : {}),
     transport: pretty ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+}
+
+/** pino's error serializer (message, stack, cause), keeping a Temporal failure's own `type` (pino puts the class name there). */
+function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const out = pino.stdSerializers.err(err);
+  const type = (err as { type?: unknown }).type;
+  return typeof type === 'string' ? { ...out, type, class: out.type } : out;
 }
 
 /** Replaces each literal secret in `text` with [redacted]. */

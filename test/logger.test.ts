@@ -20,4 +20,16 @@ describe('logs never carry secrets', () => {
     expect(entry.github.token).toBe('[redacted]');
     expect(lines[0]).not.toMatch(/ghp_supersecret|Bearer abcdef|tok-123456/);
   });
+
+  test("an error logged under `error` (the SDK's failed activities) keeps its type and message, scrubbed", () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+    const logger = createLogger({ level: 'info', extraSecrets: ['ghp_supersecret'], destination });
+    const error = Object.assign(new Error('GitHub did not answer (500) while trying to comment, token ghp_supersecret'), { type: 'GithubUnavailable' });
+    logger.warn({ activityType: 'publishStatus', error }, 'Activity failed');
+    const entry = JSON.parse(lines[0]);
+    expect(entry.error.type).toBe('GithubUnavailable');
+    expect(entry.error.message).toBe('GitHub did not answer (500) while trying to comment, token [redacted]');
+    expect(lines[0]).not.toContain('ghp_supersecret');
+  });
 });
