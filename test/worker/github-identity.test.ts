@@ -28,24 +28,25 @@ describe("learning issueflow's own GitHub user at start", () => {
     });
     return { result, waits, lines };
   }
-  const userCalls = () => standin.requests.filter((r) => r.operationId === 'users/get-authenticated').length;
 
-  test('a rate limit is waited out until its reset, a 500 is asked again, and then the user is known', async () => {
+  test('a near rate limit and a 500 are waited out in the call; 500s past its pauses make the start ask again', async () => {
     standin.failNext({ method: 'GET', path: /^\/user$/, kind: 'primary-rate-limit', resetInSeconds: 2 });
-    standin.failNext({ method: 'GET', path: /^\/user$/, kind: '500' });
-    const before = userCalls();
+    // The rate-limited call, then a 500 for each of the call's two pauses: the call fails, the start asks again.
+    standin.failNext({ method: 'GET', path: /^\/user$/, kind: '500', count: 2 });
+    const before = standin.requests.length;
     const { result, waits, lines } = learn('standin-token');
     await expect(result).resolves.toEqual({ id: expect.any(Number), login: 'issueflow-bot' });
-    expect(waits).toHaveLength(2);
-    expect(waits[0]).toBeGreaterThanOrEqual(1_000);
-    expect(waits[1]).toBe(1000);
-    // The rate-limited call, the failed one and the answered one: none while the limit was in effect.
-    expect(userCalls() - before).toBe(3);
-    expect(lines.filter((l) => /Asking again in/.test(l))).toHaveLength(2);
+    expect(waits).toEqual([1000]);
+    const calls = standin.requests.slice(before).filter((r) => r.operationId === 'users/get-authenticated');
+    expect(calls).toHaveLength(4);
+    // None while the limit was in effect.
+    expect(calls[1].at).toBeGreaterThanOrEqual(calls[0].rateLimitReset! * 1000);
+    expect(lines.filter((l) => /Asking again in/.test(l))).toHaveLength(1);
   });
 
   test('a GitHub that keeps failing stops the start after four tries, naming the URL', async () => {
-    standin.failNext({ method: 'GET', path: /^\/user$/, kind: '500', count: 4 });
+    // Each try is a call of three requests (its two pauses).
+    standin.failNext({ method: 'GET', path: /^\/user$/, kind: '500', count: 12 });
     const { result, waits } = learn('standin-token');
     await expect(result).rejects.toThrow(`could not learn issueflow's own GitHub user at start (GITHUB_API_URL ${apiUrl})`);
     expect(waits).toEqual([1000, 2000, 4000]);

@@ -33,7 +33,7 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 /** A reinstalled App gets a new installation id; look it up again after a while instead of failing until restart. */
 const INSTALLATION_TTL_MS = 10 * 60_000;
 
-/** Builds Octokits with `GITHUB_API_URL`, a request time-out, a rate-limit gate per credentials and no retry plugin (Temporal retries). */
+/** Builds Octokits with `GITHUB_API_URL`, a request time-out and a rate-limit gate per credentials (which also sends an idempotent request again after a 5xx); no retry plugin: a POST must not be sent twice, and Temporal retries the activity. */
 export function createOctokitFactory(deps: OctokitFactoryDeps): OctokitFactory {
   const { token, appId, appPrivateKey, apiUrl } = deps.config.github;
   const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;

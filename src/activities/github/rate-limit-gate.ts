@@ -59,32 +59,61 @@ export interface BudgetSource {
  */
 export function gateRequests(octokit: Octokit, gate: RateLimitGate, maxWaitMs = MAX_IN_CALL_WAIT_MS, writes?: BudgetSource): Octokit {
   octokit.hook.wrap('request', async (request, options) => {
-    // Look again after each wait: another call may have met a later reset meanwhile.
-    for (let wait = gate.remainingMs(); wait > 0; wait = gate.remainingMs()) {
-      if (wait > maxWaitMs) {
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.githubRateLimited,
-          nonRetryable: false,
-          nextRetryDelay: wait,
-          message: `GitHub rate limit in effect for these credentials; retrying in ${Math.ceil(wait / 1000)} s.`,
-        });
+    const again = IDEMPOTENT.has(String(options.method).toUpperCase()) ? [...RETRY_IN_CALL_MS] : [];
+    for (;;) {
+      // Look again after each wait: another call may have met a later reset meanwhile.
+      for (let wait = gate.remainingMs(); wait > 0; wait = gate.remainingMs()) {
+        if (wait > maxWaitMs) {
+          throw ApplicationFailure.create({
+            type: FAILURE_TYPES.githubRateLimited,
+            nonRetryable: false,
+            nextRetryDelay: wait,
+            message: `GitHub rate limit in effect for these credentials; retrying in ${Math.ceil(wait / 1000)} s.`,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-    const budget = writes?.budget();
-    if (budget && isContentWrite(options.method, options.url)) await takeWriteToken(budget, writes!.key, maxWaitMs);
-    try {
-      const response = await request(options);
-      recordRateLimit(gate.credentials, response.headers as Record<string, string | number | undefined>);
-      return response;
-    } catch (err) {
-      const status = githubStatus(err);
-      const e = err as { message?: string; response?: { headers?: Record<string, string | number | undefined>; data?: { message?: string } } };
-      recordRateLimit(gate.credentials, e.response?.headers);
-      const delay = status === undefined ? undefined : rateLimitDelayMs(status, e.response?.headers ?? {}, e.response?.data?.message ?? e.message ?? '');
-      if (delay !== undefined) gate.block(delay);
-      throw err;
+      const budget = writes?.budget();
+      if (budget && isContentWrite(options.method, options.url)) await takeWriteToken(budget, writes!.key, maxWaitMs);
+      try {
+        const response = await request(options);
+        recordRateLimit(gate.credentials, response.headers as Record<string, string | number | undefined>);
+        return response;
+      } catch (err) {
+        const status = githubStatus(err);
+        const e = err as { message?: string; response?: { headers?: Record<string, string | number | undefined>; data?: { message?: string } } };
+        recordRateLimit(gate.credentials, e.response?.headers);
+        const delay = status === undefined ? undefined : rateLimitDelayMs(status, e.response?.headers ?? {}, e.response?.data?.message ?? e.message ?? '');
+        if (delay !== undefined) gate.block(delay);
+        // A time-out is not asked again here: two more would outlast the activity's own time-out.
+        const transient = delay !== undefined || (status !== undefined && status >= 500 && !timedOut(err));
+        const pause = again.shift();
+        if (!transient || pause === undefined) throw err;
+        // A rate limit waits at the gate above (or fails the attempt when its reset is far).
+        if (delay === undefined) await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   });
   return octokit;
 }
+
+/** Whether the request was aborted (our request time-out: Octokit wraps fetch's TimeoutError in a 500). */
+function timedOut(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { name?: string } };
+  return [e.name, e.cause?.name].some((n) => n === 'AbortError' || n === 'TimeoutError');
+}
+
+/**
+ * Requests that may be sent twice with the same effect (issueflow's PUTs, PATCHes and DELETEs set absolute
+ * values; a DELETE done twice answers 404, which its callers take as done). A POST is never sent again here:
+ * an answer lost after GitHub acted would duplicate a comment or a pull request; the activity's retry reads first.
+ */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * An idempotent request that met a 5xx or a rate limit is sent again within the call, after these pauses:
+ * an activity of several calls (the status: labels and comments read, then written) otherwise began again
+ * from its first call on each failure, and under a bad patch of GitHub (1 call in 5 failing) failed
+ * attempt after attempt. The activity's own retries (Temporal's) still follow when these run out.
+ */
+export const RETRY_IN_CALL_MS = [250, 1000];

@@ -57,8 +57,9 @@ describe('GitHub failures become the right ApplicationFailures', () => {
   });
 
   test('a secondary rate limit waits for retry-after', async () => {
+    // A POST (a reaction): a read would wait a reset this near in the call and be sent again.
     standin.failNext({ kind: 'secondary-rate-limit', resetInSeconds: 7 });
-    const secondary = await caught(activities().getIssue(ref));
+    const secondary = await caught(activities().reactToComment({ ref, commentId: 1, content: 'eyes' }));
     expect(secondary).toMatchObject({ type: FAILURE_TYPES.githubRateLimited, nonRetryable: false, nextRetryDelay: 7000 });
   });
 
