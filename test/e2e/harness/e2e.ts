@@ -7,6 +7,7 @@ import { pushCommit, type TestRepo } from '../../support/git-repos';
 import type { EmittedWebhook, GithubStandin, StandinPull, WebhookEvent, WebhookInput } from '../../support/github-standin';
 import type { TestDatabase } from '../../support/database';
 import type { DeliveryOptions, DeliveryRecord, WebhookSender } from './deliveries';
+import { replayEveryHistory } from './replay';
 import {
   branchCommits,
   branchDiff,
@@ -381,6 +382,14 @@ export class E2E {
   async stop(): Promise<void> {
     await this.webhooks.settle().catch(() => undefined);
     await Promise.all([this.api.kill('SIGTERM'), ...this.workers.map((w) => w.kill('SIGTERM'))]);
-    await this.parts.cleanup();
+    // With E2E_HISTORY_DIR, every workflow history of the suite is kept there and replayed against the code (see README.md).
+    const keepIn = process.env.E2E_HISTORY_DIR;
+    let unreplayable: string[] = [];
+    try {
+      if (keepIn) unreplayable = await replayEveryHistory(this.client, keepIn);
+    } finally {
+      await this.parts.cleanup();
+    }
+    if (unreplayable.length) throw new Error(`workflow histories of this suite that today's code does not replay (kept in ${keepIn}):\n${unreplayable.join('\n')}`);
   }
 }
