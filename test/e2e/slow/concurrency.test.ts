@@ -70,11 +70,11 @@ describe('e2e slow: concurrency', () => {
     });
     const issues: E2EIssue[] = await Promise.all(Array.from({ length: ISSUES }, (_, i) => e2e.openIssue({ title: `Fix add, copy ${i + 1}`, body })));
     expect(e2e.webhooks.failures).toEqual([]);
-    // The status query says completed before the (rate-limited) label and summary writes land.
+    // Watched on GitHub only, as a person would: a status query polled on a busy issue can leave a history that
+    // does not replay (README, "Known limit"), which stalled this suite's first issue once in CI.
     for (const issue of issues) {
-      await e2e.waitForState(issue, 'completed', 400_000 - (Date.now() - startedAt));
       // 30 issues' last writes queue for the same budget (2 a second): an issue's may wait behind all the others'.
-      await e2e.waitForLabel(issue, 'agent:completed', WRITES_WAIT_MS);
+      await e2e.waitForLabel(issue, 'agent:completed', Math.max(WRITES_WAIT_MS, 400_000 - (Date.now() - startedAt)));
       await e2e.waitForComment(issue, 'summary', WRITES_WAIT_MS);
     }
 
