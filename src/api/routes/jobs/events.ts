@@ -89,7 +89,7 @@ export const jobEventsRoute: FastifyPluginAsyncTypebox<JobEventsOptions> = async
       if (polling || closed) return;
       polling = true;
       try {
-        const { status } = await queryStatus(client, id, Math.max(pollMs - 100, 500));
+        const { status } = await queryStatus(client, id, { timeoutMs: Math.max(pollMs - 100, 500), maxAgeMs: pollMs - 50 });
         if (status) {
           const key = stateKey(status);
           if (key !== lastState) {

@@ -50,8 +50,30 @@ export function jobId(id: string, reply: FastifyReply): string | undefined {
   return undefined;
 }
 
-/** The workflow's status query, or undefined when no worker answers within `timeoutMs` (or it failed). */
-export async function queryStatus(client: Client, workflowId: string, timeoutMs = 2000): Promise<{ status?: IssueStatus; error?: string }> {
+type StatusAnswer = { status?: IssueStatus; error?: string };
+/** Per client, per issue: the query in flight, or its answer while it is young enough to share. */
+const shared = new WeakMap<Client, Map<string, Promise<StatusAnswer>>>();
+
+/**
+ * The workflow's status query, or undefined when no worker answers within `timeoutMs` (or it failed). Readers that
+ * accept an answer `maxAgeMs` old (the live events' pollers) share one query in flight and its answer per issue and
+ * API process: N open pages of an issue cost its worker 2 queries a second, not 2N. A query of an issue that is not in
+ * the worker's cache replays its whole history (README, "Known limit").
+ */
+export function queryStatus(client: Client, workflowId: string, { timeoutMs = 2000, maxAgeMs = 0 } = {}): Promise<StatusAnswer> {
+  // A one-time reader (GET /jobs/:id, the dashboard) asks afresh: a query in flight may have left before its change.
+  if (maxAgeMs <= 0) return askStatus(client, workflowId, timeoutMs);
+  let byId = shared.get(client);
+  if (!byId) shared.set(client, (byId = new Map()));
+  const held = byId.get(workflowId);
+  if (held) return held;
+  const answer = askStatus(client, workflowId, timeoutMs);
+  byId.set(workflowId, answer);
+  void answer.then(() => setTimeout(() => byId.get(workflowId) === answer && byId.delete(workflowId), maxAgeMs).unref());
+  return answer;
+}
+
+async function askStatus(client: Client, workflowId: string, timeoutMs: number): Promise<StatusAnswer> {
   try {
     const status = await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(workflowId).query(statusQuery));
     return { status };

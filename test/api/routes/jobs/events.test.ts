@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { Client } from '@temporalio/client';
 import { createHarness, deliver, startStubWorker, TOKEN, type Harness } from '../../support/harness';
 import { openEventStream } from '../../support/sse-client';
 import { example } from '../../support/webhook-examples';
@@ -53,6 +54,30 @@ describe('GET /jobs/:id/events', () => {
     await h.client.workflow.getHandle(id).signal('command', { deliveryId: 'sse-1', command: 'approve', author: 'me', source: 'api' });
     const change = await s.waitFor((e) => e.event === 'state' && JSON.parse(e.data).state === 'implementing', 3000);
     expect(change.receivedAt - sentAt).toBeLessThan(1000);
+  });
+
+  it('gives streams of one job one status query a poll between them, and still each state change', async () => {
+    // A second app whose Temporal client counts the status queries it sends.
+    const queries: string[] = [];
+    const counting = new Client({
+      connection: h.env.connection,
+      interceptors: { workflow: [{ query: (input, next) => (queries.push(input.queryType), next(input)) }] },
+    });
+    const app = await h.buildApp({ client: counting });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const id = await startJob(6);
+    const three = [0, 1, 2].map(() => openEventStream(`${url}/jobs/${encodeURIComponent(id)}/events`, auth));
+    streams.push(...three);
+    await Promise.all(three.map((s) => s.waitFor((e) => e.event === 'state')));
+    queries.length = 0;
+    await new Promise((r) => setTimeout(r, 2000)); // 4 polls of 500 ms by each of the 3 streams
+    const polled = queries.filter((q) => q === 'status').length;
+    expect(polled).toBeGreaterThanOrEqual(2);
+    expect(polled).toBeLessThanOrEqual(6); // 12 without the sharing
+
+    await h.client.workflow.getHandle(id).signal('command', { deliveryId: 'sse-6', command: 'approve', author: 'me', source: 'api' });
+    await Promise.all(three.map((s) => s.waitFor((e) => e.event === 'state' && JSON.parse(e.data).state === 'implementing', 3000)));
   });
 
   it('sends a log line within 1 s of it being written, with its id as the event id', async () => {
