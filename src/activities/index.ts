@@ -9,6 +9,7 @@ import { createGithubReadActivities, createGithubWriteActivities, type OctokitFa
 import { PgWriteBudget } from './github/write-budget';
 import { createNotifyActivities } from './notify';
 import { createRetentionActivities } from './retention';
+import { createRewindActivities, type RewindDeps } from './rewind';
 import type { WorkspaceActivities } from './types';
 import { createWorkspaceActivities } from './workspace';
 
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   octokits: OctokitFactory;
   /** This worker's id (src/worker/host-id.ts): a prepared worktree says where it lives. */
   hostId?: string;
+  /** A Temporal client and this worker's workflow code: the sweep that rewinds histories that do not replay. */
+  rewind?: RewindDeps;
 }
 
 /** Builds every activity from its dependencies, grouped by the task queue it runs on. */
@@ -35,6 +38,7 @@ export function createActivities(deps: ActivityDeps): ActivityGroups {
       ...workspace,
       ...createNotifyActivities({ config: deps.config, logger: deps.logger }),
       ...createRetentionActivities({ pool: deps.pool }),
+      ...(deps.rewind ? createRewindActivities(deps.rewind) : {}),
     },
     githubWrites: createGithubWriteActivities({ octokits }),
     agents: withAgentSlots(createAgentActivities(deps), deps.config.agent.concurrency),

@@ -42,3 +42,31 @@ export async function ensureRetentionSchedule(client: Client, options: Retention
     return 'updated';
   }
 }
+
+export const REWIND_SCHEDULE_ID = 'issueflow-rewind';
+
+// Every 5 minutes: a stuck issue waits at most that long to be rewound.
+const EVERY_FIVE_MINUTES: ScheduleSpec = { intervals: [{ every: '5 minutes', offset: '2 minutes' }] };
+
+/**
+ * Creates the schedule that rewinds workflows whose history does not replay (src/activities/rewind.ts), or brings
+ * it up to date: safe to call at every start-up of every API process. One sweep at a time (overlap SKIP).
+ */
+export async function ensureRewindSchedule(client: Client, options: { taskQueue: string; scheduleId?: string }): Promise<'created' | 'updated'> {
+  const scheduleId = options.scheduleId ?? REWIND_SCHEDULE_ID;
+  const action = { type: 'startWorkflow' as const, workflowType: 'rewindWorkflow', workflowId: `${scheduleId}-run`, taskQueue: options.taskQueue, args: [] };
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec: EVERY_FIVE_MINUTES,
+      action,
+      policies: { overlap: 'SKIP', catchupWindow: '5 minutes' },
+      state: { note: 'Rewinds issue workflows whose history their worker cannot replay to the first task that replays differently.' },
+    });
+    return 'created';
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: EVERY_FIVE_MINUTES, action }));
+    return 'updated';
+  }
+}

@@ -6,7 +6,7 @@ import { databaseCheck, migrationsCheck, namespaceCheck, temporalCheck } from '.
 import { ApiMetrics } from '../api/metrics';
 import { githubMetrics } from '../activities/github/rate-limit-metrics';
 import { startWebhookProxy } from '../api/webhook-proxy';
-import { ensureRetentionSchedule } from '../api/schedules';
+import { ensureRetentionSchedule, ensureRewindSchedule } from '../api/schedules';
 import { createPool } from '../infra/postgres';
 import { migrate } from '../infra/migrate';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../infra/temporal';
@@ -16,7 +16,8 @@ import { createOctokitFactory } from '../activities/github';
 import { learnGithubIdentity } from './github-identity';
 import { startInfrastructure, type Infrastructure } from './infrastructure';
 import { installTemporalRuntime } from './temporal-runtime';
-import { createWorkers } from './workers';
+import { createWorkers, workerWorkflowCode } from './workers';
+import type { WorkflowBundleOption } from '@temporalio/worker';
 import { promoteDeploymentVersion } from './deployment-version';
 import { workerHostId } from './host-id';
 import { hostQueues } from '../domain/host-queues';
@@ -66,7 +67,10 @@ export async function startService(config: Config, logger: Logger, parts: { api:
     if (parts.worker) {
       const nativeConnection = await connectWorker(infrastructure.temporal);
       const hostId = workerHostId(config.dataDir);
-      const workers = await createWorkers({ config, logger, connection: nativeConnection, hostId, activities: createActivities({ config, logger, pool, octokits, hostId }) });
+      // The rewind sweep replays with the workflow worker's own code; bundled only when a history needs it.
+      let code: Promise<{ workflowBundle: WorkflowBundleOption }> | undefined;
+      const rewind = { client: new Client({ connection, namespace: config.temporal.namespace }), workflowCode: () => (code ??= workerWorkflowCode().then((workflowBundle) => ({ workflowBundle }))) };
+      const workers = await createWorkers({ config, logger, connection: nativeConnection, hostId, activities: createActivities({ config, logger, pool, octokits, hostId, rewind }) });
       logger.info({ hostId, queues: hostQueues(config.temporal.taskQueue, hostId) }, 'worker host id');
       const running = workers.run();
       running.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));
@@ -82,6 +86,7 @@ export async function startService(config: Config, logger: Logger, parts: { api:
     if (parts.api) {
       const client = new Client({ connection, namespace: config.temporal.namespace });
       await ensureRetentionSchedule(client, { taskQueue: config.temporal.taskQueue, retentionDays: config.logRetentionDays });
+      await ensureRewindSchedule(client, { taskQueue: config.temporal.taskQueue });
       const app = await buildApp({
         logger,
         checks: [temporalCheck(connection), namespaceCheck(connection, config.temporal.namespace), databaseCheck(pool), migrationsCheck(pool)],

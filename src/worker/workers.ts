@@ -1,4 +1,4 @@
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Config } from '../config';
 import { hostQueues } from '../domain/host-queues';
 import { sharedQueues } from '../domain/task-queues';
@@ -44,7 +44,7 @@ export async function createWorkers(options: {
       taskQueue: config.temporal.taskQueue,
       // The prestart's bundle when nothing changed since (src/worker/workflow-bundle.ts): seconds off each start;
       // else bundled in a child process, whose webpack memory is given back when it exits.
-      workflowBundle: (options.workflowsPath ? undefined : prebuiltWorkflowBundle()) ?? (await bundleWorkflowsApart(options.workflowsPath ?? require.resolve('../workflows'))),
+      workflowBundle: await workerWorkflowCode(options.workflowsPath),
       // Sized to the issues busy at once: a waiting issue is evicted and replays its (short) history on its reply.
       ...workflowCacheOptions(config.temporal.workflowCacheSize),
       activities: activities.main,
@@ -100,4 +100,12 @@ export function workflowCacheOptions(size: number): Pick<WorkerOptions, 'maxCach
 function deploymentOptions(versioning: Config['temporal']['versioning']): Pick<WorkerOptions, 'workerDeploymentOptions'> {
   if (!versioning) return {};
   return { workerDeploymentOptions: { useWorkerVersioning: true, version: versioning.version, defaultVersioningBehavior: 'AUTO_UPGRADE' } };
+}
+
+/**
+ * The workflow code a workflow worker runs: the prestart's bundle when nothing changed since
+ * (src/worker/workflow-bundle.ts), else bundled in a child process, whose webpack memory is given back when it exits.
+ */
+export async function workerWorkflowCode(workflowsPath?: string): Promise<WorkflowBundleOption> {
+  return (workflowsPath ? undefined : prebuiltWorkflowBundle()) ?? (await bundleWorkflowsApart(workflowsPath ?? require.resolve('../workflows')));
 }

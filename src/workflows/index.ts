@@ -2,3 +2,4 @@
 export { issueWorkflow } from './issue-workflow';
 export { candidateWorkflow } from './candidate-workflow';
 export * from './retention-workflow';
+export * from './rewind-workflow';
