@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { createRetentionActivities } from '../../src/activities/retention';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../src/api/schedules';
-import { createHarness, TASK_QUEUE, type Harness } from './support/harness';
+import { createHarness, runScheduleOnce, TASK_QUEUE, type Harness } from './support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -37,15 +37,7 @@ describe('log retention', () => {
       activities: createRetentionActivities({ pool: h.db.pool }),
     });
     await worker.runUntil(async () => {
-      await h.client.schedule.getHandle(RETENTION_SCHEDULE_ID).trigger();
-      const until = Date.now() + 20_000;
-      let result;
-      while (!result && Date.now() < until) {
-        const d = await h.client.schedule.getHandle(RETENTION_SCHEDULE_ID).describe();
-        const run = d.info.recentActions[0]?.action.workflow;
-        if (run) result = await h.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
-        else await new Promise((r) => setTimeout(r, 200));
-      }
+      const result = await runScheduleOnce(h, RETENTION_SCHEDULE_ID);
       expect(result).toEqual({ runLogs: 1, deliveries: 1 });
     });
     expect((await h.db.pool.query('SELECT chunk FROM run_logs')).rows).toEqual([{ chunk: 'new' }]);

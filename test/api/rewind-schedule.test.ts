@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { createRewindActivities } from '../../src/activities/rewind';
 import { ensureRewindSchedule, REWIND_SCHEDULE_ID } from '../../src/api/schedules';
-import { createHarness, TASK_QUEUE, type Harness } from './support/harness';
+import { createHarness, runScheduleOnce, TASK_QUEUE, type Harness } from './support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -27,15 +27,7 @@ describe('the rewind sweep', () => {
       activities: createRewindActivities({ client: h.client, workflowCode: async () => ({ workflowsPath: require.resolve('../../src/workflows') }) }),
     });
     await worker.runUntil(async () => {
-      await h.client.schedule.getHandle(REWIND_SCHEDULE_ID).trigger();
-      const until = Date.now() + 20_000;
-      let result;
-      while (!result && Date.now() < until) {
-        const d = await h.client.schedule.getHandle(REWIND_SCHEDULE_ID).describe();
-        const run = d.info.recentActions[0]?.action.workflow;
-        if (run) result = await h.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
-        else await new Promise((r) => setTimeout(r, 200));
-      }
+      const result = await runScheduleOnce(h, REWIND_SCHEDULE_ID);
       expect(result).toEqual({ checked: 0, rewound: [], left: [] });
     });
   });

@@ -145,3 +145,15 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Triggers a schedule once and returns its run's result (a worker for its workflow must be running). */
+export async function runScheduleOnce(h: Harness, scheduleId: string): Promise<unknown> {
+  await h.client.schedule.getHandle(scheduleId).trigger();
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    const run = (await h.client.schedule.getHandle(scheduleId).describe()).info.recentActions[0]?.action.workflow;
+    if (run) return h.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`schedule ${scheduleId} started no run within 20 s`);
+}
