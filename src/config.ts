@@ -77,6 +77,7 @@ export interface Config {
   budget?: Budget;
   notify: { url?: string; secret?: string };
   logRetentionDays: number;
+  rewindStuck: boolean; // REWIND_STUCK (src/activities/rewind.ts)
   shutdownGraceSeconds: number;
 }
 
@@ -168,7 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     triggerLabel: e.TRIGGER_LABEL,
     budget: e.BUDGET_USD === undefined && e.BUDGET_AGENT_MINUTES === undefined ? undefined : { usd: e.BUDGET_USD, agentMinutes: e.BUDGET_AGENT_MINUTES },
     notify: { url: e.NOTIFY_URL, secret: e.NOTIFY_SECRET },
-    logRetentionDays: e.LOG_RETENTION_DAYS,
+    logRetentionDays: e.LOG_RETENTION_DAYS, rewindStuck: e.REWIND_STUCK === 'on',
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
   };
 }

@@ -113,6 +113,7 @@ export const envSchema = z.object({
   NOTIFY_URL: url,
   NOTIFY_SECRET: optional,
   LOG_RETENTION_DAYS: positiveInt(7),
+  REWIND_STUCK: z.enum(['on', 'off']).default('on'),
   SHUTDOWN_GRACE_SECONDS: positiveInt(30),
 });
 

@@ -49,6 +49,7 @@ describe('configuration', () => {
     [{ ISSUEFLOW_DEPLOYMENT_NAME: 'acme.issueflow' }, /ISSUEFLOW_DEPLOYMENT_NAME must be letters, digits, - and _ \(no dots\)/],
     [{ ISSUEFLOW_VERSION_ROLLOUT: 'ramp' }, /ISSUEFLOW_VERSION_ROLLOUT/],
     [{ BUDGET_USD: '0' }, /BUDGET_USD must be a positive number/],
+    [{ REWIND_STUCK: 'yes' }, /REWIND_STUCK/],
   ])('%j stops the start with one line naming the variable', (env, message) => {
     let error: unknown;
     try {

@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 
 export const RETENTION_SCHEDULE_ID = 'issueflow-retention';
 export const REWIND_SCHEDULE_ID = 'issueflow-rewind';
@@ -43,6 +43,17 @@ export function ensureRewindSchedule(client: Client, options: { taskQueue: strin
     catchupWindow: '5 minutes',
     note: 'Rewinds issue workflows whose history their worker cannot replay to the first task that replays differently.',
   });
+}
+
+/** REWIND_STUCK=off: the rewind schedule is deleted if there is one (an operator who turns it off means every process). */
+export async function removeRewindSchedule(client: Client, scheduleId = REWIND_SCHEDULE_ID): Promise<'removed' | 'none'> {
+  try {
+    await client.schedule.getHandle(scheduleId).delete();
+    return 'removed';
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return 'none';
+    throw error;
+  }
 }
 
 /** Creates a schedule that runs one at a time (overlap SKIP), or updates its spec and action if it exists. */

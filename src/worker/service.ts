@@ -6,7 +6,7 @@ import { databaseCheck, migrationsCheck, namespaceCheck, temporalCheck } from '.
 import { ApiMetrics } from '../api/metrics';
 import { githubMetrics } from '../activities/github/rate-limit-metrics';
 import { startWebhookProxy } from '../api/webhook-proxy';
-import { ensureRetentionSchedule, ensureRewindSchedule } from '../api/schedules';
+import { ensureRetentionSchedule, ensureRewindSchedule, removeRewindSchedule } from '../api/schedules';
 import { createPool } from '../infra/postgres';
 import { migrate } from '../infra/migrate';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../infra/temporal';
@@ -86,7 +86,8 @@ export async function startService(config: Config, logger: Logger, parts: { api:
     if (parts.api) {
       const client = new Client({ connection, namespace: config.temporal.namespace });
       await ensureRetentionSchedule(client, { taskQueue: config.temporal.taskQueue, retentionDays: config.logRetentionDays });
-      await ensureRewindSchedule(client, { taskQueue: config.temporal.taskQueue });
+      if (config.rewindStuck) await ensureRewindSchedule(client, { taskQueue: config.temporal.taskQueue });
+      else await removeRewindSchedule(client);
       const app = await buildApp({
         logger,
         checks: [temporalCheck(connection), namespaceCheck(connection, config.temporal.namespace), databaseCheck(pool), migrationsCheck(pool)],

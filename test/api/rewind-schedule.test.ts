@@ -1,6 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { createRewindActivities } from '../../src/activities/rewind';
-import { ensureRewindSchedule, REWIND_SCHEDULE_ID } from '../../src/api/schedules';
+import { ensureRewindSchedule, removeRewindSchedule, REWIND_SCHEDULE_ID } from '../../src/api/schedules';
+import { loadConfig } from '../../src/config';
 import { createHarness, runScheduleOnce, TASK_QUEUE, type Harness } from './support/harness';
 
 let h: Harness;
@@ -30,5 +31,14 @@ describe('the rewind sweep', () => {
       const result = await runScheduleOnce(h, REWIND_SCHEDULE_ID);
       expect(result).toEqual({ checked: 0, rewound: [], left: [] });
     });
+  });
+
+  it('REWIND_STUCK=off deletes the schedule (on by default)', async () => {
+    expect(loadConfig({}).rewindStuck).toBe(true);
+    expect(loadConfig({ REWIND_STUCK: 'off' }).rewindStuck).toBe(false);
+    await ensureRewindSchedule(h.client, { taskQueue: TASK_QUEUE });
+    expect(await removeRewindSchedule(h.client)).toBe('removed');
+    await expect(h.client.schedule.getHandle(REWIND_SCHEDULE_ID).describe()).rejects.toThrow(/not found/i);
+    expect(await removeRewindSchedule(h.client)).toBe('none');
   });
 });
