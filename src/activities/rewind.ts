@@ -2,10 +2,13 @@ import { heartbeat, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { failsOnNondeterminism, firstDivergentTask, resetsSoFar, taskCuts, type TaskEvent } from '../domain/reset-point';
+import { failsOnNondeterminism, firstDivergentTask, resetsSoFar, taskCuts, type TaskCut, type TaskEvent } from '../domain/reset-point';
 
 const { EventType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** Workflow code to replay with: a bundle, or the path of the workflows' sources. */
+export type WorkflowCode = { workflowBundle: WorkflowBundleOption } | { workflowsPath: string };
 
 /** What one sweep did with each issue whose workflow tasks kept failing. */
 export interface RewindReport {
@@ -29,7 +32,7 @@ export interface RewindActivities {
 export interface RewindDeps {
   client: Client;
   /** This worker's workflow code, as its workflow worker runs it (replays must use the same code). */
-  workflowCode: () => Promise<{ workflowBundle: WorkflowBundleOption } | { workflowsPath: string }>;
+  workflowCode: () => Promise<WorkflowCode>;
 }
 
 /** A workflow task that failed this many times running is stuck: a single failure may be a worker that was lost. */
@@ -64,17 +67,7 @@ async function rewindOne(deps: RewindDeps, workflowId: string, runId: string, ma
     log.error('a workflow that does not replay was rewound too often already: it needs a person', { workflowId, runId, maxRewinds });
     return { why: `rewound ${maxRewinds} times already` };
   }
-  const code = await deps.workflowCode();
-  const cut = await firstDivergentTask(taskCuts(taskEvents), async (c) => {
-    try {
-      await Worker.runReplayHistory({ ...code, replayName: `rewind ${workflowId}` }, { events: events.filter((e) => Number(e.eventId) < c.endBefore) }, workflowId);
-      return true;
-    } catch (err) {
-      // The SDK's DeterminismViolationError (from @temporalio/workflow, which has no place outside the sandbox).
-      if (err instanceof Error && err.name === 'DeterminismViolationError') return false;
-      throw err;
-    }
-  });
+  const cut = await firstTaskThatDoesNotReplay(events, workflowId, await deps.workflowCode());
   if (!cut) return { why: 'its whole history replays on this worker: the failing worker runs other code' };
   // A sweep retried after its reset went through finds a newer run: resetting the old one again would end the new one.
   const current = await deps.client.workflow.getHandle(workflowId).describe();
@@ -92,7 +85,25 @@ async function rewindOne(deps: RewindDeps, workflowId: string, runId: string, ma
   return { workflowId, runId, toEvent: cut.completedId, newRunId: newRunId ?? '' };
 }
 
-function taskEvent(e: HistoryEvent): TaskEvent {
+/**
+ * The first workflow task of `events` whose commands `code` does not give again: the history cut after each task is
+ * replayed, halving (src/domain/reset-point.ts). Undefined when the whole history replays.
+ */
+export function firstTaskThatDoesNotReplay(events: HistoryEvent[], workflowId: string, code: WorkflowCode): Promise<TaskCut | undefined> {
+  return firstDivergentTask(taskCuts(events.map(taskEvent)), async (c) => {
+    try {
+      await Worker.runReplayHistory({ ...code, replayName: `rewind ${workflowId}` }, { events: events.filter((e) => Number(e.eventId) < c.endBefore) }, workflowId);
+      return true;
+    } catch (err) {
+      // The SDK's DeterminismViolationError (from @temporalio/workflow, which has no place outside the sandbox).
+      if (err instanceof Error && err.name === 'DeterminismViolationError') return false;
+      throw err;
+    }
+  });
+}
+
+/** What the choice of a reset point needs of a history event (src/domain/reset-point.ts). */
+export function taskEvent(e: HistoryEvent): TaskEvent {
   const id = Number(e.eventId);
   switch (e.eventType) {
     case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
