@@ -5,7 +5,7 @@
 // prints the start-to-exit time of each: `true` (pure start overhead) and `node -e 0` (a Node agent's floor).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
   try {
-    console.log(`sandbox bench: ${RUNS} runs each, alternating, on ${require('node:os').cpus().length} cores`);
+    console.log(`sandbox bench: ${RUNS} runs each, alternating, on ${cpus().length} cores`);
     for (const [label, file, args] of [['true', '/bin/true', []], ['node -e 0', process.execPath, ['-e', '0']]] as const) {
       const times = { direct: [] as number[], sandboxed: [] as number[] };
       for (let i = 0; i < RUNS; i++) {
