@@ -109,7 +109,7 @@ function roundSections(input: PromptInput, job: string): string[] {
   const out: string[] = [];
   if (input.testFailure) out.push('## The tests failed after the last round; fix them', '```', input.testFailure.trim(), '```', '');
   // CI output is written by the repository's own jobs (whatever the PR runs): data, not instructions.
-  if (input.ciFailure) out.push("## The pull request's CI failed after the last push; fix it", ...fenced(input.ciFailure.trim()), '');
+  if (input.ciFailure) out.push('## CI failed on this branch after the last push; fix it', ...fenced(input.ciFailure.trim()), '');
   if (input.conflict) out.push(...conflictSection(input.conflict));
   out.push(
     '## Your job',

@@ -103,7 +103,7 @@ describe('any text in any section of the agent-task form reaches both prompts', 
 
 test("a CI fix round's prompt carries what failed, fenced so the log cannot close the block", () => {
   const p = buildImplementPrompt({ ...input, ciFailure: 'Check `build` failed.\n```\nError: expected 5, got -1' });
-  expect(p).toContain("## The pull request's CI failed after the last push; fix it\n````text\nCheck `build` failed.");
+  expect(p).toContain('## CI failed on this branch after the last push; fix it\n````text\nCheck `build` failed.');
   expect(p).toContain('Error: expected 5, got -1\n````');
 });
 
