@@ -46,12 +46,17 @@ export function createRewindActivities(deps: RewindDeps): RewindActivities {
       for await (const wf of deps.client.workflow.list({ query: `ExecutionStatus = 'Running' AND WorkflowType IN (${types})` })) {
         report.checked++;
         heartbeat(report.checked);
-        const handle = deps.client.workflow.getHandle(wf.workflowId, wf.runId);
-        const described = await handle.describe();
-        if ((described.raw.pendingWorkflowTask?.attempt ?? 0) < STUCK_AT_ATTEMPT) continue;
-        const outcome = await rewindOne(deps, wf.workflowId, wf.runId, maxRewinds);
-        if ('why' in outcome) report.left.push({ workflowId: wf.workflowId, why: outcome.why });
-        else report.rewound.push(outcome);
+        try {
+          const described = await deps.client.workflow.getHandle(wf.workflowId, wf.runId).describe();
+          if ((described.raw.pendingWorkflowTask?.attempt ?? 0) < STUCK_AT_ATTEMPT) continue;
+          const outcome = await rewindOne(deps, wf.workflowId, wf.runId, maxRewinds);
+          if ('why' in outcome) report.left.push({ workflowId: wf.workflowId, why: outcome.why });
+          else report.rewound.push(outcome);
+        } catch (err) {
+          // One workflow that cannot be read or reset (ended meanwhile, deleted) does not hold up the others.
+          log.warn('the rewind sweep could not look at a workflow', { workflowId: wf.workflowId, error: err instanceof Error ? err.message : String(err) });
+          report.left.push({ workflowId: wf.workflowId, why: `could not be looked at: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+        }
       }
       return report;
     },

@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createRewindActivities, type RewindReport } from '../../src/activities/rewind';
@@ -23,8 +24,8 @@ const taskQueue = 'rewind-test';
 const activities = { step: async (name: string) => name, otherStep: async (name: string) => `other ${name}` };
 const v2 = { workflowsPath: require.resolve('./support/drifting/v2') };
 
-function sweep(): Promise<RewindReport> {
-  const rewind = createRewindActivities({ client: env.client, workflowCode: async () => v2 });
+function sweep(client: Client = env.client): Promise<RewindReport> {
+  const rewind = createRewindActivities({ client, workflowCode: async () => v2 });
   return new MockActivityEnvironment().run(rewind.rewindDivergedWorkflows, { workflowTypes: ['driftingWorkflow'], maxRewinds: 3 });
 }
 
@@ -72,7 +73,7 @@ test('a workflow its worker cannot replay is rewound to the task that diverged, 
   });
 });
 
-test('a workflow that is not stuck is looked at and left alone', async () => {
+test('a workflow that is not stuck is looked at and left alone; one that cannot be looked at is reported, not fatal', async () => {
   const workflowId = `calm-${Date.now()}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: `${taskQueue}-calm`, ...v2, activities });
   await worker.runUntil(async () => {
@@ -82,6 +83,16 @@ test('a workflow that is not stuck is looked at and left alone', async () => {
     expect(report.checked).toBeGreaterThanOrEqual(1);
     expect(report.rewound).toEqual([]);
     expect(report.left).toEqual([]);
+
+    // One workflow that cannot be looked at (here: its describe fails) is reported, and the sweep goes on.
+    const failing = new Client({
+      connection: env.connection,
+      interceptors: { workflow: [{ describe: (input, next) => (input.workflowExecution.workflowId === workflowId ? Promise.reject(new Error('describe refused')) : next(input)) }] },
+    });
+    const partial = await sweep(failing);
+    expect(partial.left).toEqual([{ workflowId, why: 'could not be looked at: describe refused' }]);
+    expect(partial.checked).toBe(report.checked);
+
     await h.signal('go');
     expect(await h.result()).toEqual(['first', 'other second', 'last-v2']);
   });
