@@ -80,6 +80,17 @@ describe('issueflow start on its embedded defaults', () => {
     }
     expect(proxied).toBeDefined();
     channel.close();
+    // The service made the rewind sweep's schedule, and its worker runs the sweep (the activity is registered there).
+    const schedules = new Client({ connection: again }).schedule;
+    await schedules.getHandle('issueflow-rewind').trigger();
+    let sweep: { checked: number } | undefined;
+    for (let i = 0; i < 150 && !sweep; i++) {
+      const run = (await schedules.getHandle('issueflow-rewind').describe()).info.recentActions[0]?.action.workflow;
+      if (run) sweep = await new Client({ connection: again }).workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(sweep).toMatchObject({ rewound: [], left: [] });
+    expect(sweep?.checked).toBeGreaterThanOrEqual(1); // restart-check at least (no worker polls its queue), not stuck
     const listed: string[] = [];
     for await (const wf of new Client({ connection: again }).workflow.list({ query: `WorkflowId = 'restart-check'` })) listed.push(wf.workflowId);
     const described = await new Client({ connection: again }).workflow.getHandle('restart-check').describe();
