@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { firstTaskThatDoesNotReplay, taskEvent, type WorkflowCode } from '../../src/activities/rewind';
 import { taskCuts } from '../../src/domain/reset-point';
+import { quietRuntime } from '../support/temporal';
 import { HISTORIES_DIR, historyFromJson, workflowBundle } from '../workflows/support/harness';
 
 // The rewind sweep's search on real issue-workflow histories (recorded by test/workflows): a cut after any task of a
@@ -12,11 +13,7 @@ jest.setTimeout(180_000);
 
 let code: WorkflowCode;
 beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch {
-    // installed by another suite in this jest worker
-  }
+  quietRuntime();
   code = { workflowBundle: await workflowBundle() };
 });
 

@@ -1,9 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createRewindActivities, type RewindReport } from '../../src/activities/rewind';
-import { createLocalEnv } from '../support/temporal';
+import { createLocalEnv, quietRuntime } from '../support/temporal';
 
 // A workflow recorded by v1 and then worked on by a v2 worker whose second activity differs: the v2 worker cannot
 // replay the history (TMPRL1100), as a worker could not replay the history a status query split (README, "Known limit").
@@ -11,11 +11,7 @@ jest.setTimeout(120_000);
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // installed by another suite in this jest worker
-  }
+  quietRuntime();
   env = await createLocalEnv();
 }, 120_000);
 afterAll(() => env?.teardown());

@@ -1,6 +1,7 @@
 import { InterceptingCall, Metadata, status, type Interceptor, type InterceptingListener, type NextCall, type StatusObject } from '@grpc/grpc-js';
 import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionPlugin } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { ISSUEFLOW_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
 import { temporalCliPath, temporalTestServerPath } from './binaries';
 
@@ -61,4 +62,13 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
     plugins: [quietAfterTeardown],
   });
+}
+
+/** The SDK's runtime with its logs (Core's too) at `level` and above; installed once per jest worker, later calls do nothing. */
+export function quietRuntime(level: 'WARN' | 'ERROR' = 'ERROR'): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level }) } } });
+  } catch {
+    // installed already in this jest worker
+  }
 }
