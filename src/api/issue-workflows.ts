@@ -1,12 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ISSUE_WORKFLOW_TYPE } from '../domain/ids';
 import type { SignalDecision, WebhookDecision } from '../domain/webhook-routing';
 import type { SignalDefinition } from '@temporalio/common';
 import { ISSUE_SIGNALS, type IssueWorkflowInput } from '../workflows/messages';
 // Pure option-building beside the workflow (no workflow code): the API starts issues without loading the workflow bundle.
 import { workflowStartOptions } from '../workflows/start-options';
 
-/** The issue workflow's type name; a string so the API never loads workflow code. */
-export const ISSUE_WORKFLOW_TYPE = 'issueWorkflow';
+export { ISSUE_WORKFLOW_TYPE } from '../domain/ids';
 
 export type ActionOutcome =
   | { outcome: 'started'; workflowId: string; runId: string }

@@ -14,6 +14,9 @@ export interface WorkspaceRef extends IssueRef {
   candidate?: number;
 }
 
+/** The issue workflow's type name; a string so the API never loads workflow code. */
+export const ISSUE_WORKFLOW_TYPE = 'issueWorkflow';
+
 /** The id of an issue's workflow: one per issue, `{owner}/{repo}#{number}`. */
 export function issueWorkflowId(ref: IssueRef): string {
   return `${ref.owner}/${ref.repo}#${ref.issueNumber}`;

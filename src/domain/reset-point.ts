@@ -55,10 +55,10 @@ export function resetsSoFar(events: readonly TaskEvent[]): number {
  * `cut.endBefore` replays (a longer one cannot replay if a shorter one does not). Undefined when every task replays.
  */
 export async function firstDivergentTask(cuts: readonly TaskCut[], replays: (cut: TaskCut) => Promise<boolean>): Promise<TaskCut | undefined> {
-  let lo = 0;
-  let hi = cuts.length; // cuts[hi] fails, or hi = length: none known to fail
   if (!cuts.length || (await replays(cuts[cuts.length - 1]))) return undefined;
-  hi = cuts.length - 1;
+  // cuts[hi] does not replay; every cut before lo does.
+  let lo = 0;
+  let hi = cuts.length - 1;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
     if (await replays(cuts[mid])) lo = mid + 1;

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { RewindActivities, RewindReport } from '../activities/rewind';
+import { ISSUE_WORKFLOW_TYPE } from '../domain/ids';
 
 const { rewindDivergedWorkflows } = proxyActivities<RewindActivities>({
   startToCloseTimeout: '10 minutes',
@@ -8,7 +9,7 @@ const { rewindDivergedWorkflows } = proxyActivities<RewindActivities>({
 });
 
 /** The workflows a sweep looks at: issues (a candidate's child workflow is left to a person: its parent waits on that run). */
-export const REWOUND_WORKFLOW_TYPES = ['issueWorkflow'];
+export const REWOUND_WORKFLOW_TYPES = [ISSUE_WORKFLOW_TYPE];
 
 /** How often one workflow is rewound before it is left to a person. */
 export const MAX_REWINDS = 3;
