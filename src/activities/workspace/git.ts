@@ -1,9 +1,11 @@
-import { execa } from 'execa';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../config';
 import { FAILURE_TYPES } from '../types';
 import { buildCommandEnv, scrub } from '../process/env';
-import { lowerPriority } from '../process/priority';
+import { runCommand } from '../process/spawner';
+
+/** A git command still running after this is stuck (a fetch from a remote that stopped answering). */
+const GIT_TIMEOUT_MS = 10 * 60_000;
 
 export interface GitOptions {
   cwd: string;
@@ -60,14 +62,15 @@ export function gitEnv(o: Pick<GitOptions, 'config' | 'token' | 'remoteUrl' | 'e
 
 /** Runs git; a failure is a GitFailed ApplicationFailure (retryable) whose message is scrubbed of the token. */
 export async function git(args: string[], o: GitOptions): Promise<{ stdout: string; exitCode: number }> {
-  const child = execa('git', args, { cwd: o.cwd, env: gitEnv(o), extendEnv: false, reject: false, stdin: 'ignore', timeout: 10 * 60_000 });
-  lowerPriority(child.pid);
-  const r = await child;
+  // Started by the helper process, at COMMAND_NICENESS: a fork from the worker itself holds its event loop (spawner.ts).
+  const r = await runCommand({ file: 'git', args, cwd: o.cwd, env: gitEnv(o), timeoutMs: GIT_TIMEOUT_MS }).catch((error: Error) => {
+    throw ApplicationFailure.create({ message: `git ${args[0]} did not run to its end: ${error.message}`, type: FAILURE_TYPES.gitFailed });
+  });
   const exitCode = r.exitCode ?? -1;
   if (exitCode === 0 || o.okCodes?.includes(exitCode)) return { stdout: String(r.stdout).trim(), exitCode };
   const secrets = o.token ? [o.token, authHeader(o.token), Buffer.from(`x-access-token:${o.token}`).toString('base64')] : [];
   const output = scrub(`${String(r.stderr)}\n${String(r.stdout)}`.trim(), o.config, secrets).slice(-2000);
-  const missing = (r as { code?: string }).code === 'ENOENT';
+  const missing = r.code === 'ENOENT';
   throw ApplicationFailure.create({
     message: missing ? 'git is not installed on the worker (or not on PATH).' : `git ${args[0]} failed (exit ${exitCode}): ${output}`,
     type: FAILURE_TYPES.gitFailed,
