@@ -29,23 +29,43 @@ export const CLAIM_LEASE_MS = 60_000;
  */
 export type ClaimResult = 'claimed' | 'duplicate' | 'in-progress';
 
+const CLAIM_MANY = `
+INSERT INTO webhook_deliveries (delivery_id, event, action, repo, issue_number)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
+ON CONFLICT (delivery_id) DO UPDATE SET received_at = now()
+  WHERE webhook_deliveries.outcome = 'received' AND webhook_deliveries.received_at < now() - make_interval(secs => $6)
+RETURNING delivery_id`;
+
 /**
- * Claims a delivery id before acting on it. The unique key, not a read-then-write, decides, so two
- * concurrent redeliveries cannot both act; an abandoned claim is taken over by the same statement.
+ * Claims delivery ids before acting on them, each answered in order. The unique key, not a read-then-write,
+ * decides, so two concurrent redeliveries cannot both act; an abandoned claim is taken over by the same
+ * statement. One INSERT for all, and one read for those it did not claim. An id twice in `records` is claimed
+ * once: its later copies are `in-progress` (or what the first is, when that is not `claimed`).
  */
+export async function claimDeliveries(pool: Pool, records: DeliveryRecord[], leaseMs = CLAIM_LEASE_MS): Promise<ClaimResult[]> {
+  const unique = [...new Map(records.map((d) => [d.deliveryId, d])).values()];
+  const column = <K extends keyof DeliveryRecord>(k: K) => unique.map((d) => d[k] ?? null);
+  const inserted = await pool.query<{ delivery_id: string }>(CLAIM_MANY, [column('deliveryId'), column('event'), column('action'), column('repo'), column('issueNumber'), leaseMs / 1000]);
+  const answers = new Map<string, ClaimResult>(inserted.rows.map((r) => [r.delivery_id, 'claimed']));
+  const rest = unique.map((d) => d.deliveryId).filter((id) => !answers.has(id));
+  if (rest.length) {
+    const existing = await pool.query<{ delivery_id: string; outcome: string }>('SELECT delivery_id, outcome FROM webhook_deliveries WHERE delivery_id = ANY($1::text[])', [rest]);
+    const outcomes = new Map(existing.rows.map((r) => [r.delivery_id, r.outcome]));
+    // No row: the claimer failed and gave it back just now; it was not acted on either.
+    for (const id of rest) answers.set(id, outcomes.get(id) === undefined || outcomes.get(id) === 'received' ? 'in-progress' : 'duplicate');
+  }
+  const seen = new Set<string>();
+  return records.map((d) => {
+    const answer = answers.get(d.deliveryId)!;
+    if (seen.has(d.deliveryId)) return answer === 'claimed' ? 'in-progress' : answer;
+    seen.add(d.deliveryId);
+    return answer;
+  });
+}
+
+/** Claims one delivery (see claimDeliveries); the webhook route batches its claims (src/store/batcher.ts). */
 export async function claimDelivery(pool: Pool, d: DeliveryRecord, leaseMs = CLAIM_LEASE_MS): Promise<ClaimResult> {
-  const r = await pool.query(
-    `INSERT INTO webhook_deliveries (delivery_id, event, action, repo, issue_number) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (delivery_id) DO UPDATE SET received_at = now()
-       WHERE webhook_deliveries.outcome = 'received' AND webhook_deliveries.received_at < now() - make_interval(secs => $6)
-     RETURNING delivery_id`,
-    [d.deliveryId, d.event, d.action ?? null, d.repo ?? null, d.issueNumber ?? null, leaseMs / 1000],
-  );
-  if (r.rowCount === 1) return 'claimed';
-  const existing = await pool.query<{ outcome: string }>('SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1', [d.deliveryId]);
-  // No row: the claimer failed and gave it back just now; it was not acted on either.
-  const outcome = existing.rows[0]?.outcome;
-  return outcome === undefined || outcome === 'received' ? 'in-progress' : 'duplicate';
+  return (await claimDeliveries(pool, [d], leaseMs))[0];
 }
 
 export async function recordOutcome(pool: Pool, deliveryId: string, o: DeliveryOutcome & { repo?: string; issueNumber?: number }): Promise<void> {

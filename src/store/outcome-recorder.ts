@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { createBatcher } from './batcher';
 import type { DeliveryOutcome } from './deliveries';
 
 /** One delivery's outcome, as the webhook route records it beside its answer. */
@@ -18,52 +19,19 @@ UPDATE webhook_deliveries d SET outcome = v.outcome, workflow_id = v.workflow_id
 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[]) AS v(delivery_id, outcome, workflow_id, latency_ms, repo, issue_number)
 WHERE d.delivery_id = v.delivery_id`;
 
-interface Queued {
-  o: RecordedOutcome;
-  done: (error?: unknown) => void;
-}
-
-/**
- * Outcomes that come while a statement is in flight wait for it and then go together in the next one: alone
- * when deliveries are few (no added wait), one PostgreSQL round trip for many under a burst (each round trip
- * is a write and a wake-up of both processes, most of the route's cost beside Temporal's on a busy machine).
- * A delivery id queued twice keeps its last outcome.
- */
+/** Outcomes batched as `createBatcher` says; a delivery id queued twice keeps its last outcome. */
 export function createOutcomeRecorder(pool: Pool, maxBatch = 100): OutcomeRecorder {
-  const queue: Queued[] = [];
-  let flight: Promise<void> | undefined;
-
-  const flush = async (): Promise<void> => {
-    while (queue.length) {
-      const batch = queue.splice(0, maxBatch);
-      const last = new Map(batch.map((q) => [q.o.deliveryId, q.o]));
-      const rows = [...last.values()];
-      try {
-        await pool.query(UPDATE_MANY, [
-          rows.map((o) => o.deliveryId),
-          rows.map((o) => o.outcome),
-          rows.map((o) => o.workflowId ?? null),
-          rows.map((o) => Math.round(o.latencyMs)),
-          rows.map((o) => o.repo ?? null),
-          rows.map((o) => o.issueNumber ?? null),
-        ]);
-        for (const q of batch) q.done();
-      } catch (error) {
-        for (const q of batch) q.done(error);
-      }
-    }
-    flight = undefined;
-  };
-
-  return {
-    record(o) {
-      const written = new Promise<void>((resolve, reject) => queue.push({ o, done: (error) => (error === undefined ? resolve() : reject(error)) }));
-      // Outcomes of the same tick go together; a flight in progress takes the queue when it is done.
-      flight ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
-      return written;
-    },
-    async drain() {
-      while (flight) await flight;
-    },
-  };
+  const batcher = createBatcher<RecordedOutcome, void>(async (batch) => {
+    const rows = [...new Map(batch.map((o) => [o.deliveryId, o])).values()];
+    await pool.query(UPDATE_MANY, [
+      rows.map((o) => o.deliveryId),
+      rows.map((o) => o.outcome),
+      rows.map((o) => o.workflowId ?? null),
+      rows.map((o) => Math.round(o.latencyMs)),
+      rows.map((o) => o.repo ?? null),
+      rows.map((o) => o.issueNumber ?? null),
+    ]);
+    return batch.map(() => undefined);
+  }, maxBatch);
+  return { record: (o) => batcher.submit(o), drain: () => batcher.drain() };
 }

@@ -6,7 +6,8 @@ import type { Pool } from 'pg';
 import { Type } from 'typebox';
 import type { Config } from '../../config';
 import { routeWebhook, type RoutingOptions } from '../../domain/webhook-routing';
-import { claimDelivery, releaseDelivery } from '../../store/deliveries';
+import { createBatcher } from '../../store/batcher';
+import { claimDeliveries, releaseDelivery, type ClaimResult, type DeliveryRecord } from '../../store/deliveries';
 import { createOutcomeRecorder } from '../../store/outcome-recorder';
 import type { ApiOptions } from '../api-options';
 import { apiError, apiErrorSchema, errorHandler } from '../errors';
@@ -85,7 +86,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
 
   // Outcomes are written in the background, batched under load; closing waits for them, so the pool is never ended under one.
   const outcomes = createOutcomeRecorder(pool);
-  app.addHook('onClose', async () => outcomes.drain());
+  // Claims that come while one is in flight share the next INSERT: one round trip for many under a burst.
+  const claims = createBatcher<DeliveryRecord, ClaimResult>((records) => claimDeliveries(pool, records));
+  app.addHook('onClose', async () => Promise.all([claims.drain(), outcomes.drain()]));
 
   const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
     request.log.warn({ deliveryId: header(request, 'x-github-delivery'), event: header(request, 'x-github-event'), reason: code }, 'webhook rejected');
@@ -138,12 +141,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     let claim;
     try {
       const record = { deliveryId, event, action: payload?.action, repo, issueNumber };
-      claim = await claimDelivery(pool, record);
+      claim = await claims.submit(record);
       // A copy that arrives while another request acts on it (GitHub racing its own retry, a proxy's copy)
       // waits for that one: its answer is then the truth (a duplicate, or the delivery given back and acted on here).
       for (const until = Date.now() + IN_PROGRESS_WAIT_MS; claim === 'in-progress' && Date.now() < until; ) {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        claim = await claimDelivery(pool, record);
+        claim = await claims.submit(record);
       }
     } catch (error) {
       // GitHub does not redeliver by itself: the answer says what happened, the README how to redeliver.

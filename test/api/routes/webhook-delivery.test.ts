@@ -94,4 +94,17 @@ describe('POST /webhooks/github: no delivery is lost', () => {
     await expectNoWorkflow(issue);
     expect(await readDelivery(h.db.pool, deliveryId)).toMatchObject({ outcome: 'received' });
   });
+
+  it('deliveries that arrive together share their claims\' statements, and each still starts its own issue once', async () => {
+    const issues = Array.from({ length: 8 }, () => nextIssue++);
+    const ids = issues.map(() => newDeliveryId());
+    // Two copies of the first delivery in the same burst: one acts, the other waits for it and is a duplicate.
+    const answers = await Promise.all([...issues.map((issue, i) => deliver(h.app, 'issues', labeled(issue), { deliveryId: ids[i] })), deliver(h.app, 'issues', labeled(issues[0]), { deliveryId: ids[0] })]);
+    expect(answers.slice(0, 8).map((r) => r.json().outcome)).toEqual(issues.map(() => 'started'));
+    expect(answers[8].json()).toEqual({ deliveryId: ids[0], outcome: 'duplicate', duplicate: true });
+    for (const issue of issues) expect((await h.client.workflow.getHandle(wf(issue)).describe()).status.name).toBe('RUNNING');
+    // now() is the statement's transaction time: claims made by one INSERT share it.
+    const { rows } = await h.db.pool.query<{ statements: string }>('SELECT count(DISTINCT received_at) AS statements FROM webhook_deliveries WHERE delivery_id = ANY($1::text[])', [ids]);
+    expect(Number(rows[0].statements)).toBeLessThan(issues.length);
+  });
 });
