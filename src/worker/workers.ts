@@ -83,10 +83,16 @@ export async function createWorkers(options: {
   };
 }
 
-/** The SDK's default cache grows with the heap limit (~2,000 workflows), so every waiting issue stayed in memory. */
-export function workflowCacheOptions(size: number): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'> {
-  // The SDK refuses more concurrent workflow tasks than cached workflows (40 is its default).
-  return { maxCachedWorkflows: size, maxConcurrentWorkflowTaskExecutions: Math.min(40, size) };
+/**
+ * The SDK's default cache grows with the heap limit (~2,000 workflows), so every waiting issue stayed in memory.
+ * Its default pollers (10, a fifth on the normal queue) took a new issue's first workflow task 2 at a time: with 20
+ * issues triggered at once the first task was picked up 333-408 ms after the start (p50, the issue-flow bench);
+ * with half of up to 20 polls on each queue, 142-147 ms, the sticky queue keeping its 10.
+ */
+export function workflowCacheOptions(size: number): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentWorkflowTaskPolls' | 'nonStickyToStickyPollRatio'> {
+  // The SDK refuses more concurrent workflow tasks than cached workflows (40 is its default), and more polls than tasks.
+  const tasks = Math.min(40, size);
+  return { maxCachedWorkflows: size, maxConcurrentWorkflowTaskExecutions: tasks, maxConcurrentWorkflowTaskPolls: Math.min(20, tasks), nonStickyToStickyPollRatio: 0.5 };
 }
 
 /**

@@ -17,8 +17,8 @@ test('WORKFLOW_CACHE_SIZE: ten per agent slot by default, at least 2, and the wo
   expect(loadConfig({ WORKFLOW_CACHE_SIZE: '7' }).temporal.workflowCacheSize).toBe(7);
   expect(() => loadConfig({ WORKFLOW_CACHE_SIZE: '1' })).toThrow(/WORKFLOW_CACHE_SIZE/);
   expect(() => loadConfig({ WORKFLOW_CACHE_SIZE: 'lots' })).toThrow(/WORKFLOW_CACHE_SIZE/);
-  expect(workflowCacheOptions(100)).toEqual({ maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 40 });
-  expect(workflowCacheOptions(3)).toEqual({ maxCachedWorkflows: 3, maxConcurrentWorkflowTaskExecutions: 3 });
+  expect(workflowCacheOptions(100)).toEqual({ maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentWorkflowTaskPolls: 20, nonStickyToStickyPollRatio: 0.5 });
+  expect(workflowCacheOptions(3)).toEqual({ maxCachedWorkflows: 3, maxConcurrentWorkflowTaskExecutions: 3, maxConcurrentWorkflowTaskPolls: 3, nonStickyToStickyPollRatio: 0.5 });
 });
 
 test('with WORKFLOW_CACHE_SIZE=2 three waiting issues keep two in memory, and the evicted one still takes its answer', async () => {
