@@ -1,29 +1,12 @@
 import { claimDeliveries, claimDelivery, readDelivery, recordOutcome, releaseDelivery } from '../../src/store/deliveries';
 import { createBatcher } from '../../src/store/batcher';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { countedPool, useTestDatabase } from '../support/database';
 
 jest.setTimeout(60_000);
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => db?.drop());
-
-/** The real pool, counting the statements sent through it. */
-function counted() {
-  const statements: string[] = [];
-  const pool = new Proxy(db.pool, {
-    get(target, key) {
-      if (key !== 'query') return Reflect.get(target, key);
-      return (text: string, values: unknown[]) => {
-        statements.push(text.trim().split(/\s+/)[0]);
-        return target.query(text, values);
-      };
-    },
-  });
-  return { pool, statements };
-}
+const database = useTestDatabase();
+const counted = () => countedPool(database().pool);
+const verb = (statement: string) => statement.trim().split(/\s+/)[0];
 
 let n = 0;
 const record = (deliveryId = `claim-${n++}`) => ({ deliveryId, event: 'issues', action: 'labeled', repo: 'acme/w', issueNumber: n });
@@ -33,20 +16,20 @@ describe('claimDeliveries', () => {
     const [a, b] = [record(), record()];
     const { pool, statements } = counted();
     expect(await claimDeliveries(pool, [a, b, a])).toEqual(['claimed', 'claimed', 'in-progress']);
-    expect(statements).toEqual(['INSERT']);
-    expect(await readDelivery(db.pool, b.deliveryId)).toMatchObject({ event: 'issues', action: 'labeled', repo: 'acme/w', issueNumber: b.issueNumber, outcome: 'received' });
+    expect(statements.map(verb)).toEqual(['INSERT']);
+    expect(await readDelivery(database().pool, b.deliveryId)).toMatchObject({ event: 'issues', action: 'labeled', repo: 'acme/w', issueNumber: b.issueNumber, outcome: 'received' });
   });
 
   it('answers each of a mixed batch: acted on is a duplicate, claimed just now is in progress, abandoned or given back is claimed again', async () => {
     const [acted, fresh, abandoned, givenBack, brandNew] = [record(), record(), record(), record(), record()];
-    for (const d of [acted, fresh, abandoned, givenBack]) expect(await claimDelivery(db.pool, d)).toBe('claimed');
-    await recordOutcome(db.pool, acted.deliveryId, { outcome: 'started', latencyMs: 5 });
-    await db.pool.query(`UPDATE webhook_deliveries SET received_at = now() - interval '2 minutes' WHERE delivery_id = $1`, [abandoned.deliveryId]);
-    await releaseDelivery(db.pool, givenBack.deliveryId);
+    for (const d of [acted, fresh, abandoned, givenBack]) expect(await claimDelivery(database().pool, d)).toBe('claimed');
+    await recordOutcome(database().pool, acted.deliveryId, { outcome: 'started', latencyMs: 5 });
+    await database().pool.query(`UPDATE webhook_deliveries SET received_at = now() - interval '2 minutes' WHERE delivery_id = $1`, [abandoned.deliveryId]);
+    await releaseDelivery(database().pool, givenBack.deliveryId);
     const { pool, statements } = counted();
     expect(await claimDeliveries(pool, [acted, fresh, abandoned, givenBack, brandNew])).toEqual(['duplicate', 'in-progress', 'claimed', 'claimed', 'claimed']);
     // The read is only for those the INSERT did not claim.
-    expect(statements).toEqual(['INSERT', 'SELECT']);
+    expect(statements.map(verb)).toEqual(['INSERT', 'SELECT']);
   });
 });
 

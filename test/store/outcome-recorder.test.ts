@@ -1,6 +1,6 @@
 import { claimDelivery, readDelivery } from '../../src/store/deliveries';
 import { createOutcomeRecorder } from '../../src/store/outcome-recorder';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { countedPool, createTestDatabase, type TestDatabase } from '../support/database';
 
 jest.setTimeout(60_000);
 
@@ -10,20 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-/** The real pool, counting the statements sent through it. */
-function counted() {
-  const statements: string[] = [];
-  const pool = new Proxy(db.pool, {
-    get(target, key) {
-      if (key !== 'query') return Reflect.get(target, key);
-      return (text: string, values: unknown[]) => {
-        statements.push(text);
-        return target.query(text, values);
-      };
-    },
-  });
-  return { pool, statements };
-}
+const counted = () => countedPool(db.pool);
 
 let n = 0;
 async function claimed(count: number): Promise<string[]> {

@@ -31,3 +31,28 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     },
   };
 }
+
+/** `pool` itself, counting the statements sent through it (their text, in order). */
+export function countedPool(pool: Pool): { pool: Pool; statements: string[] } {
+  const statements: string[] = [];
+  const counting = new Proxy(pool, {
+    get(target, key) {
+      if (key !== 'query') return Reflect.get(target, key);
+      return (text: string, values: unknown[]) => {
+        statements.push(text);
+        return target.query(text, values);
+      };
+    },
+  });
+  return { pool: counting, statements };
+}
+
+/** A fresh database for the test file: made before its tests, dropped after them; the getter reads it. */
+export function useTestDatabase(): () => TestDatabase {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+  return () => db!;
+}
