@@ -63,11 +63,6 @@ export async function claimDeliveries(pool: Pool, records: DeliveryRecord[], lea
   });
 }
 
-/** Claims one delivery (see claimDeliveries); the webhook route batches its claims (src/store/batcher.ts). */
-export async function claimDelivery(pool: Pool, d: DeliveryRecord, leaseMs = CLAIM_LEASE_MS): Promise<ClaimResult> {
-  return (await claimDeliveries(pool, [d], leaseMs))[0];
-}
-
 export async function recordOutcome(pool: Pool, deliveryId: string, o: DeliveryOutcome & { repo?: string; issueNumber?: number }): Promise<void> {
   await pool.query(
     'UPDATE webhook_deliveries SET outcome = $2, workflow_id = $3, latency_ms = $4, repo = COALESCE($5, repo), issue_number = COALESCE($6, issue_number) WHERE delivery_id = $1',

@@ -1,4 +1,4 @@
-import { claimDeliveries, claimDelivery, readDelivery, recordOutcome, releaseDelivery } from '../../src/store/deliveries';
+import { claimDeliveries, readDelivery, recordOutcome, releaseDelivery } from '../../src/store/deliveries';
 import { createBatcher } from '../../src/store/batcher';
 import { countedPool, useTestDatabase } from '../support/database';
 
@@ -22,7 +22,7 @@ describe('claimDeliveries', () => {
 
   it('answers each of a mixed batch: acted on is a duplicate, claimed just now is in progress, abandoned or given back is claimed again', async () => {
     const [acted, fresh, abandoned, givenBack, brandNew] = [record(), record(), record(), record(), record()];
-    for (const d of [acted, fresh, abandoned, givenBack]) expect(await claimDelivery(database().pool, d)).toBe('claimed');
+    expect(await claimDeliveries(database().pool, [acted, fresh, abandoned, givenBack])).toEqual(['claimed', 'claimed', 'claimed', 'claimed']);
     await recordOutcome(database().pool, acted.deliveryId, { outcome: 'started', latencyMs: 5 });
     await database().pool.query(`UPDATE webhook_deliveries SET received_at = now() - interval '2 minutes' WHERE delivery_id = $1`, [abandoned.deliveryId]);
     await releaseDelivery(database().pool, givenBack.deliveryId);

@@ -1,4 +1,4 @@
-import { claimDelivery, readDelivery } from '../../src/store/deliveries';
+import { claimDeliveries, readDelivery } from '../../src/store/deliveries';
 import { createOutcomeRecorder } from '../../src/store/outcome-recorder';
 import { countedPool, createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -15,7 +15,7 @@ const counted = () => countedPool(db.pool);
 let n = 0;
 async function claimed(count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => `rec-${n++}`);
-  for (const deliveryId of ids) expect(await claimDelivery(db.pool, { deliveryId, event: 'issues', action: 'labeled' })).toBe('claimed');
+  expect(await claimDeliveries(db.pool, ids.map((deliveryId) => ({ deliveryId, event: 'issues', action: 'labeled' })))).toEqual(ids.map(() => 'claimed'));
   return ids;
 }
 

@@ -67,9 +67,9 @@ export async function git(args: string[], o: GitOptions): Promise<{ stdout: stri
     throw ApplicationFailure.create({ message: `git ${args[0]} did not run to its end: ${error.message}`, type: FAILURE_TYPES.gitFailed });
   });
   const exitCode = r.exitCode ?? -1;
-  if (exitCode === 0 || o.okCodes?.includes(exitCode)) return { stdout: String(r.stdout).trim(), exitCode };
+  if (exitCode === 0 || o.okCodes?.includes(exitCode)) return { stdout: r.stdout.trim(), exitCode };
   const secrets = o.token ? [o.token, authHeader(o.token), Buffer.from(`x-access-token:${o.token}`).toString('base64')] : [];
-  const output = scrub(`${String(r.stderr)}\n${String(r.stdout)}`.trim(), o.config, secrets).slice(-2000);
+  const output = scrub(`${r.stderr}\n${r.stdout}`.trim(), o.config, secrets).slice(-2000);
   const missing = r.code === 'ENOENT';
   throw ApplicationFailure.create({
     message: missing ? 'git is not installed on the worker (or not on PATH).' : `git ${args[0]} failed (exit ${exitCode}): ${output}`,
