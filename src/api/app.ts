@@ -29,6 +29,8 @@ export interface ApiServices {
   metrics?: ApiMetrics;
   /** Event stream timing, shortened by tests. */
   events?: { pollMs?: number; heartbeatMs?: number };
+  /** The sweep of webhook deliveries recorded but not acted on: its period and the claims' lease (tests shorten them). */
+  sweep?: { everyMs?: number; leaseMs?: number };
 }
 
 /** What the HTTP API needs from the rest of issueflow; built in src/worker or src/cli, never here. */
@@ -74,7 +76,7 @@ async function registerServices(app: FastifyInstance, s: ApiServices): Promise<v
   const metrics = s.metrics ?? new ApiMetrics();
   const notifier = new LogNotifier(s.pool);
   app.addHook('onClose', async () => notifier.close());
-  if (s.config.webhooks.enabled) await app.register(webhookRoutes, { client: s.client, pool: s.pool, config: s.config, api, metrics });
+  if (s.config.webhooks.enabled) await app.register(webhookRoutes, { client: s.client, pool: s.pool, config: s.config, api, metrics, sweep: s.sweep });
   const limit = api.rateLimitPerMinute;
   await app.register(jobsRoutes, { prefix: '/jobs', client: s.client, pool: s.pool, apiToken: s.config.apiToken, metrics, notifier, rateLimitPerMinute: limit, events: s.events });
   await app.register(adminRoutes, { prefix: '/admin', pool: s.pool, apiToken: s.config.apiToken, rateLimitPerMinute: limit });

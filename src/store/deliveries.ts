@@ -7,6 +7,10 @@ export interface DeliveryRecord {
   action?: string;
   repo?: string;
   issueNumber?: number;
+  /** What it routed to, when that is an action (JSON): whoever holds the claim, or takes it over, acts on it. */
+  decision?: unknown;
+  /** `ignored` for a delivery nothing is done for: its outcome is known when it is recorded. `received` otherwise. */
+  outcome?: 'received' | 'ignored';
 }
 
 /** How a delivery ended: `started`, `already-running`, `signaled`, `cancelled`, `ignored`, ... */
@@ -18,49 +22,77 @@ export interface DeliveryOutcome {
 
 /**
  * How long a delivery recorded but not acted on (outcome still `received`) stays claimed. Longer than
- * the route gives Temporal to accept (ACT_DEADLINE_MS in the webhook route), so a claim this old was
- * left by a process that crashed between recording and acting, and its redelivery acts.
+ * Temporal is given to accept one action (ACT_DEADLINE_MS in src/api/delivery-actor.ts), so a claim this
+ * old was left by a process that crashed or a Temporal that failed, and it is taken over: by a redelivery,
+ * or by any API process's sweep when the delivery's decision was recorded.
  */
 export const CLAIM_LEASE_MS = 60_000;
 
-/**
- * `claimed`: act on it (first delivery, or a redelivery of one recorded but never acted on);
- * `duplicate`: acted on already; `in-progress`: another request claimed it less than CLAIM_LEASE_MS ago.
- */
-export type ClaimResult = 'claimed' | 'duplicate' | 'in-progress';
+/** `claimed`: act on it (first delivery, or one whose claim lapsed); `duplicate`: recorded already, and acted on or being acted on. */
+export type ClaimResult = 'claimed' | 'duplicate';
 
 const CLAIM_MANY = `
-INSERT INTO webhook_deliveries (delivery_id, event, action, repo, issue_number)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
-ON CONFLICT (delivery_id) DO UPDATE SET received_at = now()
-  WHERE webhook_deliveries.outcome = 'received' AND webhook_deliveries.received_at < now() - make_interval(secs => $6)
+INSERT INTO webhook_deliveries (delivery_id, event, action, repo, issue_number, decision, outcome)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::text[])
+ON CONFLICT (delivery_id) DO UPDATE SET received_at = now(), decision = EXCLUDED.decision, outcome = EXCLUDED.outcome,
+  attempts = webhook_deliveries.attempts + 1
+  WHERE webhook_deliveries.outcome = 'received' AND webhook_deliveries.received_at < now() - make_interval(secs => $8)
 RETURNING delivery_id`;
 
 /**
- * Claims delivery ids before acting on them, each answered in order. The unique key, not a read-then-write,
- * decides, so two concurrent redeliveries cannot both act; an abandoned claim is taken over by the same
- * statement. One INSERT for all, and one read for those it did not claim. An id twice in `records` is claimed
- * once: its later copies are `in-progress` (or what the first is, when that is not `claimed`).
+ * Claims delivery ids before acting on them, each answered in order, in one statement. The unique key, not a
+ * read-then-write, decides, so two concurrent copies cannot both act; a lapsed claim is taken over by the same
+ * statement. An id twice in `records` is claimed once: its later copies are duplicates.
  */
 export async function claimDeliveries(pool: Pool, records: DeliveryRecord[], leaseMs = CLAIM_LEASE_MS): Promise<ClaimResult[]> {
   const unique = [...new Map(records.map((d) => [d.deliveryId, d])).values()];
   const column = <K extends keyof DeliveryRecord>(k: K) => unique.map((d) => d[k] ?? null);
-  const inserted = await pool.query<{ delivery_id: string }>(CLAIM_MANY, [column('deliveryId'), column('event'), column('action'), column('repo'), column('issueNumber'), leaseMs / 1000]);
-  const answers = new Map<string, ClaimResult>(inserted.rows.map((r) => [r.delivery_id, 'claimed']));
-  const rest = unique.map((d) => d.deliveryId).filter((id) => !answers.has(id));
-  if (rest.length) {
-    const existing = await pool.query<{ delivery_id: string; outcome: string }>('SELECT delivery_id, outcome FROM webhook_deliveries WHERE delivery_id = ANY($1::text[])', [rest]);
-    const outcomes = new Map(existing.rows.map((r) => [r.delivery_id, r.outcome]));
-    // No row: the claimer failed and gave it back just now; it was not acted on either.
-    for (const id of rest) answers.set(id, outcomes.get(id) === undefined || outcomes.get(id) === 'received' ? 'in-progress' : 'duplicate');
-  }
-  const seen = new Set<string>();
-  return records.map((d) => {
-    const answer = answers.get(d.deliveryId)!;
-    if (seen.has(d.deliveryId)) return answer === 'claimed' ? 'in-progress' : answer;
-    seen.add(d.deliveryId);
-    return answer;
-  });
+  const decisions = unique.map((d) => (d.decision === undefined ? null : JSON.stringify(d.decision)));
+  const outcomes = unique.map((d) => d.outcome ?? 'received');
+  const inserted = await pool.query<{ delivery_id: string }>(CLAIM_MANY, [column('deliveryId'), column('event'), column('action'), column('repo'), column('issueNumber'), decisions, outcomes, leaseMs / 1000]);
+  const claimed = new Set(inserted.rows.map((r) => r.delivery_id));
+  return records.map((d) => (claimed.delete(d.deliveryId) ? 'claimed' : 'duplicate'));
+}
+
+/** A delivery whose claim lapsed before it was acted on, taken over by a sweep. */
+export interface LapsedDelivery {
+  deliveryId: string;
+  decision: unknown;
+  repo?: string;
+  issueNumber?: number;
+  /** When it was claimed before (epoch ms): deliveries are acted on in this order. */
+  claimedAt: number;
+}
+
+/** Claims of one delivery before it is given up as `failed` (with the lease, about half an hour of retries). */
+export const MAX_CLAIMS = 30;
+
+const GIVE_UP = `
+UPDATE webhook_deliveries SET outcome = 'failed'
+WHERE outcome = 'received' AND decision IS NOT NULL AND attempts >= $2 AND received_at < now() - make_interval(secs => $1)
+RETURNING delivery_id`;
+
+const TAKE_OVER_LAPSED = `
+WITH lapsed AS (
+  SELECT delivery_id, received_at FROM webhook_deliveries
+  WHERE outcome = 'received' AND decision IS NOT NULL AND received_at < now() - make_interval(secs => $1)
+  ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+UPDATE webhook_deliveries d SET received_at = now(), attempts = d.attempts + 1 FROM lapsed WHERE d.delivery_id = lapsed.delivery_id
+RETURNING d.delivery_id, d.decision, d.repo, d.issue_number, lapsed.received_at AS claimed_at`;
+
+/**
+ * Claims again, for the caller to act on, up to `limit` recorded deliveries whose claim lapsed without an
+ * outcome (the process died, or Temporal failed), oldest first; those claimed MAX_CLAIMS times already are
+ * marked `failed` instead (their ids in `failed`). Rows locked by another sweep are skipped, so two processes
+ * never take the same one.
+ */
+export async function takeOverLapsedDeliveries(pool: Pool, limit: number, leaseMs = CLAIM_LEASE_MS): Promise<{ lapsed: LapsedDelivery[]; failed: string[] }> {
+  const failed = await pool.query<{ delivery_id: string }>(GIVE_UP, [leaseMs / 1000, MAX_CLAIMS]);
+  const r = await pool.query<{ delivery_id: string; decision: unknown; repo: string | null; issue_number: number | null; claimed_at: Date }>(TAKE_OVER_LAPSED, [leaseMs / 1000, limit]);
+  const lapsed = r.rows
+    .map((row) => ({ deliveryId: row.delivery_id, decision: row.decision, repo: row.repo ?? undefined, issueNumber: row.issue_number ?? undefined, claimedAt: row.claimed_at.getTime() }))
+    .sort((a, b) => a.claimedAt - b.claimedAt);
+  return { lapsed, failed: failed.rows.map((row) => row.delivery_id) };
 }
 
 export async function recordOutcome(pool: Pool, deliveryId: string, o: DeliveryOutcome & { repo?: string; issueNumber?: number }): Promise<void> {
@@ -70,12 +102,7 @@ export async function recordOutcome(pool: Pool, deliveryId: string, o: DeliveryO
   );
 }
 
-/** Gives a delivery back when acting on it failed, so GitHub's redelivery is processed, not skipped. */
-export async function releaseDelivery(pool: Pool, deliveryId: string): Promise<void> {
-  await pool.query('DELETE FROM webhook_deliveries WHERE delivery_id = $1', [deliveryId]);
-}
-
-export interface StoredDelivery extends DeliveryRecord {
+export interface StoredDelivery extends Omit<DeliveryRecord, 'decision' | 'outcome'> {
   outcome: string;
   workflowId?: string;
   latencyMs?: number;

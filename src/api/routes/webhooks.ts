@@ -7,11 +7,11 @@ import { Type } from 'typebox';
 import type { Config } from '../../config';
 import { routeWebhook, type RoutingOptions } from '../../domain/webhook-routing';
 import { createBatcher } from '../../store/batcher';
-import { claimDeliveries, releaseDelivery, type ClaimResult, type DeliveryRecord } from '../../store/deliveries';
+import { CLAIM_LEASE_MS, claimDeliveries, type ClaimResult, type DeliveryRecord } from '../../store/deliveries';
 import { createOutcomeRecorder } from '../../store/outcome-recorder';
 import type { ApiOptions } from '../api-options';
 import { apiError, apiErrorSchema, errorHandler } from '../errors';
-import { applyDecision } from '../issue-workflows';
+import { createDeliveryActor } from '../delivery-actor';
 import type { ApiMetrics } from '../metrics';
 
 export interface WebhookRoutesOptions {
@@ -20,16 +20,22 @@ export interface WebhookRoutesOptions {
   config: Config;
   api: ApiOptions;
   metrics: ApiMetrics;
+  /** The sweep of lapsed deliveries: its period and the claims' lease (tests shorten them). */
+  sweep?: { everyMs?: number; leaseMs?: number };
 }
 
 /** GitHub's own limit on a webhook payload. */
 export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
 
-/** How long Temporal has to accept a start or signal; well under CLAIM_LEASE_MS, so a live claim is never taken over. */
-export const ACT_DEADLINE_MS = 20_000;
+/**
+ * Deliveries acted on at once while the answer still waits for Temporal and says what it did (`started`,
+ * `signaled`, ...). Beyond it, under a burst, the answer is `accepted` and does not wait: GitHub's deliveries
+ * are answered at the rate they are recorded, and acted on at the rate Temporal takes them.
+ */
+export const ACT_INLINE_LIMIT = 4;
 
-/** How long a copy of a delivery that another request is acting on waits for it, before it answers 409 (GitHub waits 10 s). */
-const IN_PROGRESS_WAIT_MS = 5_000;
+/** How often each API process looks for recorded deliveries whose claim lapsed before they were acted on. */
+const SWEEP_EVERY_MS = 10_000;
 
 const REDELIVER = 'Redeliver it from the webhook\'s Recent Deliveries (see the README).';
 
@@ -51,7 +57,7 @@ const schema = {
     'x-github-delivery': Type.Optional(Type.String()),
     'x-hub-signature-256': Type.Optional(Type.String()),
   }),
-  response: { 200: accepted, 202: accepted, 400: apiErrorSchema, 401: apiErrorSchema, 409: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema },
+  response: { 200: accepted, 202: accepted, 400: apiErrorSchema, 401: apiErrorSchema, 413: apiErrorSchema, 415: apiErrorSchema, 503: apiErrorSchema },
 };
 
 /** The few fields read here to record a delivery; routing reads the rest. */
@@ -76,8 +82,8 @@ const eventLabel = (request: FastifyRequest) => {
   return event === undefined ? 'missing' : KNOWN_EVENTS.has(event) ? event : 'unknown';
 };
 
-/** `POST /webhooks/github`: verifies, de-duplicates, maps the delivery to a start or signal, answers 202. */
-export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { client, pool, config, api, metrics }) => {
+/** `POST /webhooks/github`: verifies, routes, records (de-duplicating) and answers 202; src/api/delivery-actor.ts acts. */
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { client, pool, config, api, metrics, sweep }) => {
   const secret = config.webhooks.secret;
   if (!secret) throw new Error('GITHUB_WEBHOOK_SECRET is required for the webhook route; set it to the secret of your GitHub webhook or App.');
   const webhooks = new Webhooks({ secret });
@@ -88,7 +94,15 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   const outcomes = createOutcomeRecorder(pool);
   // Claims that come while one is in flight share the next INSERT: one round trip for many under a burst.
   const claims = createBatcher<DeliveryRecord, ClaimResult>((records) => claimDeliveries(pool, records));
-  app.addHook('onClose', async () => Promise.all([claims.drain(), outcomes.drain()]));
+  const actor = createDeliveryActor({ client, pool, taskQueue: config.temporal.taskQueue, outcomes, metrics, log: app.log, leaseMs: sweep?.leaseMs });
+  const sweeping = setInterval(() => void actor.sweep().catch((err: unknown) => app.log.warn({ err }, 'could not sweep lapsed webhook deliveries')), sweep?.everyMs ?? SWEEP_EVERY_MS);
+  sweeping.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweeping);
+    await claims.drain();
+    await actor.drain();
+    await outcomes.drain();
+  });
 
   const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
     request.log.warn({ deliveryId: header(request, 'x-github-delivery'), event: header(request, 'x-github-event'), reason: code }, 'webhook rejected');
@@ -133,49 +147,38 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
 
     const repo = typeof payload?.repository?.full_name === 'string' ? payload.repository.full_name : undefined;
     const issueNumber = payload?.issue?.number ?? payload?.pull_request?.number;
-    const unavailable = (code: string, message: string, err: unknown) => {
-      request.log.error({ deliveryId, event, err }, `webhook not acted on: ${code}`);
-      metrics.webhooks.inc({ event: eventLabel(request), outcome: 'failed' });
-      return reply.code(503).send(apiError(code, message));
-    };
-    let claim;
-    try {
-      const record = { deliveryId, event, action: payload?.action, repo, issueNumber };
-      claim = await claims.submit(record);
-      // A copy that arrives while another request acts on it (GitHub racing its own retry, a proxy's copy)
-      // waits for that one: its answer is then the truth (a duplicate, or the delivery given back and acted on here).
-      for (const until = Date.now() + IN_PROGRESS_WAIT_MS; claim === 'in-progress' && Date.now() < until; ) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        claim = await claims.submit(record);
-      }
-    } catch (error) {
-      // GitHub does not redeliver by itself: the answer says what happened, the README how to redeliver.
-      return unavailable('database_unavailable', `The database is unavailable, so the delivery was not recorded or acted on. ${REDELIVER}`, error);
-    }
-    if (claim === 'duplicate') return finish(200, 'duplicate', { duplicate: true });
-    if (claim === 'in-progress') return reject(request, reply, 409, 'delivery_in_progress', `Another request is acting on this delivery. If it does not complete, redeliver it again in a minute.`);
-
     const decision = routeWebhook(event, payload, deliveryId, routing);
     if (decision.kind === 'start') Object.assign(decision.input, { temporalUiUrl: config.temporal.uiUrl, ...(config.budget ? { budget: config.budget } : {}) });
+    const action = decision.kind === 'ignore' ? undefined : decision;
+    const receivedAt = Date.now() - reply.elapsedTime;
+
+    // Recorded with its decision before it is answered: from here on it is acted on, by this process or a sweep.
+    let claim;
+    try {
+      claim = await claims.submit({ deliveryId, event, action: payload?.action, repo, issueNumber, decision: action, outcome: action ? 'received' : 'ignored' });
+    } catch (err) {
+      // GitHub does not redeliver by itself: the answer says what happened, the README how to redeliver.
+      request.log.error({ deliveryId, event, err }, 'webhook not acted on: database_unavailable');
+      metrics.webhooks.inc({ event: eventLabel(request), outcome: 'failed' });
+      return reply.code(503).send(apiError('database_unavailable', `The database is unavailable, so the delivery was not recorded or acted on. ${REDELIVER}`));
+    }
+    if (claim === 'duplicate') return finish(200, 'duplicate', { duplicate: true });
+    if (!action) return finish(202, 'ignored', { ignored: true, reason: (decision as { reason: string }).reason });
+
+    const acting = actor.act({ deliveryId, action, receivedAt });
+    // Under a burst the answer does not wait for Temporal: it says `accepted`, and the outcome is recorded when known.
+    if (actor.pending() > ACT_INLINE_LIMIT) {
+      acting.catch(() => undefined);
+      return finish(202, 'accepted', { workflowId: action.workflowId });
+    }
     let result;
     try {
-      result = await client.withDeadline(Date.now() + ACT_DEADLINE_MS, () => applyDecision(client, config.temporal.taskQueue, decision));
-    } catch (error) {
-      // Nothing was acted on: give the delivery back so GitHub's redelivery (or a manual one) is processed.
-      // Should that fail too, the claim lapses after CLAIM_LEASE_MS and a redelivery acts all the same.
-      await releaseDelivery(pool, deliveryId).catch((err: unknown) => request.log.warn({ deliveryId, err }, 'could not give the delivery back'));
-      return unavailable('temporal_unavailable', `Temporal did not accept the request, so nothing was acted on. ${REDELIVER}`, error);
+      result = await acting;
+    } catch {
+      // Recorded, not acted on: the sweep acts on it once its claim lapses. A redelivery is a duplicate.
+      return finish(202, 'accepted', { workflowId: action.workflowId, reason: `Temporal did not accept it yet; issueflow tries again in ${CLAIM_LEASE_MS / 1000} s.` });
     }
-    if (result.outcome === 'started' || result.outcome === 'already-running') metrics.workflowStarts.inc({ result: result.outcome });
-    if (result.outcome === 'signaled') metrics.workflowSignals.inc({ signal: result.signal, source: 'webhook' });
     const workflowId = 'workflowId' in result ? result.workflowId : undefined;
-    const ref = decision.ref;
-    // Recorded beside the answer, not before it (one PostgreSQL round trip less on the ack's path): a redelivery
-    // sent as soon as this one is answered finds the claim still `received` and waits for the outcome (IN_PROGRESS_WAIT_MS).
-    outcomes
-      .record({ deliveryId, outcome: result.outcome, workflowId, latencyMs: reply.elapsedTime, repo: ref ? `${ref.owner}/${ref.repo}` : undefined, issueNumber: ref?.issueNumber })
-      .catch((err: unknown) => request.log.warn({ deliveryId, err }, 'could not record the webhook outcome'));
-    const extra = { ...(workflowId ? { workflowId } : {}), ...(result.outcome === 'ignored' ? { ignored: true, reason: result.reason } : {}) };
-    return finish(202, result.outcome, extra);
+    return finish(202, result.outcome, { ...(workflowId ? { workflowId } : {}), ...(result.outcome === 'ignored' ? { ignored: true, reason: result.reason } : {}) });
   });
 };

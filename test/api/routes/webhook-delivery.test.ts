@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { createPool, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../src/infra/postgres';
 import { migrate } from '../../../src/infra/migrate';
-import { readDelivery } from '../../../src/store/deliveries';
+import { ACT_INLINE_LIMIT } from '../../../src/api/routes/webhooks';
+import { routeWebhook } from '../../../src/domain/webhook-routing';
+import { claimDeliveries, readDelivery } from '../../../src/store/deliveries';
 import { freePort } from '../../support/ports';
 import { createHarness, deliver, eventually, newDeliveryId, type Harness } from '../support/harness';
 import { example } from '../support/webhook-examples';
@@ -71,7 +73,7 @@ describe('POST /webhooks/github: no delivery is lost', () => {
     }
   });
 
-  it('a delivery recorded but never acted on (a crash in between): its redelivery acts, and the one after is a duplicate', async () => {
+  it('a delivery recorded without its decision (before the sweep existed) and never acted on: its redelivery acts, and the one after is a duplicate', async () => {
     const issue = nextIssue++;
     const deliveryId = newDeliveryId();
     await recordedNotActedOn(deliveryId, issue, 120);
@@ -84,27 +86,61 @@ describe('POST /webhooks/github: no delivery is lost', () => {
     expect(again.json()).toEqual({ deliveryId, outcome: 'duplicate', duplicate: true });
   });
 
-  it('a redelivery while another request is acting on the same delivery waits for it, then answers 409 if it is still acting, and does not act', async () => {
+  it('a copy of a delivery recorded moments ago (another request acts on it) is a duplicate, and does not act', async () => {
     const issue = nextIssue++;
     const deliveryId = newDeliveryId();
     await recordedNotActedOn(deliveryId, issue, 1);
     const res = await deliver(h.app, 'issues', labeled(issue), { deliveryId });
-    expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ error: { code: 'delivery_in_progress' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ deliveryId, outcome: 'duplicate', duplicate: true });
     await expectNoWorkflow(issue);
     expect(await readDelivery(h.db.pool, deliveryId)).toMatchObject({ outcome: 'received' });
   });
 
-  it('deliveries that arrive together share their claims\' statements, and each still starts its own issue once', async () => {
+  it('a delivery answered but never acted on (the process died, or Temporal failed) is acted on by a sweep once its claim lapses, with no redelivery', async () => {
+    const sweeper = await h.buildApp({ sweep: { everyMs: 100, leaseMs: 1_000 } });
+    const issue = nextIssue++;
+    const deliveryId = newDeliveryId();
+    // What the route records before it answers: the claim and its decision.
+    const { allowedRepos, allowedOwners } = h.config.github;
+    const decision = routeWebhook('issues', labeled(issue), deliveryId, { triggerLabel: 'agent', allowedRepos, allowedOwners });
+    expect(decision.kind).toBe('start');
+    await claimDeliveries(h.db.pool, [{ deliveryId, event: 'issues', action: 'labeled', repo: 'Codertocat/Hello-World', issueNumber: issue, decision }]);
+    const row = await eventually(() => readDelivery(h.db.pool, deliveryId), (r) => r?.outcome === 'started', 15_000);
+    expect(row).toMatchObject({ outcome: 'started', workflowId: wf(issue) });
+    expect((await h.client.workflow.getHandle(wf(issue)).describe()).status.name).toBe('RUNNING');
+    await sweeper.close();
+  });
+
+  it('deliveries that arrive together share their claims\' statements; beyond the first few the answer is `accepted`, and each still starts its own issue once', async () => {
     const issues = Array.from({ length: 8 }, () => nextIssue++);
     const ids = issues.map(() => newDeliveryId());
-    // Two copies of the first delivery in the same burst: one acts, the other waits for it and is a duplicate.
+    // Two copies of the first delivery in the same burst: one acts, the other is a duplicate.
     const answers = await Promise.all([...issues.map((issue, i) => deliver(h.app, 'issues', labeled(issue), { deliveryId: ids[i] })), deliver(h.app, 'issues', labeled(issues[0]), { deliveryId: ids[0] })]);
-    expect(answers.slice(0, 8).map((r) => r.json().outcome)).toEqual(issues.map(() => 'started'));
+    const bodies = answers.slice(0, 8).map((r) => r.json());
+    expect(bodies.map((b) => b.workflowId)).toEqual(issues.map(wf));
+    // The first ACT_INLINE_LIMIT answers waited for Temporal; the rest did not.
+    expect(bodies.map((b) => b.outcome)).toEqual(issues.map((_, i) => (i < ACT_INLINE_LIMIT ? 'started' : 'accepted')));
     expect(answers[8].json()).toEqual({ deliveryId: ids[0], outcome: 'duplicate', duplicate: true });
+    for (const id of ids) await eventually(() => readDelivery(h.db.pool, id), (r) => r?.outcome === 'started');
     for (const issue of issues) expect((await h.client.workflow.getHandle(wf(issue)).describe()).status.name).toBe('RUNNING');
     // now() is the statement's transaction time: claims made by one INSERT share it.
     const { rows } = await h.db.pool.query<{ statements: string }>('SELECT count(DISTINCT received_at) AS statements FROM webhook_deliveries WHERE delivery_id = ANY($1::text[])', [ids]);
     expect(Number(rows[0].statements)).toBeLessThan(issues.length);
+  });
+
+  it('one issue\'s deliveries that arrive together are acted on in the order received: the trigger starts it, the comments after it are signals', async () => {
+    const issue = nextIssue++;
+    const reply = (n: number) => {
+      const p = example('issue_comment', 'created');
+      p.issue.number = issue;
+      p.comment.id = 9_000 + n;
+      p.comment.body = `more detail ${n}: it fails on Linux only`;
+      p.comment.author_association = 'OWNER';
+      return p;
+    };
+    const [started, ...signaled] = await Promise.all([deliver(h.app, 'issues', labeled(issue)), ...[1, 2, 3].map((n) => deliver(h.app, 'issue_comment', reply(n)))]);
+    expect(started.json()).toMatchObject({ outcome: 'started', workflowId: wf(issue) });
+    expect(signaled.map((r) => r.json().outcome)).toEqual(['signaled', 'signaled', 'signaled']);
   });
 });

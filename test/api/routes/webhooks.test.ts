@@ -159,16 +159,19 @@ describe('POST /webhooks/github: ignoring', () => {
 });
 
 describe('POST /webhooks/github: failures', () => {
-  it('when Temporal fails, answers 503 and gives the delivery back so the redelivery starts it', async () => {
+  it('when Temporal fails, answers 202 `accepted` and keeps the delivery; a sweep acts on it once its claim lapses, and a redelivery is a duplicate', async () => {
     const conn = await Connection.connect({ address: h.env.address, plugins: [quietAfterTeardown] });
     await conn.close();
     const broken = await h.buildApp({ client: new Client({ connection: conn }) });
     const issue = nextIssue++;
     const deliveryId = newDeliveryId();
     const res = await deliver(broken, 'issues', labeled(issue), { deliveryId });
-    expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ error: { code: 'temporal_unavailable' } });
-    expect(await readDelivery(h.db.pool, deliveryId)).toBeUndefined();
-    expect((await deliver(h.app, 'issues', labeled(issue), { deliveryId })).json()).toMatchObject({ outcome: 'started' });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ outcome: 'accepted', workflowId: wf(issue), reason: expect.stringContaining('Temporal did not accept it yet') });
+    expect(await readDelivery(h.db.pool, deliveryId)).toMatchObject({ outcome: 'received' });
+    expect((await deliver(h.app, 'issues', labeled(issue), { deliveryId })).json()).toMatchObject({ outcome: 'duplicate' });
+    const sweeper = await h.buildApp({ sweep: { everyMs: 100, leaseMs: 1_000 } });
+    expect(await eventually(() => readDelivery(h.db.pool, deliveryId), (r) => r?.outcome === 'started', 15_000)).toMatchObject({ workflowId: wf(issue) });
+    await sweeper.close();
   });
 });
