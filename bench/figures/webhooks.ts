@@ -4,6 +4,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Webhooks } from '@octokit/webhooks';
 import examples from '@octokit/webhooks-examples';
 import Fastify from 'fastify';
@@ -94,7 +95,7 @@ export async function measure({ short }: BenchOptions): Promise<Figure[]> {
       for (;;) {
         const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM webhook_deliveries WHERE outcome = 'received'");
         if (Number(rows[0].n) === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, 25));
       }
     };
     for (let round = 0; round < rounds; round++) {
@@ -117,7 +118,11 @@ export async function measure({ short }: BenchOptions): Promise<Figure[]> {
     const rawFullRate = rawFull / (rawFullMs / 1000);
     const actedRate = hookCount / (actedMs / 1000);
 
+    // The API's own event loop during the run at the goal's rate: how much of the tail is this process's, not the machine's.
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const fixed = checked(`webhooks at ${rate}/s`, await load.run({ kind: 'rate', url, requests: await deliveries(rate * seconds), rate, expectStatus: 202 }));
+    loopDelay.disable();
     const fixedBacklogAt = performance.now();
     await allActedOn();
     const fixedBacklogMs = performance.now() - fixedBacklogAt;
@@ -136,7 +141,7 @@ export async function measure({ short }: BenchOptions): Promise<Figure[]> {
     const kept = (r: LoadResult, n: number) => `${(r.latencies.length / (r.wallMs / 1000)).toFixed(0)}/s answered of ${n}/s sent`;
     return [
       { id: 'webhooks.ratio', figure: `webhook acks / raw starts, concurrency ${CONCURRENCY}`, goal: '>= 0.9', value: ratio, unit: 'x', met: short ? null : ratio >= 0.9, anchor: { name: 'raw client.workflow.start', value: rawRate, unit: '/s' }, note: `webhooks answered ${hookRate.toFixed(0)}/s, acted on (all started) ${actedRate.toFixed(0)}/s (${(actedRate / rawRate).toFixed(2)} of raw); starts with the route's own options ${rawFullRate.toFixed(0)}/s (webhooks / those ${(hookRate / rawFullRate).toFixed(2)}); ${load16}` },
-      { id: 'webhooks.p99', figure: `webhook ack p99 at ${rate}/s for ${seconds} s`, goal: '<= 20 ms at 200/s', value: p99, unit: 'ms', met: short ? null : p99 <= 20, anchor: { name: 'bare Fastify route p99', value: percentile(bareFixed.latencies, 99), unit: 'ms' }, note: `p50 ${percentile(fixed.latencies, 50).toFixed(1)} ms, n=${fixed.latencies.length}, ${kept(fixed, rate)}; all acted on ${(fixedBacklogMs / 1000).toFixed(1)} s after the last was answered` },
+      { id: 'webhooks.p99', figure: `webhook ack p99 at ${rate}/s for ${seconds} s`, goal: '<= 20 ms at 200/s', value: p99, unit: 'ms', met: short ? null : p99 <= 20, anchor: { name: 'bare Fastify route p99', value: percentile(bareFixed.latencies, 99), unit: 'ms' }, note: `p50 ${percentile(fixed.latencies, 50).toFixed(1)} ms, n=${fixed.latencies.length}, ${kept(fixed, rate)}; all acted on ${(fixedBacklogMs / 1000).toFixed(1)} s after the last was answered; the API's event loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms` },
       { id: 'webhooks.p99-sustained', figure: `webhook ack p99 at the highest rate sustained (${sustainable}/s, 3/4 of saturation) for ${seconds} s`, goal: '<= 20 ms', value: steadyP99, unit: 'ms', met: short ? null : steadyP99 <= 20, anchor: { name: 'webhooks saturated', value: hookRate, unit: '/s' }, note: `p50 ${percentile(steady.latencies, 50).toFixed(1)} ms, n=${steady.latencies.length}, ${kept(steady, sustainable)}` },
     ];
   } finally {

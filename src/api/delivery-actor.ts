@@ -21,8 +21,8 @@ export interface ClaimedDelivery {
 /** How long Temporal has to accept one action; well under CLAIM_LEASE_MS, so a live claim is never taken over. */
 export const ACT_DEADLINE_MS = 20_000;
 
-/** Temporal calls in flight at once; more wait their turn here rather than in the connection. */
-const ACT_CONCURRENCY = 16;
+/** Temporal calls in flight at once; more wait their turn here. 8 and 16 drained a backlog as fast on 2 cores (bench/figures/webhooks.ts); 8 keeps the server from being flooded, and at 50 ms to a remote cluster still takes 160 a second. */
+const ACT_CONCURRENCY = 8;
 
 /** Lapsed deliveries one sweep takes over. */
 const SWEEP_LIMIT = 100;
