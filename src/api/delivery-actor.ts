@@ -14,11 +14,13 @@ export type Action = Exclude<WebhookDecision, { kind: 'ignore' }>;
 export interface ClaimedDelivery {
   deliveryId: string;
   action: Action;
-  /** When it was first received (epoch ms): its outcome's latency is counted from here. */
+  /** When it was received (epoch ms): its outcome's latency is counted from here. */
   receivedAt: number;
+  /** When this process claimed it (epoch ms, at or before the claim's statement): the claim is this process's for the lease from here. */
+  claimedAt: number;
 }
 
-/** How long Temporal has to accept one action; well under CLAIM_LEASE_MS, so a live claim is never taken over. */
+/** How long Temporal has to accept one action (at most a third of the lease); an action starts only while its claim has that long left. */
 export const ACT_DEADLINE_MS = 20_000;
 
 /** Temporal calls in flight at once; more wait their turn here. 8 and 16 drained a backlog as fast on 2 cores (bench/figures/webhooks.ts); 8 keeps the server from being flooded, and at 50 ms to a remote cluster still takes 160 a second. */
@@ -70,11 +72,14 @@ export function createDeliveryActor({ client, pool, taskQueue, outcomes, metrics
     else running--;
   };
 
-  const perform = async ({ deliveryId, action, receivedAt }: ClaimedDelivery): Promise<ActionOutcome> => {
+  // An action starts only while the claim has time left for all of it, so no sweep takes over a delivery still being acted on.
+  const deadlineMs = Math.min(ACT_DEADLINE_MS, leaseMs / 3);
+  const perform = async ({ deliveryId, action, receivedAt, claimedAt }: ClaimedDelivery): Promise<ActionOutcome> => {
     await slot();
     let result: ActionOutcome;
     try {
-      result = await client.withDeadline(Date.now() + ACT_DEADLINE_MS, () => applyDecision(client, taskQueue, action));
+      if (Date.now() - claimedAt > leaseMs - deadlineMs) throw new Error(`its claim ran out while it waited its turn; the sweep takes it over`);
+      result = await client.withDeadline(Date.now() + deadlineMs, () => applyDecision(client, taskQueue, action));
     } finally {
       release();
     }
@@ -111,11 +116,12 @@ export function createDeliveryActor({ client, pool, taskQueue, outcomes, metrics
     act,
     pending: () => all.size,
     async sweep() {
+      const claimedAt = Date.now();
       const { lapsed, failed } = await takeOverLapsedDeliveries(pool, SWEEP_LIMIT, leaseMs);
       for (const deliveryId of failed) log.error({ deliveryId }, `delivery given up after ${MAX_CLAIMS} attempts to act on it; see the log lines before this one`);
       for (const d of lapsed) {
         log.info({ deliveryId: d.deliveryId }, 'acting on a delivery whose claim lapsed');
-        act({ deliveryId: d.deliveryId, action: d.decision as Action, receivedAt: d.claimedAt }).catch(() => undefined);
+        act({ deliveryId: d.deliveryId, action: d.decision as Action, receivedAt: d.claimedAt, claimedAt }).catch(() => undefined);
       }
       return lapsed.length;
     },

@@ -154,6 +154,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
 
     // Recorded with its decision before it is answered: from here on it is acted on, by this process or a sweep.
     let claim;
+    const claimedAt = Date.now();
     try {
       claim = await claims.submit({ deliveryId, event, action: payload?.action, repo, issueNumber, decision: action, outcome: action ? 'received' : 'ignored' });
     } catch (err) {
@@ -165,7 +166,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     if (claim === 'duplicate') return finish(200, 'duplicate', { duplicate: true });
     if (!action) return finish(202, 'ignored', { ignored: true, reason: (decision as { reason: string }).reason });
 
-    const acting = actor.act({ deliveryId, action, receivedAt });
+    const acting = actor.act({ deliveryId, action, receivedAt, claimedAt });
     // Under a burst the answer does not wait for Temporal: it says `accepted`, and the outcome is recorded when known.
     if (actor.pending() > ACT_INLINE_LIMIT) {
       acting.catch(() => undefined);
