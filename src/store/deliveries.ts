@@ -106,22 +106,37 @@ export interface StoredDelivery extends Omit<DeliveryRecord, 'decision' | 'outco
   outcome: string;
   workflowId?: string;
   latencyMs?: number;
+  /** When it was last claimed (ISO 8601). */
+  receivedAt?: string;
+  /** How many times it was claimed: more than one, it was taken over (a redelivery, a sweep). */
+  attempts?: number;
+}
+
+const toStored = (row: Record<string, unknown>): StoredDelivery => ({
+  deliveryId: row.delivery_id as string,
+  event: row.event as string,
+  action: (row.action as string | null) ?? undefined,
+  repo: (row.repo as string | null) ?? undefined,
+  issueNumber: (row.issue_number as number | null) ?? undefined,
+  outcome: row.outcome as string,
+  workflowId: (row.workflow_id as string | null) ?? undefined,
+  latencyMs: (row.latency_ms as number | null) ?? undefined,
+  receivedAt: (row.received_at as Date).toISOString(),
+  attempts: row.attempts as number,
+});
+
+/** The newest deliveries first, at most `limit`, of one outcome when given (`received`: not acted on yet; `failed`: given up). */
+export async function listDeliveries(pool: Pool, { outcome, limit }: { outcome?: string; limit: number }): Promise<StoredDelivery[]> {
+  const r = await pool.query(
+    'SELECT delivery_id, event, action, repo, issue_number, outcome, workflow_id, latency_ms, received_at, attempts FROM webhook_deliveries WHERE ($1::text IS NULL OR outcome = $1) ORDER BY received_at DESC LIMIT $2',
+    [outcome ?? null, limit],
+  );
+  return r.rows.map(toStored);
 }
 
 export async function readDelivery(pool: Pool, deliveryId: string): Promise<StoredDelivery | undefined> {
   const r = await pool.query('SELECT * FROM webhook_deliveries WHERE delivery_id = $1', [deliveryId]);
-  const row = r.rows[0];
-  if (!row) return undefined;
-  return {
-    deliveryId: row.delivery_id,
-    event: row.event,
-    action: row.action ?? undefined,
-    repo: row.repo ?? undefined,
-    issueNumber: row.issue_number ?? undefined,
-    outcome: row.outcome,
-    workflowId: row.workflow_id ?? undefined,
-    latencyMs: row.latency_ms ?? undefined,
-  };
+  return r.rows[0] ? toStored(r.rows[0]) : undefined;
 }
 
 /** Deletes deliveries older than `days`; returns how many. */

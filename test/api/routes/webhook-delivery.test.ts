@@ -8,7 +8,7 @@ import { ACT_INLINE_LIMIT } from '../../../src/api/routes/webhooks';
 import { routeWebhook } from '../../../src/domain/webhook-routing';
 import { claimDeliveries, readDelivery } from '../../../src/store/deliveries';
 import { freePort } from '../../support/ports';
-import { createHarness, deliver, eventually, newDeliveryId, type Harness } from '../support/harness';
+import { createHarness, deliver, eventually, newDeliveryId, TOKEN, type Harness } from '../support/harness';
 import { example } from '../support/webhook-examples';
 
 jest.setTimeout(120_000);
@@ -142,5 +142,28 @@ describe('POST /webhooks/github: no delivery is lost', () => {
     const [started, ...signaled] = await Promise.all([deliver(h.app, 'issues', labeled(issue)), ...[1, 2, 3].map((n) => deliver(h.app, 'issue_comment', reply(n)))]);
     expect(started.json()).toMatchObject({ outcome: 'started', workflowId: wf(issue) });
     expect(signaled.map((r) => r.json().outcome)).toEqual(['signaled', 'signaled', 'signaled']);
+  });
+
+  it('GET /admin/deliveries lists them newest first, by outcome: what was acted on, what waits, what was given up', async () => {
+    const issue = nextIssue++;
+    const acted = newDeliveryId();
+    expect((await deliver(h.app, 'issues', labeled(issue), { deliveryId: acted })).json()).toMatchObject({ outcome: 'started' });
+    const given = newDeliveryId();
+    await claimDeliveries(h.db.pool, [{ deliveryId: given, event: 'issues', action: 'labeled', repo: 'Codertocat/Hello-World', issueNumber: issue, decision: { kind: 'start' } }]);
+    await h.db.pool.query("UPDATE webhook_deliveries SET outcome = 'failed', attempts = 30 WHERE delivery_id = $1", [given]);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+
+    const failed = await h.app.inject({ method: 'GET', url: '/admin/deliveries?outcome=failed', headers: auth });
+    expect(failed.statusCode).toBe(200);
+    expect(failed.json().deliveries).toEqual([{ deliveryId: given, event: 'issues', action: 'labeled', repo: 'Codertocat/Hello-World', issueNumber: issue, outcome: 'failed', receivedAt: expect.any(String), attempts: 30 }]);
+    await eventually(() => readDelivery(h.db.pool, acted), (r) => r?.outcome === 'started');
+    const newest = (await h.app.inject({ method: 'GET', url: '/admin/deliveries?limit=2', headers: auth })).json().deliveries;
+    expect(newest.map((d: { deliveryId: string }) => d.deliveryId)).toEqual([given, acted]);
+    expect(newest[1]).toMatchObject({ outcome: 'started', workflowId: wf(issue), latencyMs: expect.any(Number), attempts: 1 });
+
+    expect((await h.app.inject({ method: 'GET', url: '/admin/deliveries' })).statusCode).toBe(401);
+    const bad = await h.app.inject({ method: 'GET', url: '/admin/deliveries?limit=0', headers: auth });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('limit');
   });
 });
