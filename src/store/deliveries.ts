@@ -28,7 +28,7 @@ export interface DeliveryOutcome {
  */
 export const CLAIM_LEASE_MS = 60_000;
 
-/** `claimed`: act on it (first delivery, or one whose claim lapsed); `duplicate`: recorded already, and acted on or being acted on. */
+/** `claimed`: act on it (first delivery, one whose claim lapsed, or one given up as `failed`); `duplicate`: recorded already, and acted on or being acted on. */
 export type ClaimResult = 'claimed' | 'duplicate';
 
 const CLAIM_MANY = `
@@ -36,13 +36,15 @@ INSERT INTO webhook_deliveries (delivery_id, event, action, repo, issue_number, 
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::text[])
 ON CONFLICT (delivery_id) DO UPDATE SET received_at = now(), decision = EXCLUDED.decision, outcome = EXCLUDED.outcome,
   attempts = webhook_deliveries.attempts + 1
-  WHERE webhook_deliveries.outcome = 'received' AND webhook_deliveries.received_at < now() - make_interval(secs => $8)
+  WHERE (webhook_deliveries.outcome = 'received' AND webhook_deliveries.received_at < now() - make_interval(secs => $8))
+     OR webhook_deliveries.outcome = 'failed'
 RETURNING delivery_id`;
 
 /**
  * Claims delivery ids before acting on them, each answered in order, in one statement. The unique key, not a
- * read-then-write, decides, so two concurrent copies cannot both act; a lapsed claim is taken over by the same
- * statement. An id twice in `records` is claimed once: its later copies are duplicates.
+ * read-then-write, decides, so two concurrent copies cannot both act; a lapsed claim, or a delivery given up as
+ * `failed` (a person redelivers it once the cause is fixed), is taken over by the same statement. An id twice in
+ * `records` is claimed once: its later copies are duplicates.
  */
 export async function claimDeliveries(pool: Pool, records: DeliveryRecord[], leaseMs = CLAIM_LEASE_MS): Promise<ClaimResult[]> {
   const unique = [...new Map(records.map((d) => [d.deliveryId, d])).values()];

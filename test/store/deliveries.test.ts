@@ -73,6 +73,9 @@ describe('takeOverLapsedDeliveries', () => {
     expect(failed).toEqual([d.deliveryId]);
     expect(lapsed.map((x) => x.deliveryId)).not.toContain(d.deliveryId);
     expect(await readDelivery(database().pool, d.deliveryId)).toMatchObject({ outcome: 'failed' });
+    // A person redelivers it once the cause is fixed: claimed again, with its decision, for one more attempt.
+    expect(await claimDeliveries(database().pool, [d])).toEqual(['claimed']);
+    expect(await readDelivery(database().pool, d.deliveryId)).toMatchObject({ outcome: 'received', attempts: MAX_CLAIMS + 1 });
   });
 });
 
