@@ -150,6 +150,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     const decision = routeWebhook(event, payload, deliveryId, routing);
     if (decision.kind === 'start') Object.assign(decision.input, { temporalUiUrl: config.temporal.uiUrl, ...(config.budget ? { budget: config.budget } : {}) });
     const action = decision.kind === 'ignore' ? undefined : decision;
+    const ignoredWhy = decision.kind === 'ignore' ? decision.reason : undefined;
     const receivedAt = Date.now() - reply.elapsedTime;
 
     // Recorded with its decision before it is answered: from here on it is acted on, by this process or a sweep.
@@ -164,7 +165,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
       return reply.code(503).send(apiError('database_unavailable', `The database is unavailable, so the delivery was not recorded or acted on. ${REDELIVER}`));
     }
     if (claim === 'duplicate') return finish(200, 'duplicate', { duplicate: true });
-    if (!action) return finish(202, 'ignored', { ignored: true, reason: (decision as { reason: string }).reason });
+    if (!action) return finish(202, 'ignored', { ignored: true, reason: ignoredWhy });
 
     const acting = actor.act({ deliveryId, action, receivedAt, claimedAt });
     // Under a burst the answer does not wait for Temporal: it says `accepted`, and the outcome is recorded when known.
