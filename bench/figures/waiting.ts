@@ -7,7 +7,8 @@ import { issueForm, startE2E, type E2E, type E2EIssue } from '../../test/e2e/har
 import { poll } from '../../test/e2e/harness/poll';
 import globalSetup from '../../test/support/global-setup';
 import globalTeardown from '../../test/support/global-teardown';
-import { processesMentioning, spawnIssueflow, waitForStatus, type ServiceProcess } from '../../test/support/service-process';
+import { childrenOf } from '../../src/infra/processes';
+import { processesMentioning, spawnNpmStart, waitForStatus, type ServiceProcess } from '../../test/support/service-process';
 
 /** Where a replied issue may rest before the next reply is timed (so one reply's work does not slow the next). */
 const RESTING = new Set(['completed', 'escalated', 'awaiting-feedback', 'awaiting-approval', 'failed', 'stale', 'cancelled']);
@@ -36,18 +37,26 @@ interface WaitingRun {
   burstRssMb: number;
   halfwayRssMb: number;
   temporalRssMb: number;
+  /** The service's MALLOC_ARENA_MAX, as its process has it. */
+  arenas: string;
   p50: number;
   p99: number;
   max: number;
 }
 
-/** The e2e harness's parts, with its `api` and `worker` processes replaced by one `issueflow start` (as the issue measured). */
-async function startOneService(env: Record<string, string>): Promise<{ e2e: E2E; service: ServiceProcess }> {
+/**
+ * The e2e harness's parts, with its `api` and `worker` processes replaced by one `issueflow start` (as the issue
+ * measured), started as the README says, with `npm start` (which sets MALLOC_ARENA_MAX as the image does).
+ * `pid`: the service's node process, npm's child.
+ */
+async function startOneService(env: Record<string, string>): Promise<{ e2e: E2E; service: ServiceProcess; pid: number }> {
   const e2e = await startE2E({ env });
   await Promise.all([e2e.api.kill('SIGTERM'), e2e.worker.kill('SIGTERM')]);
-  const service = spawnIssueflow(['start'], e2e.env);
+  const service = spawnNpmStart(e2e.env);
   await waitForStatus(`${e2e.apiUrl}/health/ready`, 200, 90_000, () => service.output());
-  return { e2e, service };
+  const node = childrenOf(service.child.pid!, 'dist/cli/main.js start');
+  if (node.length !== 1) throw new Error(`expected one service process under npm start, found ${node.length}`);
+  return { e2e, service, pid: node[0].pid };
 }
 
 /** Times one reply: the answer's webhook leaves, then the jobs API is asked every 5 ms until the state changed. */
@@ -69,7 +78,7 @@ async function timeReply(e2e: E2E, issue: E2EIssue): Promise<number> {
 
 /** Brings `waiting` issues to awaiting-feedback on one service, measures RSS, then times `replies` answers. */
 async function run(waiting: number, replies: number, env: Record<string, string>, settleMs: number): Promise<WaitingRun> {
-  const { e2e, service } = await startOneService(env);
+  const { e2e, service, pid } = await startOneService(env);
   try {
     const issues: E2EIssue[] = new Array(waiting);
     // An issue without acceptance criteria gets a clarifying question and waits for its author: the cheapest wait.
@@ -78,18 +87,19 @@ async function run(waiting: number, replies: number, env: Record<string, string>
     });
     await poll(`${waiting} issues awaiting feedback`, 60_000 + waiting * 500, () => issues.every((i) => e2e.labels(i).includes('agent:awaiting-feedback')), () => service.output().slice(-4000));
     // Settled: no write or task in flight, and V8 has shrunk the heaps the burst of starts grew (see settleMs).
-    const burstRssMb = rssMb(service.child.pid!);
+    const burstRssMb = rssMb(pid);
     await new Promise((r) => setTimeout(r, settleMs / 2));
-    const halfwayRssMb = rssMb(service.child.pid!);
+    const halfwayRssMb = rssMb(pid);
     await new Promise((r) => setTimeout(r, settleMs / 2));
-    const rss = rssMb(service.child.pid!);
+    const rss = rssMb(pid);
     const port = e2e.temporal.address.split(':').pop();
     const temporalPid = Number(processesMentioning(`--port ${port}`)[0]?.split(':')[0]);
     const temporalRssMb = temporalPid ? rssMb(temporalPid) : 0;
+    const arenas = /(?:^|\0)MALLOC_ARENA_MAX=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1] ?? 'unset';
     const times: number[] = [];
     for (let k = 0; k < replies; k++) times.push(await timeReply(e2e, issues[Math.floor((k * waiting) / replies)]));
     times.sort((a, b) => a - b);
-    return { waiting, rssMb: rss, burstRssMb, halfwayRssMb, temporalRssMb, p50: Math.round(pct(times, 50)), p99: Math.round(pct(times, 99)), max: Math.round(times.at(-1)!) };
+    return { waiting, rssMb: rss, burstRssMb, halfwayRssMb, temporalRssMb, arenas, p50: Math.round(pct(times, 50)), p99: Math.round(pct(times, 99)), max: Math.round(times.at(-1)!) };
   } finally {
     const exited = service.exited;
     service.child.kill('SIGTERM');
@@ -115,7 +125,7 @@ export async function measure(opts: BenchOptions): Promise<Figure[]> {
     // Short mode keeps both runs small: 3 waiting as the anchor of 10.
     const anchor = await run(opts.short ? 3 : ANCHOR_WAITING, replies, env, settleMs);
     const full = await run(waiting, replies, env, settleMs);
-    const note = `${full.waiting} waiting, ${replies} replies; RSS ${settleMs / 1000} s after the last issue waits (${full.burstRssMb} MB right then, ${full.halfwayRssMb} MB after ${settleMs / 2000} s); Temporal dev server RSS ${full.temporalRssMb} MB`;
+    const note = `${full.waiting} waiting, ${replies} replies; RSS ${settleMs / 1000} s after the last issue waits (${full.burstRssMb} MB right then, ${full.halfwayRssMb} MB after ${settleMs / 2000} s); Temporal dev server RSS ${full.temporalRssMb} MB; started with npm start, MALLOC_ARENA_MAX=${full.arenas}`;
     const judged = (ok: boolean) => (opts.short ? null : ok);
     return [
       {
