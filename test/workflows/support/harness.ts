@@ -89,8 +89,17 @@ export function issueInput(overrides: Partial<IssueWorkflowInput> = {}): IssueWo
 export type IssueHandle = WorkflowHandleWithFirstExecutionRunId<typeof issueWorkflow>;
 
 /** The status query, typed. */
+/**
+ * How long one status query (or describe) may take: on the time-skipping test server a query sent while a run
+ * continues as new has hung (issue-workflow.budget.test.ts hung 2 runs in 11 so, its retry too); with a deadline
+ * the poll asks again instead.
+ */
+const QUERY_DEADLINE_MS = 5_000;
+
+const withinDeadline = <T>(handle: IssueHandle, call: () => Promise<T>): Promise<T> => handle.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, call);
+
 export function statusOf(handle: IssueHandle): Promise<IssueStatus> {
-  return handle.query<IssueStatus, []>('status');
+  return withinDeadline(handle, () => handle.query<IssueStatus, []>('status'));
 }
 
 export function startIssue(env: TestWorkflowEnvironment, taskQueue: string, input: IssueWorkflowInput): Promise<IssueHandle> {
@@ -129,7 +138,7 @@ export async function eventually(what: string, ok: () => boolean, ms = 20_000): 
  */
 async function statusWritten(handle: IssueHandle, until: number): Promise<void> {
   while (Date.now() < until) {
-    const { raw } = await handle.describe();
+    const { raw } = await withinDeadline(handle, () => handle.describe());
     if (!(raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'publishStatus')) return;
     await new Promise((r) => setTimeout(r, 50));
   }
