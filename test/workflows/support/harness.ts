@@ -88,7 +88,6 @@ export function issueInput(overrides: Partial<IssueWorkflowInput> = {}): IssueWo
 
 export type IssueHandle = WorkflowHandleWithFirstExecutionRunId<typeof issueWorkflow>;
 
-/** The status query, typed. */
 /**
  * How long one status query (or describe) may take: on the time-skipping test server a query sent while a run
  * continues as new has hung (issue-workflow.budget.test.ts hung 2 runs in 11 so, its retry too); with a deadline
@@ -98,6 +97,7 @@ const QUERY_DEADLINE_MS = 5_000;
 
 const withinDeadline = <T>(handle: IssueHandle, call: () => Promise<T>): Promise<T> => handle.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, call);
 
+/** The status query, typed. */
 export function statusOf(handle: IssueHandle): Promise<IssueStatus> {
   return withinDeadline(handle, () => handle.query<IssueStatus, []>('status'));
 }
