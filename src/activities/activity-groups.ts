@@ -1,6 +1,6 @@
 /** Activities split by the task queue they run on (src/worker/workers.ts builds one worker a group). */
 export interface ActivityGroups {
-  /** Reads, git, tests, notifications: the issue workflow's own task queue. */
+  /** Reads, git, tests, notifications, and a run's first status write (a local activity): the issue workflow's own task queue. */
   main: object;
   /** Comment, label, PR and reaction writes: each takes a token of the write budget in PostgreSQL first. */
   githubWrites: object;

@@ -32,15 +32,18 @@ export function createActivities(deps: ActivityDeps): ActivityGroups {
   octokits.useWriteBudget?.(new PgWriteBudget(deps.pool, deps.config.github.writeLimits));
   const local = createWorkspaceActivities({ ...deps, getToken: gitToken(deps.config, octokits) });
   const workspace: WorkspaceActivities = { ...local, prepareWorkspace: async (input) => ({ ...(await local.prepareWorkspace(input)), host: deps.hostId }) };
+  const writes = createGithubWriteActivities({ octokits });
   return {
     main: {
       ...createGithubReadActivities({ octokits }),
+      // A run's first status write, as a local activity (src/workflows/issue/publish.ts, firstStatusWrite).
+      publishStatus: writes.publishStatus,
       ...workspace,
       ...createNotifyActivities({ config: deps.config, logger: deps.logger }),
       ...createRetentionActivities({ pool: deps.pool }),
       ...(deps.rewind ? createRewindActivities(deps.rewind) : {}),
     },
-    githubWrites: createGithubWriteActivities({ octokits }),
+    githubWrites: writes,
     agents: withAgentSlots(createAgentActivities(deps), deps.config.agent.concurrency),
     workspace,
   };

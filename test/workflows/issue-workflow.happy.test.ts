@@ -1,4 +1,7 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { FAILURE_TYPES } from '../../src/activities/types';
 import { STATE_ATTR } from '../../src/domain/search-attributes';
 import type { ReviewSignalArgs } from '../../src/workflows/messages';
 import { MockActivities } from './support/mock-activities';
@@ -52,13 +55,25 @@ test('happy path: queued to merged PR in at most 25 actions, one status comment,
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(STATE_ATTR)).toBe('completed');
 
+    // The first status write (the queued label, the trigger's first visible reaction) runs as a local activity in
+    // the workflow task that started the issue; every other write goes to the GitHub-writes queue.
+    const firstWrite = mock.named('publishStatus')[0];
+    expect([firstWrite.taskQueue, firstWrite.local, (firstWrite.args[0] as { state?: string }).state]).toEqual([taskQueue, true, 'queued']);
     const writes = ['setStateLabel', 'upsertComment', 'publishStatus', 'ensurePullRequest'] as const;
     const queueOf = (name: string) => ((writes as readonly string[]).includes(name) ? `${taskQueue}-github-writes` : name === 'runAgent' ? `${taskQueue}-agents` : taskQueue);
-    for (const call of mock.calls) {
-      expect([call.name, call.taskQueue]).toEqual([call.name, queueOf(call.name)]);
+    for (const call of mock.calls.filter((c) => c !== firstWrite)) {
+      expect([call.name, call.taskQueue, call.local]).toEqual([call.name, queueOf(call.name), false]);
     }
 
     const history = await handle.fetchHistory();
+    // One local activity, recorded with the first workflow task's commands; the other status writes were scheduled.
+    const events = history.events!;
+    const tasksDone = events.flatMap((e, i) => (e.workflowTaskCompletedEventAttributes ? [i] : []));
+    const localRuns = events.flatMap((e, i) => (e.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? [i] : []));
+    expect(localRuns).toHaveLength(1);
+    expect(localRuns[0] > tasksDone[0] && localRuns[0] < tasksDone[1]).toBe(true);
+    const scheduledWrites = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'publishStatus');
+    expect(scheduledWrites).toHaveLength(mock.named('publishStatus').length - 1);
     const summaries = userSummaries(history);
     expect(summaries).toEqual(expect.arrayContaining([`#${input.issueNumber} agent analyze-1`, `#${input.issueNumber} agent implement-1`, `#${input.issueNumber} tests: npm test`, `#${input.issueNumber} wait for review or merge`]));
     const metadata = await handle.query<{ currentDetails?: string }, []>('__temporal_workflow_metadata');
@@ -71,8 +86,31 @@ test('happy path: queued to merged PR in at most 25 actions, one status comment,
     expect(actions.total).toBeLessThanOrEqual(25);
     // Only the label and the comments of a status step go through publishStatus; nothing writes them on its own.
     expect(mock.named('setStateLabel').length + mock.named('upsertComment').length).toBe(0);
-    // The history before the coalesced status writes stays in happy-path.json, for the replay test.
-    await recordHistory(handle, 'happy-path-coalesced');
+    // The histories before the coalesced status writes (happy-path.json) and before the first write ran here
+    // (happy-path-coalesced.json) stay, for the replay test.
+    await recordHistory(handle, 'happy-path-first-status-here');
+  });
+});
+
+test('a first status write whose local attempt fails is written from the GitHub-writes queue instead, once', async () => {
+  const mock = new MockActivities();
+  mock.overrides.setStateLabel = async ({ state }) => {
+    if (Context.current().info.isLocal) throw ApplicationFailure.create({ type: FAILURE_TYPES.githubRateLimited, message: 'GitHub write budget spent' });
+    mock.labels.push(state);
+  };
+  await withWorkers(env, mock, async (taskQueue) => {
+    const handle = await startIssue(env, taskQueue, issueInput());
+    await waitForStatus(handle, inState('completed'), 'completed');
+    await handle.signal('pullRequestClosed', merged(101));
+    expect((await handle.result()).outcome).toBe('merged');
+    const first = mock.named('publishStatus').slice(0, 2);
+    expect(first.map((c) => [c.local, c.taskQueue, (c.args[0] as { state?: string }).state])).toEqual([
+      [true, taskQueue, 'queued'],
+      [false, `${taskQueue}-github-writes`, 'queued'],
+    ]);
+    expect(mock.labels[0]).toBe('queued');
+    expect(mock.labels.filter((l) => l === 'queued')).toHaveLength(1);
+    expect(mock.labels[mock.labels.length - 1]).toBe('completed');
   });
 });
 

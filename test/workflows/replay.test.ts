@@ -13,7 +13,7 @@ beforeAll(() => {
 
 test('the recorded scenarios are all there', () => {
   expect(files).toEqual(
-    expect.arrayContaining(['happy-path.json', 'review-round.json', 'question-answered.json', 'stale.json', 'plan-approval.json', 'fix-loop-escalate-retry.json', 'github-retries-escalate.json', 'cancel-command.json', 'continue-as-new-first-run.json', 'untrusted-edit-reapproval.json', 'ci-red-green.json', 'ci-escalate-retry-ci.json', 'host-lost-round-moves.json', 'cancel-waits-for-agent.json', 'paused-round.json', 'escalate-command.json', 'happy-path-coalesced.json', 'budget-raised.json', 'fix-loop-resumed.json', 'candidates-two.json', 'candidates-ci.json']),
+    expect.arrayContaining(['happy-path.json', 'review-round.json', 'question-answered.json', 'stale.json', 'plan-approval.json', 'fix-loop-escalate-retry.json', 'github-retries-escalate.json', 'cancel-command.json', 'continue-as-new-first-run.json', 'untrusted-edit-reapproval.json', 'ci-red-green.json', 'ci-escalate-retry-ci.json', 'host-lost-round-moves.json', 'cancel-waits-for-agent.json', 'paused-round.json', 'escalate-command.json', 'happy-path-coalesced.json', 'budget-raised.json', 'fix-loop-resumed.json', 'candidates-two.json', 'candidates-ci.json', 'happy-path-first-status-here.json']),
   );
 });
 

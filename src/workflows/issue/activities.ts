@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo, type ActivityFunction, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityFunction, type ActivityFunctionWithOptions, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { FAILURE_TYPES, IssueflowActivities } from '../../activities/types';
 import { msToNumber } from '@temporalio/common';
 import { AGENT_SLOT_WAIT_MS, hostQueues, type HostQueues } from '../../domain/host-queues';
@@ -20,6 +20,13 @@ const github: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: GITHUB_NON_RETRYABLE },
 };
+
+/**
+ * The first status write as a local activity (publish.ts, firstStatusWrite): one attempt, in the workflow task that
+ * started the issue. Its 30 s leave 5 s to wait for a write token (a write never starts in the last 25 s of an
+ * attempt, src/activities/github/write-token.ts); a failed attempt hands the write to the GitHub-writes queue.
+ */
+const firstWrite: LocalActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } };
 
 /**
  * The long activities heartbeat twice a second whatever they print (src/activities/heartbeat.ts), so a
@@ -118,6 +125,7 @@ export function createActivityProxies(host: () => string | undefined = () => und
     setStateLabel: writes.setStateLabel,
     upsertComment: writes.upsertComment,
     publishStatus: writes.publishStatus,
+    publishStatusHere: proxyLocalActivities<IssueflowActivities>(firstWrite).publishStatus,
     ensurePullRequest: writes.ensurePullRequest,
     reactToComment: writes.reactToComment,
     runAgent: routed(agents.runAgent, 'agent', host),

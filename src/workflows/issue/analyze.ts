@@ -7,7 +7,7 @@ import { buildPlanPrompt, type PromptInput } from '../../domain/prompt';
 import type { Flow } from './flow';
 import { copyOf, type FlowData } from './flow-data';
 import type { Next } from './phases';
-import { publish, PUBLISH_COALESCED_PATCH, summary } from './publish';
+import { coalescing, publish, summary } from './publish';
 import { askAndWait } from './waits';
 import { withinBudget } from './budget';
 import { ensureWorkspace } from './workspace';
@@ -75,7 +75,7 @@ export async function analyze(flow: Flow): Promise<Next<'analyze'>> {
   state.enter('analyzing');
   // The agent plans in the worktree (read-only); runs recorded before the fix planned without one. A run with the
   // coalesced status writes is younger than the fix: it need not ask (a marker and an upsert fewer).
-  await Promise.all([publish(flow), patched(PUBLISH_COALESCED_PATCH) || patched('workspace-before-analyze') ? ensureWorkspace(flow) : undefined]);
+  await Promise.all([publish(flow), coalescing() || patched('workspace-before-analyze') ? ensureWorkspace(flow) : undefined]);
   const n = state.countRound('plans');
   const result = await runAgent(flow, 'plan', `analyze-${n}`, buildPlanPrompt(promptInput(flow)));
   // No plan block (or a partial one): the text is the plan, and an unknown complexity asks for approval.

@@ -35,6 +35,8 @@ export interface Call {
   /** The task queue the call ran on (GitHub writes have their own). */
   taskQueue: string;
   attempt: number;
+  /** Whether it ran as a local activity (in the workflow task, on the workflow's own queue). */
+  local: boolean;
 }
 
 /** Mocked activities that record every call; tests override what they are about. */
@@ -110,8 +112,8 @@ export class MockActivities {
     const out: Record<string, unknown> = {};
     for (const name of Object.keys(this.defaults) as Array<keyof IssueflowActivities>) {
       out[name] = async (...args: unknown[]) => {
-        const { taskQueue, attempt } = Context.current().info;
-        this.calls.push({ name, args, taskQueue, attempt });
+        const { taskQueue, attempt, isLocal } = Context.current().info;
+        this.calls.push({ name, args, taskQueue, attempt, local: isLocal });
         const fn = (this.overrides[name] ?? this.defaults[name]) as (...a: unknown[]) => Promise<unknown>;
         return fn(...args);
       };
