@@ -3,6 +3,7 @@ import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionPlugi
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { ISSUEFLOW_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
+import { ONE_PARTITION_ARGS } from '../../src/infra/temporal';
 import { temporalCliPath, temporalTestServerPath } from './binaries';
 
 const SHUT_DOWN = 'Channel has been shut down';
@@ -51,7 +52,7 @@ export const quietAfterTeardown: ConnectionPlugin = {
 /** A real Temporal CLI dev server on a free port, with issueflow's search attributes registered. */
 export function createLocalEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: ISSUEFLOW_SEARCH_ATTRIBUTES },
+    server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: ISSUEFLOW_SEARCH_ATTRIBUTES, extraArgs: ONE_PARTITION_ARGS },
     plugins: [quietAfterTeardown],
   });
 }

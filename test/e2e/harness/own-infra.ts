@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ISSUEFLOW_SEARCH_ATTRIBUTES } from '../../../src/domain/search-attributes';
 import { migrate } from '../../../src/infra/migrate';
 import { createPool, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../src/infra/postgres';
+import { ONE_PARTITION_ARGS } from '../../../src/infra/temporal';
 import { temporalCliPath } from '../../support/binaries';
 import type { TestDatabase } from '../../support/database';
 import { freePort } from '../../support/ports';
@@ -47,6 +48,7 @@ export class OwnTemporal {
         dbFilename: o.dbFilename,
         searchAttributes: ISSUEFLOW_SEARCH_ATTRIBUTES,
         log: { format: 'json', level: 'error' },
+        extraArgs: ONE_PARTITION_ARGS,
       },
       plugins: [quietAfterTeardown],
     });
